@@ -1,0 +1,90 @@
+//! Fault points: named places in scenario code where a plan can inject a failure.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::failure::Failure;
+use crate::ledger;
+use crate::plan::Action;
+use crate::report::CancelCause;
+
+/// A named fault point; `.await` it where a failure could happen.
+///
+/// ```no_run
+/// # async fn fetch(i: usize) -> Result<String, faultline_harness::Failure> {
+/// faultline_harness::point("fetch").key(i).await?;
+/// # Ok(String::new()) }
+/// ```
+///
+/// Under a plan the point may return an error, wait on the virtual clock, hang, panic or
+/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it does nothing.
+pub fn point(name: &'static str) -> Point {
+    Point { name, key: None }
+}
+
+/// A fault point about to be hit; see [`point`].
+#[must_use = "a fault point does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct Point {
+    name: &'static str,
+    key: Option<String>,
+}
+
+impl Point {
+    /// Distinguishes hits of one point, so a plan can select `fetch[3]`.
+    pub fn key(mut self, key: impl fmt::Display) -> Self {
+        self.key = Some(key.to_string());
+        self
+    }
+
+    fn label(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{}[{key}]", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+}
+
+impl IntoFuture for Point {
+    type Output = Result<(), Failure>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let label = self.label();
+            let action = ledger::with(|l| l.hit(self.name, self.key)).flatten();
+            match action {
+                None => Ok(()),
+                Some(Action::Error(kind)) => {
+                    Err(Failure::new(kind, format!("injected at {label}")))
+                }
+                Some(Action::Delay(d)) => {
+                    tokio::time::sleep(d).await;
+                    Ok(())
+                }
+                Some(Action::Hang) => std::future::pending().await,
+                Some(Action::Panic(msg)) => panic!("injected panic at {label}: {msg}"),
+                Some(Action::Cancel) => {
+                    let cancelled = ledger::with(|l| match ledger::current_task() {
+                        Some(ix) => l.cancel(ix, CancelCause::Fault(label.clone())),
+                        None => false,
+                    });
+                    if cancelled != Some(true) {
+                        tracing::warn!(target: "faultline", point = label.as_str(), "cancel at a fault point outside a tracked task: hanging instead");
+                    }
+                    std::future::pending().await
+                }
+            }
+        })
+    }
+}
+
+/// The run's shutdown signal: cancelled when the plan's `@… shutdown` event fires.
+///
+/// Scenarios that model graceful shutdown select on it. Outside a run it never fires.
+pub fn shutdown_token() -> CancellationToken {
+    ledger::with(|l| l.shutdown.clone()).unwrap_or_default()
+}

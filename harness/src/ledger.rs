@@ -1,0 +1,432 @@
+//! The per-run ledger: what every tracked task, error and fault point did, in virtual time.
+//!
+//! One ledger per run, installed in a thread-local for the run's duration. The run's
+//! runtime is current-thread, so every task is polled (and dropped) on the thread that
+//! installed it; nothing is shared between runs, and runs on other threads never see it.
+//! Wrappers hold only indices into the ledger, which keeps them `Send` and cheap.
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::name::Name;
+use crate::plan::{Action, Plan};
+use crate::report::{CancelCause, Outcome};
+
+/// Index of a task in its run's ledger.
+pub(crate) type TaskIx = u32;
+/// Index of a traced error in its run's ledger.
+pub(crate) type ErrorIx = u32;
+
+thread_local! {
+    static LEDGER: RefCell<Option<Ledger>> = const { RefCell::new(None) };
+    /// The tracked task being polled right now on this thread, if any.
+    static CURRENT: Cell<Option<TaskIx>> = const { Cell::new(None) };
+}
+
+static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
+
+/// Which part of a run is going on; decides what a dropped task means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// The body (the root task) is running, or the run drains after it.
+    Running,
+    /// The deadline passed with the body still pending: whatever is alive is stalled.
+    Stalled,
+    /// The runtime is being dropped: whatever is dropped now was dropped at shutdown.
+    Shutdown,
+}
+
+/// How a task ended, as the ledger saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Completed,
+    Failed,
+    Panicked { message: String },
+    Cancelled(CancelCause),
+    DroppedAtShutdown,
+    Stalled,
+}
+
+impl Ended {
+    pub(crate) fn outcome(&self) -> Outcome {
+        match self {
+            Ended::Completed => Outcome::Completed,
+            Ended::Failed => Outcome::Failed,
+            Ended::Panicked { .. } => Outcome::Panicked,
+            Ended::Cancelled(_) => Outcome::Cancelled,
+            Ended::DroppedAtShutdown => Outcome::DroppedAtShutdown,
+            Ended::Stalled => Outcome::Stalled,
+        }
+    }
+}
+
+/// Whether a panic's `JoinError` reached anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// Not yet known: the payload is still held somewhere.
+    Pending,
+    /// Taken out of the task by an awaiting task or the harness.
+    Delivered,
+    /// Dropped with the task's handle, its `JoinSet`, or the runtime: nobody saw it.
+    Dropped,
+}
+
+#[derive(Debug)]
+pub(crate) struct TaskRec {
+    pub(crate) name: Name,
+    pub(crate) parent: Option<TaskIx>,
+    pub(crate) start: Duration,
+    pub(crate) end: Option<Duration>,
+    pub(crate) ended: Option<Ended>,
+    pub(crate) abort: Option<AbortHandle>,
+    pub(crate) token: Option<CancellationToken>,
+    /// Set before the harness aborts the task, so its drop knows why.
+    pub(crate) cancel_request: Option<CancelCause>,
+    /// Traced errors the task's output carried when it failed.
+    pub(crate) carried: Vec<ErrorIx>,
+    pub(crate) panic_delivery: Delivery,
+    /// Order in which tasks ended (a tie-break within one virtual instant).
+    pub(crate) end_seq: Option<u64>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ErrorRec {
+    pub(crate) label: String,
+    pub(crate) origin: Option<TaskIx>,
+    pub(crate) created: Duration,
+    pub(crate) looked_by: Option<Looker>,
+    pub(crate) dropped: Option<(Duration, Option<TaskIx>)>,
+}
+
+/// Who looked at an error: a task, or the run itself (the body's result is shown to the user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Looker {
+    Task(TaskIx),
+    Run,
+}
+
+/// One hit of a fault point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HitRec {
+    pub(crate) point: &'static str,
+    pub(crate) key: Option<String>,
+    pub(crate) hit: u32,
+    pub(crate) at: Duration,
+    pub(crate) task: Option<TaskIx>,
+    pub(crate) action: Option<Action>,
+}
+
+pub(crate) struct Ledger {
+    pub(crate) run: u64,
+    pub(crate) start: Instant,
+    pub(crate) phase: Phase,
+    pub(crate) plan: Plan,
+    pub(crate) tasks: Vec<TaskRec>,
+    pub(crate) errors: Vec<ErrorRec>,
+    pub(crate) hits: Vec<HitRec>,
+    /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
+    hit_counts: Vec<(&'static str, u32)>,
+    pub(crate) alive: usize,
+    seq: u64,
+    /// Woken whenever a tracked task ends, so the driver can look for quiescence.
+    pub(crate) quiet: Arc<Notify>,
+    /// Fired by the plan's `shutdown` event.
+    pub(crate) shutdown: CancellationToken,
+}
+
+impl Ledger {
+    pub(crate) fn new(start: Instant, plan: Plan, quiet: Arc<Notify>) -> Self {
+        Ledger {
+            run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
+            start,
+            phase: Phase::Running,
+            plan,
+            tasks: Vec::new(),
+            errors: Vec::new(),
+            hits: Vec::new(),
+            hit_counts: Vec::new(),
+            alive: 0,
+            seq: 0,
+            quiet,
+            shutdown: CancellationToken::new(),
+        }
+    }
+
+    pub(crate) fn now(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.start)
+    }
+
+    pub(crate) fn task_name(&self, ix: TaskIx) -> &str {
+        self.tasks[ix as usize].name.as_str()
+    }
+
+    pub(crate) fn spawned(&mut self, name: Name, token: Option<CancellationToken>) -> TaskIx {
+        let ix = self.tasks.len() as TaskIx;
+        let now = self.now();
+        self.tasks.push(TaskRec {
+            name,
+            parent: current_task(),
+            start: now,
+            end: None,
+            ended: None,
+            abort: None,
+            token,
+            cancel_request: None,
+            carried: Vec::new(),
+            panic_delivery: Delivery::Pending,
+            end_seq: None,
+        });
+        self.alive += 1;
+        ix
+    }
+
+    /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
+    pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ended) {
+        let now = self.now();
+        let rec = &mut self.tasks[ix as usize];
+        if rec.ended.is_some() {
+            return;
+        }
+        let ended = match ended {
+            // A task that returns after its token fired was stopped by the token.
+            Ended::Completed | Ended::Failed
+                if rec
+                    .token
+                    .as_ref()
+                    .is_some_and(CancellationToken::is_cancelled) =>
+            {
+                Ended::Cancelled(CancelCause::Token)
+            }
+            other => other,
+        };
+        rec.ended = Some(ended);
+        rec.end = Some(now);
+        rec.end_seq = Some(self.seq);
+        rec.abort = None;
+        self.seq += 1;
+        self.alive -= 1;
+        self.quiet.notify_one();
+        self.trace_end(ix);
+    }
+
+    fn trace_end(&self, ix: TaskIx) {
+        let rec = &self.tasks[ix as usize];
+        let at_ms = rec.end.unwrap_or_default().as_millis() as u64;
+        let task = rec.name.as_str();
+        match rec.ended.as_ref() {
+            Some(Ended::DroppedAtShutdown) => {
+                tracing::warn!(target: "faultline", task, at_ms, "task dropped at shutdown: it was still running when the runtime was dropped")
+            }
+            Some(Ended::Stalled) => {
+                tracing::warn!(target: "faultline", task, at_ms, "task stalled: still pending at the deadline")
+            }
+            Some(Ended::Cancelled(cause)) => {
+                tracing::info!(target: "faultline", task, at_ms, cause = %cause, "task cancelled")
+            }
+            _ => {}
+        }
+        if let Some(parent) = rec.parent
+            && self.outlived(ix)
+        {
+            let parent = &self.tasks[parent as usize];
+            let by_ms = (rec.end.unwrap_or_default())
+                .saturating_sub(parent.end.unwrap_or_default())
+                .as_millis() as u64;
+            tracing::warn!(target: "faultline", task, parent = parent.name.as_str(), by_ms, "task outlived its parent");
+        }
+    }
+
+    /// A child alive when its parent ended outlived it, unless the parent's scope cancelled it
+    /// on the way out (a dropped `JoinSet` aborts on the next tick, at the same virtual instant).
+    pub(crate) fn outlived(&self, ix: TaskIx) -> bool {
+        let rec = &self.tasks[ix as usize];
+        let Some(parent) = rec.parent else {
+            return false;
+        };
+        let parent = &self.tasks[parent as usize];
+        let Some(parent_seq) = parent.end_seq else {
+            return false;
+        };
+        if rec.end_seq.is_some_and(|seq| seq < parent_seq) {
+            return false;
+        }
+        let parent_end = parent.end;
+        let cleaned_up = matches!(rec.ended, Some(Ended::Cancelled(CancelCause::Aborted)))
+            && rec.end == parent_end;
+        !cleaned_up
+    }
+
+    /// What a tracked future's drop before completion means now.
+    pub(crate) fn dropped_early(&mut self, ix: TaskIx) {
+        let ended = match self.phase {
+            Phase::Shutdown => Ended::DroppedAtShutdown,
+            Phase::Stalled => Ended::Stalled,
+            Phase::Running => {
+                let rec = &self.tasks[ix as usize];
+                let cause = rec.cancel_request.clone().unwrap_or_else(|| {
+                    if rec
+                        .token
+                        .as_ref()
+                        .is_some_and(CancellationToken::is_cancelled)
+                    {
+                        CancelCause::Token
+                    } else {
+                        CancelCause::Aborted
+                    }
+                });
+                Ended::Cancelled(cause)
+            }
+        };
+        self.ended(ix, ended);
+    }
+
+    /// Aborts a tracked task for the given reason. Returns false if it is not alive.
+    pub(crate) fn cancel(&mut self, ix: TaskIx, cause: CancelCause) -> bool {
+        let rec = &mut self.tasks[ix as usize];
+        match (&rec.ended, &rec.abort) {
+            (None, Some(abort)) => {
+                rec.cancel_request = Some(cause);
+                abort.abort();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn find_alive(&self, name: &str) -> Option<TaskIx> {
+        self.tasks
+            .iter()
+            .position(|t| t.ended.is_none() && t.name.as_str() == name)
+            .map(|ix| ix as TaskIx)
+    }
+
+    pub(crate) fn error_created(&mut self, label: String) -> ErrorIx {
+        let ix = self.errors.len() as ErrorIx;
+        let created = self.now();
+        self.errors.push(ErrorRec {
+            label,
+            origin: current_task(),
+            created,
+            looked_by: None,
+            dropped: None,
+        });
+        ix
+    }
+
+    pub(crate) fn error_looked(&mut self, ix: ErrorIx) {
+        let rec = &mut self.errors[ix as usize];
+        if rec.looked_by.is_none() {
+            rec.looked_by = Some(current_task().map_or(Looker::Run, Looker::Task));
+        }
+    }
+
+    pub(crate) fn error_dropped(&mut self, ix: ErrorIx) {
+        let now = self.now();
+        let by = current_task();
+        let rec = &mut self.errors[ix as usize];
+        rec.dropped = Some((now, by));
+        if rec.looked_by.is_none() {
+            let origin = rec.origin.map(|t| self.tasks[t as usize].name.as_str());
+            tracing::warn!(
+                target: "faultline",
+                error = rec.label.as_str(),
+                task = origin.unwrap_or("-"),
+                at_ms = now.as_millis() as u64,
+                "error was never looked at: it was dropped unread"
+            );
+        }
+    }
+
+    pub(crate) fn panic_dropped(&mut self, ix: TaskIx, delivered: bool) {
+        let at_ms = self.now().as_millis() as u64;
+        let rec = &mut self.tasks[ix as usize];
+        if rec.panic_delivery != Delivery::Pending {
+            return;
+        }
+        rec.panic_delivery = if delivered {
+            Delivery::Delivered
+        } else {
+            tracing::warn!(
+                target: "faultline",
+                task = rec.name.as_str(),
+                at_ms,
+                "panic was never looked at: its JoinError was dropped unread"
+            );
+            Delivery::Dropped
+        };
+    }
+
+    /// Counts a hit of a fault point and returns what the plan says to do there.
+    pub(crate) fn hit(&mut self, point: &'static str, key: Option<String>) -> Option<Action> {
+        let count = match self.hit_counts.iter_mut().find(|(p, _)| *p == point) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.hit_counts.push((point, 1));
+                1
+            }
+        };
+        let action = self.plan.action_for(point, key.as_deref(), count);
+        let at = self.now();
+        self.hits.push(HitRec {
+            point,
+            key,
+            hit: count,
+            at,
+            task: current_task(),
+            action: action.clone(),
+        });
+        action
+    }
+}
+
+/// Runs `f` on this thread's ledger, if a run is going on here.
+pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
+    LEDGER.with(|cell| {
+        let mut guard = cell.try_borrow_mut().ok()?;
+        guard.as_mut().map(f)
+    })
+}
+
+/// Runs `f` on the ledger only if it belongs to `run` (values can outlive their run).
+pub(crate) fn with_run<R>(run: u64, f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
+    with(|l| (l.run == run).then(|| f(l))).flatten()
+}
+
+pub(crate) fn is_installed() -> bool {
+    LEDGER.with(|cell| cell.try_borrow().map(|g| g.is_some()).unwrap_or(true))
+}
+
+pub(crate) fn install(ledger: Ledger) {
+    LEDGER.with(|cell| *cell.borrow_mut() = Some(ledger));
+}
+
+pub(crate) fn uninstall() -> Option<Ledger> {
+    LEDGER.with(|cell| cell.borrow_mut().take())
+}
+
+pub(crate) fn current_task() -> Option<TaskIx> {
+    CURRENT.with(Cell::get)
+}
+
+/// Marks `ix` as the task being polled until the returned guard drops.
+pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
+    EnterGuard(CURRENT.with(|c| c.replace(Some(ix))))
+}
+
+pub(crate) struct EnterGuard(Option<TaskIx>);
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set(self.0));
+    }
+}

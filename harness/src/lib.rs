@@ -1,0 +1,53 @@
+//! faultline's harness: run async code on a paused, seeded tokio clock, inject faults at
+//! named points, and report what every task did — completed, failed with its error looked
+//! at or **swallowed**, panicked, **cancelled** (and by what), **outlived its parent**,
+//! **stalled**, dropped at shutdown, or spawned untracked.
+//!
+//! ```
+//! use faultline_harness::{Builder, Failure, Plan, point, spawn};
+//!
+//! let report = Builder::new("demo", "detached")
+//!     .plan(Plan::parse("work=error(Boom)").unwrap())
+//!     .run(|| async {
+//!         drop(spawn("worker", async { point("work").await })); // handle dropped: detached
+//!     })
+//!     .unwrap();
+//! assert_eq!(report.summary.swallowed, 1); // nobody looked at the worker's error
+//! println!("{report}");
+//! ```
+//!
+//! Start with [`Builder`] (or [`run`]); spawn with [`spawn`], [`spawn_in`] or [`spawn_on`]
+//! so tasks get names; mark places that can fail with [`point`].
+
+mod catalog;
+mod error;
+mod failure;
+mod fault;
+mod ledger;
+mod name;
+mod plan;
+mod render;
+mod report;
+mod run;
+mod task;
+
+/// Scenarios as data: variants and named plans, for catalogues and the CLI.
+pub use catalog::{NamedPlan, Scenario, Variant};
+/// The harness's own errors (bad plan text, misuse), each with a hint.
+pub use error::{Error, ErrorKind};
+/// An error that knows whether anybody looked at it.
+pub use failure::Failure;
+/// Fault points, and the run's shutdown signal.
+pub use fault::{Point, point, shutdown_token};
+/// Task names (`caller`, `fetch[3]`).
+pub use name::Name;
+/// Fault plans and their text form.
+pub use plan::{Action, Event, Plan, Rule, Selector, TimedEvent};
+/// Several reports side by side.
+pub use render::side_by_side;
+/// The report: plain data.
+pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
+/// The runner.
+pub use run::{Builder, DEFAULT_DEADLINE, run};
+/// Tracked spawning over real tokio handles, sets and trackers.
+pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};

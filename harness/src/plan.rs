@@ -1,0 +1,504 @@
+//! Fault plans: ordered rules at named points, and events at virtual times.
+//!
+//! Text form, rules separated by `;`:
+//!
+//! ```text
+//! fetch[3]=error(ConnectionError)     key 3 of point `fetch` fails
+//! fetch#2=delay(250ms)                the 2nd hit of `fetch` waits 250 ms of virtual time
+//! db=hang                             every hit of `db` hangs until cancelled
+//! parse=panic(bad input)              panics with that message
+//! fetch[1]=cancel                     the task is cancelled there, as if aborted
+//! @200ms cancel(caller)               abort the task named `caller` at 200 ms
+//! @1500ms shutdown                    fire the run's shutdown signal at 1.5 s
+//! ```
+//!
+//! `Display` gives back text that parses to the same plan. The parser is written by hand
+//! (a few dozen lines) so that every error says where, what was expected, and a hint.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::error::Error;
+
+/// A fault plan: rules (first match wins) and timed events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    rules: Vec<Rule>,
+    events: Vec<TimedEvent>,
+}
+
+/// What happens at a fault point that a rule selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// Which hits of which point.
+    pub point: Selector,
+    /// What they do.
+    pub action: Action,
+}
+
+/// Selects hits of a fault point: by name, optionally by key and by hit number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector {
+    /// The point's name, e.g. `fetch`.
+    pub name: String,
+    /// `fetch[3]`: only hits with this key.
+    pub key: Option<String>,
+    /// `fetch#3`: only the 3rd hit of the point (counting from 1, all keys together).
+    pub hit: Option<u32>,
+}
+
+/// What a fault point does when a rule selects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Return an error of this kind (a [`Failure`](crate::Failure)).
+    Error(String),
+    /// Wait this long on the virtual clock, then go on.
+    Delay(Duration),
+    /// Stay pending until the task is cancelled; the clock still advances.
+    Hang,
+    /// Panic with this message.
+    Panic(String),
+    /// Cancel the task at this point, as if it had been aborted.
+    Cancel,
+}
+
+/// Something the harness does at a virtual time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimedEvent {
+    /// Virtual time since the start of the run.
+    pub at: Duration,
+    /// What happens then.
+    pub event: Event,
+}
+
+/// A timed event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Abort the alive task with this name.
+    Cancel(String),
+    /// Fire the run's shutdown signal ([`shutdown_token`](crate::shutdown_token)).
+    Shutdown,
+}
+
+impl Plan {
+    /// The empty plan: no faults.
+    pub fn none() -> Self {
+        Plan::default()
+    }
+
+    /// Parses the text form; see the module docs.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        text.parse()
+    }
+
+    /// Adds a rule (after the existing ones: earlier rules win).
+    pub fn rule(mut self, point: Selector, action: Action) -> Self {
+        self.rules.push(Rule { point, action });
+        self
+    }
+
+    /// Adds a timed event.
+    pub fn at(mut self, at: Duration, event: Event) -> Self {
+        self.events.push(TimedEvent { at, event });
+        self.events.sort_by_key(|e| e.at);
+        self
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The timed events, by time.
+    pub fn events(&self) -> &[TimedEvent] {
+        &self.events
+    }
+
+    /// Whether the plan injects nothing.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty() && self.events.is_empty()
+    }
+
+    /// The action for the `hit`th hit of `point` with `key`: the first matching rule's.
+    pub(crate) fn action_for(&self, point: &str, key: Option<&str>, hit: u32) -> Option<Action> {
+        self.rules
+            .iter()
+            .find(|r| r.point.matches(point, key, hit))
+            .map(|r| r.action.clone())
+    }
+}
+
+impl Selector {
+    /// Every hit of `name`.
+    pub fn point(name: impl Into<String>) -> Self {
+        Selector {
+            name: name.into(),
+            key: None,
+            hit: None,
+        }
+    }
+
+    /// Only hits with this key.
+    pub fn key(mut self, key: impl fmt::Display) -> Self {
+        self.key = Some(key.to_string());
+        self
+    }
+
+    /// Only the `n`th hit (from 1).
+    pub fn hit(mut self, n: u32) -> Self {
+        self.hit = Some(n);
+        self
+    }
+
+    fn matches(&self, point: &str, key: Option<&str>, hit: u32) -> bool {
+        self.name == point
+            && self.key.as_deref().is_none_or(|k| Some(k) == key)
+            && self.hit.is_none_or(|n| n == hit)
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("none");
+        }
+        let rules = self.rules.iter().map(|r| r.to_string());
+        let events = self.events.iter().map(|e| e.to_string());
+        let all: Vec<String> = rules.chain(events).collect();
+        f.write_str(&all.join("; "))
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.point, self.action)
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)?;
+        if let Some(key) = &self.key {
+            write!(f, "[{key}]")?;
+        }
+        if let Some(hit) = self.hit {
+            write!(f, "#{hit}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Error(kind) => write!(f, "error({kind})"),
+            Action::Delay(d) => write!(f, "delay({})", Ms(*d)),
+            Action::Hang => f.write_str("hang"),
+            Action::Panic(msg) => write!(f, "panic({msg})"),
+            Action::Cancel => f.write_str("cancel"),
+        }
+    }
+}
+
+impl fmt::Display for TimedEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{} ", Ms(self.at))?;
+        match &self.event {
+            Event::Cancel(task) => write!(f, "cancel({task})"),
+            Event::Shutdown => f.write_str("shutdown"),
+        }
+    }
+}
+
+/// A duration written in milliseconds, the unit of every report.
+struct Ms(Duration);
+
+impl fmt::Display for Ms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}ms", self.0.as_millis())
+    }
+}
+
+impl FromStr for Plan {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let mut plan = Plan::none();
+        let mut offset = 0;
+        for item in text.split(';') {
+            let start = offset + (item.len() - item.trim_start().len());
+            offset += item.len() + 1;
+            let item = item.trim();
+            if item.is_empty() || (item == "none" && text.trim() == "none") {
+                continue;
+            }
+            let mut p = Parser {
+                text,
+                pos: start,
+                end: start + item.len(),
+            };
+            if item.starts_with('@') {
+                let event = p.event()?;
+                plan = plan.at(event.at, event.event);
+            } else {
+                let rule = p.rule()?;
+                plan.rules.push(rule);
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// A cursor over one `;`-separated item of the plan text.
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+    end: usize,
+}
+
+impl Parser<'_> {
+    fn rest(&self) -> &str {
+        &self.text[self.pos..self.end]
+    }
+
+    fn fail(&self, expected: &str, hint: &str) -> Error {
+        let found = match self.rest().chars().next() {
+            Some(c) => format!("'{c}'"),
+            None => "the end of the rule".to_owned(),
+        };
+        Error::plan(
+            self.text,
+            self.pos,
+            format!("expected {expected}, found {found}"),
+            hint,
+        )
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_spaces(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    fn take_while(&mut self, ok: impl Fn(char) -> bool) -> &str {
+        let rest = &self.text[self.pos..self.end];
+        let len = rest.find(|c| !ok(c)).unwrap_or(rest.len());
+        self.pos += len;
+        &rest[..len]
+    }
+
+    fn ident(&mut self, what: &str, hint: &str) -> Result<String, Error> {
+        let id = self.take_while(|c| c.is_alphanumeric() || "_-.:".contains(c));
+        if id.is_empty() {
+            return Err(self.fail(what, hint));
+        }
+        Ok(id.to_owned())
+    }
+
+    fn number(&mut self, what: &str, hint: &str) -> Result<u64, Error> {
+        let start = self.pos;
+        let digits = self.take_while(|c| c.is_ascii_digit());
+        if digits.is_empty() {
+            return Err(self.fail(what, hint));
+        }
+        digits.parse().map_err(|_| {
+            Error::plan(
+                self.text,
+                start,
+                format!("{what} is too large"),
+                "use a smaller number",
+            )
+        })
+    }
+
+    fn duration(&mut self) -> Result<Duration, Error> {
+        let hint = "write a virtual duration such as 250ms or 2s";
+        let n = self.number("a duration", hint)?;
+        if self.eat("ms") {
+            Ok(Duration::from_millis(n))
+        } else if self.eat("s") {
+            Ok(Duration::from_secs(n))
+        } else {
+            Err(self.fail("a unit, 'ms' or 's'", hint))
+        }
+    }
+
+    fn expect(&mut self, s: &str, hint: &str) -> Result<(), Error> {
+        if self.eat(s) {
+            Ok(())
+        } else {
+            Err(self.fail(&format!("'{s}'"), hint))
+        }
+    }
+
+    fn done(&mut self) -> Result<(), Error> {
+        self.skip_spaces();
+        if self.rest().is_empty() {
+            Ok(())
+        } else {
+            Err(self.fail("the end of the rule", "separate rules with ';'"))
+        }
+    }
+
+    /// The text up to the closing parenthesis (messages may hold anything but ')' and ';').
+    fn until_close(&mut self, what: &str) -> Result<String, Error> {
+        let inner = self.take_while(|c| c != ')').trim().to_owned();
+        self.expect(")", &format!("close the {what} with ')'"))?;
+        Ok(inner)
+    }
+
+    fn rule(&mut self) -> Result<Rule, Error> {
+        let name = self.ident(
+            "a fault point name",
+            "a rule reads point=action, e.g. fetch[3]=error(ConnectionError)",
+        )?;
+        let mut point = Selector::point(name);
+        if self.eat("[") {
+            let key = self.take_while(|c| c != ']').trim().to_owned();
+            if key.is_empty() {
+                return Err(self.fail("a key", "write the key between brackets, e.g. fetch[3]"));
+            }
+            self.expect("]", "close the key with ']'")?;
+            point.key = Some(key);
+        }
+        if self.eat("#") {
+            let hit = self.number("a hit number", "fetch#2 selects the 2nd hit of fetch")?;
+            if hit == 0 {
+                return Err(Error::plan(
+                    self.text,
+                    self.pos - 1,
+                    "hit numbers count from 1",
+                    "the first hit is #1",
+                ));
+            }
+            point.hit = Some(u32::try_from(hit).unwrap_or(u32::MAX));
+        }
+        self.skip_spaces();
+        self.expect("=", "a rule reads point=action, e.g. fetch=delay(250ms)")?;
+        self.skip_spaces();
+        let action = self.action()?;
+        self.done()?;
+        Ok(Rule { point, action })
+    }
+
+    fn action(&mut self) -> Result<Action, Error> {
+        let hint = "actions are error(Kind), delay(250ms), hang, panic(message) and cancel";
+        let word = self.take_while(|c| c.is_ascii_alphabetic()).to_owned();
+        match word.as_str() {
+            "error" => {
+                self.expect(
+                    "(",
+                    "write the error kind in parentheses: error(ConnectionError)",
+                )?;
+                let kind = self.ident("an error kind", "e.g. error(ConnectionError)")?;
+                self.expect(")", "close the error kind with ')'")?;
+                Ok(Action::Error(kind))
+            }
+            "delay" => {
+                self.expect("(", "write the delay in parentheses: delay(250ms)")?;
+                let d = self.duration()?;
+                self.expect(")", "close the delay with ')'")?;
+                Ok(Action::Delay(d))
+            }
+            "hang" => Ok(Action::Hang),
+            "cancel" => Ok(Action::Cancel),
+            "panic" => {
+                if self.eat("(") {
+                    Ok(Action::Panic(self.until_close("panic message")?))
+                } else {
+                    Ok(Action::Panic(String::new()))
+                }
+            }
+            _ => {
+                self.pos -= word.len();
+                Err(self.fail("an action", hint))
+            }
+        }
+    }
+
+    fn event(&mut self) -> Result<TimedEvent, Error> {
+        self.expect(
+            "@",
+            "a timed event reads @200ms cancel(caller) or @1500ms shutdown",
+        )?;
+        let at = self.duration()?;
+        self.skip_spaces();
+        let hint = "timed events are cancel(task) and shutdown";
+        let word = self.take_while(|c| c.is_ascii_alphabetic()).to_owned();
+        let event = match word.as_str() {
+            "shutdown" => Event::Shutdown,
+            "cancel" => {
+                self.expect("(", "name the task in parentheses: cancel(caller)")?;
+                let task = self.until_close("task name")?;
+                if task.is_empty() {
+                    return Err(self.fail("a task name", "e.g. @200ms cancel(caller)"));
+                }
+                Event::Cancel(task)
+            }
+            _ => {
+                self.pos -= word.len();
+                return Err(self.fail("an event", hint));
+            }
+        };
+        self.done()?;
+        Ok(TimedEvent { at, event })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_parses_back() {
+        let text = "fetch[3]=error(ConnectionError); fetch#2=delay(250ms); db=hang; p=panic(boom now); \
+                    x[a b]#4=cancel; @200ms cancel(caller); @1500ms shutdown";
+        let plan = Plan::parse(text).unwrap();
+        assert_eq!(plan.to_string(), text);
+        assert_eq!(Plan::parse(&plan.to_string()).unwrap(), plan);
+    }
+
+    #[test]
+    fn none_and_empty_are_the_empty_plan() {
+        assert!(Plan::parse("none").unwrap().is_empty());
+        assert!(Plan::parse("  ").unwrap().is_empty());
+        assert_eq!(Plan::none().to_string(), "none");
+    }
+
+    #[test]
+    fn errors_say_where_and_what() {
+        let err = Plan::parse("fetch[3]=eror(X)").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid fault plan at column 10: expected an action, found 'e'\n  \
+             fetch[3]=eror(X)\n           ^\n  hint: actions are error(Kind), delay(250ms), hang, panic(message) and cancel"
+        );
+        let err = Plan::parse("a=delay(5m)").unwrap_err();
+        assert!(err.to_string().contains("expected ')'"), "{err}");
+        let err = Plan::parse("fetch#0=hang").unwrap_err();
+        assert!(
+            err.to_string().contains("hit numbers count from 1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn first_matching_rule_wins() {
+        let plan = Plan::parse("fetch#2=hang; fetch=error(E)").unwrap();
+        assert_eq!(
+            plan.action_for("fetch", None, 1),
+            Some(Action::Error("E".into()))
+        );
+        assert_eq!(plan.action_for("fetch", None, 2), Some(Action::Hang));
+        assert_eq!(plan.action_for("other", None, 2), None);
+    }
+}

@@ -1,0 +1,395 @@
+//! Text renderings of reports: one report (`Display`), and several side by side.
+//!
+//! Everything here is a pure function of the report's data, which holds only virtual
+//! times and names, so the same report renders to the same bytes everywhere.
+
+use std::fmt::{self, Write as _};
+
+use crate::report::{Outcome, Report, TaskReport};
+
+/// Columns of the timeline's bar.
+const WIDTH: u64 = 60;
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", header(self))?;
+        writeln!(f, "result: {}", self.result)?;
+        writeln!(f)?;
+        timeline(f, self)?;
+        writeln!(f)?;
+        verdicts(f, self)?;
+        if !self.errors.is_empty() {
+            writeln!(f)?;
+            errors(f, self)?;
+        }
+        if !self.hits.is_empty() {
+            writeln!(f)?;
+            hits(f, self)?;
+        }
+        writeln!(f)?;
+        writeln!(f, "summary: {}", summary(self))?;
+        writeln!(f, "replay: {}", self.replay)
+    }
+}
+
+fn header(r: &Report) -> String {
+    let plan = match &r.plan_name {
+        Some(name) if *name != r.plan => format!("{name} ({})", r.plan),
+        _ => r.plan.clone(),
+    };
+    let seeded = if r.seeded_scheduler {
+        ""
+    } else {
+        " (scheduler unseeded: build with --cfg tokio_unstable)"
+    };
+    format!(
+        "{} · {} · plan {} · seed {}{}",
+        r.scenario, r.variant, plan, r.seed, seeded
+    )
+}
+
+/// The last virtual ms anything ended at (at least 1, so the scale is never zero).
+fn span(r: &Report) -> u64 {
+    let ends = r.tasks.iter().filter_map(|t| t.end_ms);
+    let starts = r.tasks.iter().map(|t| t.start_ms);
+    ends.chain(starts)
+        .chain(r.quiescent_ms)
+        .max()
+        .unwrap_or(0)
+        .max(1)
+}
+
+/// Milliseconds per column: the smallest 1, 2 or 5 × 10^k that fits the span in `WIDTH`.
+fn scale(span: u64) -> u64 {
+    let mut unit = 1;
+    loop {
+        for step in [1, 2, 5] {
+            if span <= step * unit * (WIDTH - 1) {
+                return step * unit;
+            }
+        }
+        unit *= 10;
+    }
+}
+
+fn marker(t: &TaskReport) -> char {
+    match t.outcome {
+        Outcome::Completed => 'o',
+        Outcome::Failed => 'x',
+        Outcome::Panicked => '!',
+        Outcome::Cancelled => '/',
+        Outcome::DroppedAtShutdown => '~',
+        Outcome::Stalled => '?',
+    }
+}
+
+fn name_width(r: &Report) -> usize {
+    r.tasks
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4)
+}
+
+fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    let ms_per_col = scale(span(r));
+    let w = name_width(r);
+    writeln!(f, "timeline (virtual ms, one column = {ms_per_col} ms)")?;
+    let mut axis = String::new();
+    for col in (0..WIDTH).step_by(10) {
+        let label = (col * ms_per_col).to_string();
+        let _ = write!(axis, "{label:<10}");
+    }
+    writeln!(f, "{:w$}  {}", "", axis.trim_end())?;
+    for t in &r.tasks {
+        let parent_end = t
+            .parent
+            .as_ref()
+            .and_then(|p| r.task(p))
+            .and_then(|p| p.end_ms);
+        let first = t.start_ms / ms_per_col;
+        let last = t
+            .end_ms
+            .map_or(WIDTH - 1, |e| (e / ms_per_col).min(WIDTH - 1));
+        let mut bar = String::new();
+        for col in 0..WIDTH {
+            let c = if col < first || col > last {
+                ' '
+            } else if col == last {
+                marker(t)
+            } else if t.outlived_parent && parent_end.is_some_and(|p| col * ms_per_col >= p) {
+                '-'
+            } else {
+                '='
+            };
+            bar.push(c);
+        }
+        writeln!(f, "{:w$}  {}  {}", t.name, bar.trim_end(), span_text(t))?;
+    }
+    writeln!(
+        f,
+        "{:w$}  = running  - running after its parent ended  o completed  x failed  ! panicked  / cancelled  ~ dropped at shutdown  ? stalled",
+        ""
+    )
+}
+
+fn span_text(t: &TaskReport) -> String {
+    match t.end_ms {
+        Some(end) => format!("{}→{}", t.start_ms, end),
+        None => format!("{}→", t.start_ms),
+    }
+}
+
+/// The verdict column: outcome details and lifecycle findings, worst first.
+fn verdict(t: &TaskReport) -> String {
+    let mut parts = Vec::new();
+    match (t.outcome, t.observed) {
+        (Outcome::Failed | Outcome::Panicked, Some(false)) => parts.push("SWALLOWED".to_owned()),
+        (Outcome::Failed | Outcome::Panicked, Some(true)) => parts.push("observed".to_owned()),
+        (Outcome::Failed, None) => parts.push("untraced error".to_owned()),
+        _ => {}
+    }
+    if let Some(cause) = &t.cancelled_by {
+        parts.push(cause.to_string());
+    }
+    if t.outlived_parent {
+        let parent = t.parent.as_deref().unwrap_or("-");
+        parts.push(match t.outlived_by_ms {
+            Some(by) => format!("OUTLIVED {parent} by {by} ms"),
+            None => format!("OUTLIVED {parent}"),
+        });
+    }
+    parts.join(", ")
+}
+
+fn verdicts(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    let rows: Vec<[String; 7]> = r
+        .tasks
+        .iter()
+        .map(|t| {
+            [
+                t.name.clone(),
+                t.parent.clone().unwrap_or_else(|| "-".to_owned()),
+                t.start_ms.to_string(),
+                t.end_ms.map_or_else(|| "-".to_owned(), |e| e.to_string()),
+                t.outcome.to_string(),
+                verdict(t),
+                t.detail.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let head = [
+        "task",
+        "parent",
+        "start",
+        "end",
+        "outcome",
+        "verdict",
+        "error / panic",
+    ];
+    writeln!(f, "verdicts")?;
+    table(f, &head, &rows)
+}
+
+fn table<const N: usize>(
+    f: &mut fmt::Formatter<'_>,
+    head: &[&str; N],
+    rows: &[[String; N]],
+) -> fmt::Result {
+    let mut widths = head.map(str::len);
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            out.push_str(cell);
+            if i + 1 < N {
+                out.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        out.trim_end().to_owned()
+    };
+    writeln!(f, "{}", line(head.to_vec()))?;
+    for row in rows {
+        writeln!(f, "{}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
+
+fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    writeln!(f, "errors")?;
+    for e in &r.errors {
+        let origin = e.origin.as_deref().unwrap_or("the run");
+        let fate = match (&e.looked_at_by, e.dropped_ms) {
+            (Some(by), _) => format!("looked at by {by}"),
+            (None, Some(at)) => format!("SWALLOWED: dropped unread at {at} ms"),
+            (None, None) => "SWALLOWED: never looked at".to_owned(),
+        };
+        writeln!(
+            f,
+            "  {} (from {origin} at {} ms): {fate}",
+            e.error, e.created_ms
+        )?;
+    }
+    Ok(())
+}
+
+fn hits(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    writeln!(f, "fault points hit")?;
+    for h in &r.hits {
+        let key = h.key.as_ref().map(|k| format!("[{k}]")).unwrap_or_default();
+        let action = h
+            .action
+            .as_ref()
+            .map(|a| format!(" → {a}"))
+            .unwrap_or_default();
+        let task = h.task.as_deref().unwrap_or("-");
+        writeln!(
+            f,
+            "  {}{key}#{} at {} ms in {task}{action}",
+            h.point, h.hit, h.at_ms
+        )?;
+    }
+    Ok(())
+}
+
+fn summary(r: &Report) -> String {
+    let s = &r.summary;
+    let mut out = format!(
+        "{} completed · {} failed (observed) · {} swallowed · {} panicked · {} cancelled · {} outlived · {} stalled · {} dropped at shutdown · {} untracked",
+        s.completed,
+        s.failed_observed,
+        s.swallowed,
+        s.panicked,
+        s.cancelled,
+        s.outlived,
+        s.stalled,
+        s.dropped_at_shutdown,
+        s.untracked
+    );
+    if s.failed_untraced > 0 {
+        let _ = write!(out, " · {} failed (untraced)", s.failed_untraced);
+    }
+    match r.quiescent_ms {
+        Some(at) => {
+            let _ = write!(out, " · quiescent at {at} ms");
+        }
+        None => {
+            let _ = write!(
+                out,
+                " · NOT quiescent by the deadline ({} ms)",
+                r.deadline_ms
+            );
+        }
+    }
+    out
+}
+
+/// Longest cell in a side-by-side comparison; longer text is cut with `…`.
+const CELL: usize = 34;
+
+fn cell(text: &str) -> String {
+    if text.chars().count() <= CELL {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(CELL - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn compact(t: &TaskReport) -> String {
+    let end = t.end_ms.map_or_else(String::new, |e| format!(" {e}"));
+    let mut out = format!("{}{end}", t.outcome);
+    match t.observed {
+        Some(false) => out.push_str(" SWALLOWED"),
+        Some(true) => out.push_str(" observed"),
+        None => {}
+    }
+    if t.outlived_parent {
+        out.push_str(" OUTLIVED");
+    }
+    out
+}
+
+/// Several reports of one scenario under one plan, side by side: a column per variant.
+///
+/// Rows: the result, each task's outcome (`end ms`, and SWALLOWED / OUTLIVED where so),
+/// then the summary counts.
+pub fn side_by_side(reports: &[Report]) -> String {
+    let Some(first) = reports.first() else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let plan = match &first.plan_name {
+        Some(name) if *name != first.plan => format!("{name} ({})", first.plan),
+        _ => first.plan.clone(),
+    };
+    let _ = writeln!(
+        out,
+        "{} · plan {} · seed {}",
+        first.scenario, plan, first.seed
+    );
+    let mut names: Vec<&str> = Vec::new();
+    for r in reports {
+        for t in &r.tasks {
+            if !names.contains(&t.name.as_str()) {
+                names.push(&t.name);
+            }
+        }
+    }
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let per = |f: &dyn Fn(&Report) -> String| reports.iter().map(f).collect::<Vec<_>>();
+    rows.push(("".to_owned(), per(&|r| r.variant.clone())));
+    rows.push(("result".to_owned(), per(&|r| cell(&r.result))));
+    for name in &names {
+        rows.push((
+            name.to_string(),
+            per(&|r| r.task(name).map_or_else(|| "-".to_owned(), compact)),
+        ));
+    }
+    let count =
+        |label: &str, get: fn(&Report) -> usize| (label.to_owned(), per(&|r| get(r).to_string()));
+    rows.push(count("completed", |r| r.summary.completed));
+    rows.push(count("failed, observed", |r| r.summary.failed_observed));
+    rows.push(count("swallowed", |r| r.summary.swallowed));
+    rows.push(count("panicked", |r| r.summary.panicked));
+    rows.push(count("cancelled", |r| r.summary.cancelled));
+    rows.push(count("outlived", |r| r.summary.outlived));
+    rows.push(count("stalled", |r| r.summary.stalled));
+    rows.push(count("dropped at shutdown", |r| {
+        r.summary.dropped_at_shutdown
+    }));
+    rows.push(count("untracked", |r| r.summary.untracked));
+    rows.push((
+        "quiescent at".to_owned(),
+        per(&|r| {
+            r.quiescent_ms
+                .map_or_else(|| "never".to_owned(), |q| format!("{q} ms"))
+        }),
+    ));
+    let label_w = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut col_w = vec![0; reports.len()];
+    for (_, cells) in &rows {
+        for (w, c) in col_w.iter_mut().zip(cells) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    for (label, cells) in &rows {
+        let mut line = format!("{label:label_w$}");
+        for (c, w) in cells.iter().zip(&col_w) {
+            let pad = w - c.chars().count();
+            let _ = write!(line, "  {c}{}", " ".repeat(pad));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out
+}

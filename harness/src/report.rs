@@ -1,0 +1,339 @@
+//! The report: plain data about one run. Rendering lives in `render.rs`.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::ledger::{Delivery, Ended, Ledger, Looker};
+
+/// What one run did, per task, per error and per fault-point hit. Plain data: compare it,
+/// serialize it ([`Report::to_json`]), or print it (`Display` renders the text report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The variant's name.
+    pub variant: String,
+    /// The seed of tokio's scheduler RNG for this run.
+    pub seed: u64,
+    /// The fault plan, in its text form.
+    pub plan: String,
+    /// The plan's name, when it came from a scenario's list of plans.
+    pub plan_name: Option<String>,
+    /// Whether tokio's own randomness was seeded (needs `--cfg tokio_unstable`).
+    pub seeded_scheduler: bool,
+    /// What the body returned, as the run saw it (`{:?}`), or how it ended.
+    pub result: String,
+    /// Every tracked task, in spawn order.
+    pub tasks: Vec<TaskReport>,
+    /// Every traced error ([`Failure`](crate::Failure)), in creation order.
+    pub errors: Vec<ErrorReport>,
+    /// Every fault-point hit, in order.
+    pub hits: Vec<HitReport>,
+    /// Counts of each verdict.
+    pub summary: Summary,
+    /// Virtual ms at which the last task ended; `None` if tasks were still pending at the deadline.
+    pub quiescent_ms: Option<u64>,
+    /// The virtual deadline, in ms.
+    pub deadline_ms: u64,
+    /// The command that replays this run.
+    pub replay: String,
+}
+
+/// One task's life and verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskReport {
+    /// Its name.
+    pub name: String,
+    /// The task that spawned it, if any.
+    pub parent: Option<String>,
+    /// Virtual ms when it was spawned.
+    pub start_ms: u64,
+    /// Virtual ms when it ended; `None` if it never ended (stalled, or dropped at shutdown).
+    pub end_ms: Option<u64>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// What cancelled it, for `cancelled`.
+    pub cancelled_by: Option<CancelCause>,
+    /// For `failed` and `panicked`: whether anybody looked at the error or the panic.
+    /// `None` for other outcomes, and for a failure carrying no traced error.
+    pub observed: Option<bool>,
+    /// Still alive when its parent ended (not counting a scope's own clean-up).
+    pub outlived_parent: bool,
+    /// How long it ran on after its parent ended, if it ended.
+    pub outlived_by_ms: Option<u64>,
+    /// The errors it failed with, or its panic message.
+    pub detail: Option<String>,
+}
+
+/// How a task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Returned a success.
+    Completed,
+    /// Returned an `Err`.
+    Failed,
+    /// Panicked.
+    Panicked,
+    /// Aborted, stopped by its token, or cancelled by the plan.
+    Cancelled,
+    /// Still running when the runtime was dropped at the end of the run.
+    DroppedAtShutdown,
+    /// Still pending when the deadline passed with the body unfinished.
+    Stalled,
+}
+
+/// What cancelled a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelCause {
+    /// `abort()`, or its `JoinSet` was dropped or `abort_all`ed.
+    Aborted,
+    /// It ended after its `CancellationToken` fired.
+    Token,
+    /// The plan's `cancel(task)` event.
+    Plan,
+    /// A `cancel` action at this fault point.
+    Fault(String),
+}
+
+/// A traced error: where it came from and whether anybody looked at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    /// `Kind: message`.
+    pub error: String,
+    /// The task it was created in.
+    pub origin: Option<String>,
+    /// Virtual ms when it was created.
+    pub created_ms: u64,
+    /// Who first looked at it: a task's name, or `run` for the body's result.
+    pub looked_at_by: Option<String>,
+    /// Virtual ms when its last copy was dropped, if it was.
+    pub dropped_ms: Option<u64>,
+    /// Dropped without anybody looking at it.
+    pub swallowed: bool,
+}
+
+/// One hit of a fault point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HitReport {
+    /// The point's name.
+    pub point: String,
+    /// Its key, if any.
+    pub key: Option<String>,
+    /// Which hit of the point this was (from 1).
+    pub hit: u32,
+    /// Virtual ms.
+    pub at_ms: u64,
+    /// The task that hit it.
+    pub task: Option<String>,
+    /// What the plan made it do, if anything.
+    pub action: Option<String>,
+}
+
+/// Counts per verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Tasks that completed.
+    pub completed: usize,
+    /// Tasks that failed and whose error somebody looked at.
+    pub failed_observed: usize,
+    /// Tasks that failed with an error that is not a traced `Failure`.
+    pub failed_untraced: usize,
+    /// Tasks whose error or panic nobody looked at.
+    pub swallowed: usize,
+    /// Tasks that panicked (observed or not).
+    pub panicked: usize,
+    /// Tasks cancelled.
+    pub cancelled: usize,
+    /// Tasks that outlived their parent.
+    pub outlived: usize,
+    /// Tasks stalled at the deadline.
+    pub stalled: usize,
+    /// Tasks dropped at shutdown.
+    pub dropped_at_shutdown: usize,
+    /// Tasks spawned without faultline's tracking (plain `tokio::spawn`).
+    pub untracked: usize,
+}
+
+impl Report {
+    /// The report as pretty-printed JSON (a stable interface for CI tools).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+
+    /// Whether nothing went wrong with any task's lifecycle: no swallowed error or panic,
+    /// no task that outlived its parent, stalled, was dropped at shutdown or went untracked.
+    pub fn is_clean(&self) -> bool {
+        let s = &self.summary;
+        s.swallowed + s.outlived + s.stalled + s.dropped_at_shutdown + s.untracked == 0
+    }
+
+    /// The task named `name`, if there is one.
+    pub fn task(&self, name: &str) -> Option<&TaskReport> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+}
+
+pub(crate) fn ms(d: Duration) -> u64 {
+    d.as_millis() as u64
+}
+
+/// What the run knows besides the ledger.
+pub(crate) struct RunFacts {
+    pub(crate) scenario: String,
+    pub(crate) variant: String,
+    pub(crate) seed: u64,
+    pub(crate) plan_name: Option<String>,
+    pub(crate) result: String,
+    pub(crate) quiescent: Option<Duration>,
+    pub(crate) deadline: Duration,
+    pub(crate) untracked: usize,
+    pub(crate) replay: String,
+}
+
+pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
+    let name = |ix: u32| ledger.task_name(ix).to_owned();
+    let errors: Vec<ErrorReport> = ledger
+        .errors
+        .iter()
+        .map(|e| ErrorReport {
+            error: e.label.clone(),
+            origin: e.origin.map(name),
+            created_ms: ms(e.created),
+            looked_at_by: e.looked_by.map(|l| match l {
+                Looker::Task(ix) => name(ix),
+                Looker::Run => "run".to_owned(),
+            }),
+            dropped_ms: e.dropped.map(|(at, _)| ms(at)),
+            swallowed: e.looked_by.is_none(),
+        })
+        .collect();
+    let tasks: Vec<TaskReport> = ledger
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(ix, t)| {
+            let ended = t.ended.clone().unwrap_or(Ended::DroppedAtShutdown);
+            let outcome = ended.outcome();
+            let never_ended = matches!(ended, Ended::DroppedAtShutdown | Ended::Stalled);
+            let end_ms = if never_ended { None } else { t.end.map(ms) };
+            let (observed, detail) = match &ended {
+                Ended::Failed if t.carried.is_empty() => (None, Some("untraced error".to_owned())),
+                Ended::Failed => {
+                    let seen = t.carried.iter().all(|&e| !errors[e as usize].swallowed);
+                    let labels: Vec<&str> = t
+                        .carried
+                        .iter()
+                        .map(|&e| errors[e as usize].error.as_str())
+                        .collect();
+                    (Some(seen), Some(labels.join(", ")))
+                }
+                Ended::Panicked { message } => (
+                    Some(t.panic_delivery == Delivery::Delivered),
+                    Some(message.clone()),
+                ),
+                _ => (None, None),
+            };
+            let outlived = ledger.outlived(ix as u32);
+            let parent_end = t.parent.and_then(|p| ledger.tasks[p as usize].end);
+            let outlived_by_ms = match (outlived, end_ms, parent_end) {
+                (true, Some(end), Some(pend)) => Some(end.saturating_sub(ms(pend))),
+                _ => None,
+            };
+            TaskReport {
+                name: t.name.as_str().to_owned(),
+                parent: t.parent.map(name),
+                start_ms: ms(t.start),
+                end_ms,
+                outcome,
+                cancelled_by: match ended {
+                    Ended::Cancelled(cause) => Some(cause),
+                    _ => None,
+                },
+                observed,
+                outlived_parent: outlived,
+                outlived_by_ms,
+                detail,
+            }
+        })
+        .collect();
+    let hits = ledger
+        .hits
+        .iter()
+        .map(|h| HitReport {
+            point: h.point.to_owned(),
+            key: h.key.clone(),
+            hit: h.hit,
+            at_ms: ms(h.at),
+            task: h.task.map(name),
+            action: h.action.as_ref().map(ToString::to_string),
+        })
+        .collect();
+    let mut summary = Summary {
+        untracked: facts.untracked,
+        ..Summary::default()
+    };
+    for t in &tasks {
+        match (t.outcome, t.observed) {
+            (Outcome::Completed, _) => summary.completed += 1,
+            (Outcome::Failed, Some(true)) => summary.failed_observed += 1,
+            (Outcome::Failed, None) => summary.failed_untraced += 1,
+            (Outcome::Cancelled, _) => summary.cancelled += 1,
+            (Outcome::Stalled, _) => summary.stalled += 1,
+            (Outcome::DroppedAtShutdown, _) => summary.dropped_at_shutdown += 1,
+            _ => {}
+        }
+        if t.outcome == Outcome::Panicked {
+            summary.panicked += 1;
+        }
+        if t.observed == Some(false) {
+            summary.swallowed += 1;
+        }
+        if t.outlived_parent {
+            summary.outlived += 1;
+        }
+    }
+    Report {
+        scenario: facts.scenario,
+        variant: facts.variant,
+        seed: facts.seed,
+        plan: ledger.plan.to_string(),
+        plan_name: facts.plan_name,
+        seeded_scheduler: cfg!(tokio_unstable),
+        result: facts.result,
+        tasks,
+        errors,
+        hits,
+        summary,
+        quiescent_ms: facts.quiescent.map(ms),
+        deadline_ms: ms(facts.deadline),
+        replay: facts.replay,
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::Completed => "completed",
+            Outcome::Failed => "failed",
+            Outcome::Panicked => "panicked",
+            Outcome::Cancelled => "cancelled",
+            Outcome::DroppedAtShutdown => "dropped at shutdown",
+            Outcome::Stalled => "stalled",
+        })
+    }
+}
+
+impl fmt::Display for CancelCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CancelCause::Aborted => f.write_str("aborted"),
+            CancelCause::Token => f.write_str("by its token"),
+            CancelCause::Plan => f.write_str("by the plan"),
+            CancelCause::Fault(at) => write!(f, "by fault at {at}"),
+        }
+    }
+}

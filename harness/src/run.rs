@@ -1,0 +1,316 @@
+//! The runner: a current-thread tokio runtime on a paused, seeded clock, and the driver
+//! that runs the body, delivers timed events, settles, drains and shuts down.
+
+use std::collections::VecDeque;
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::JoinError;
+use tokio::time::{Instant, sleep_until};
+
+use crate::error::Error;
+use crate::ledger::{self, Ended, Ledger, Phase};
+use crate::plan::{Event, Plan, TimedEvent};
+use crate::report::{self, CancelCause, Report, RunFacts};
+use crate::task::{PanicPayload, Task, TaskOutput};
+
+/// Virtual time a run may take before whatever is still pending is judged stalled.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
+
+/// Scheduler ticks granted after the body returns so that aborts take effect
+/// (a dropped `JoinSet` aborts its tasks on the next tick). The clock does not move.
+const SETTLE_TICKS: usize = 4;
+
+/// Wall time granted to the runtime's shutdown (a never-ending `spawn_blocking` task
+/// would otherwise hang it); the clock is virtual, so this only bounds a stuck thread.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// Runs `body` once with the default settings: seed 0, no faults, 1 h virtual deadline.
+pub fn run<F, Fut>(scenario: &str, body: F) -> Result<Report, Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future + Send + 'static,
+    Fut::Output: TaskOutput + Debug + Send + 'static,
+{
+    Builder::new(scenario, "default").run(body)
+}
+
+/// How to run a body: names, seed, plan, deadline. Reusable: `run` takes `&self`.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    scenario: String,
+    variant: String,
+    seed: u64,
+    plan: Plan,
+    plan_name: Option<String>,
+    deadline: Duration,
+    root: String,
+    replay: Option<String>,
+}
+
+impl Builder {
+    /// A run of `variant` of `scenario` (names for the report).
+    pub fn new(scenario: impl Into<String>, variant: impl Into<String>) -> Self {
+        Builder {
+            scenario: scenario.into(),
+            variant: variant.into(),
+            seed: 0,
+            plan: Plan::none(),
+            plan_name: None,
+            deadline: DEFAULT_DEADLINE,
+            root: "body".to_owned(),
+            replay: None,
+        }
+    }
+
+    /// The seed for tokio's scheduler RNG (`select!` branch order, watch wake order).
+    pub fn seed(&mut self, seed: u64) -> &mut Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The fault plan.
+    pub fn plan(&mut self, plan: Plan) -> &mut Self {
+        self.plan = plan;
+        self
+    }
+
+    /// The fault plan, with the name the report shows for it.
+    pub fn named_plan(&mut self, name: impl Into<String>, plan: Plan) -> &mut Self {
+        self.plan_name = Some(name.into());
+        self.plan(plan)
+    }
+
+    /// The virtual deadline (default 1 h).
+    pub fn deadline(&mut self, deadline: Duration) -> &mut Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The name of the task that runs the body (default `body`).
+    pub fn root(&mut self, name: impl Into<String>) -> &mut Self {
+        self.root = name.into();
+        self
+    }
+
+    /// The command the report prints for replaying this run.
+    pub fn replay(&mut self, command: impl Into<String>) -> &mut Self {
+        self.replay = Some(command.into());
+        self
+    }
+
+    /// The scenario's name.
+    pub fn scenario_name(&self) -> &str {
+        &self.scenario
+    }
+
+    /// The variant's name.
+    pub fn variant_name(&self) -> &str {
+        &self.variant
+    }
+
+    /// Runs `body` as the root task and reports what every task did.
+    ///
+    /// The body runs on a fresh current-thread runtime whose clock is paused from the start
+    /// (it jumps ahead whenever every task waits on a timer). The run ends when the body
+    /// has returned and every task has ended, or at the deadline; then the runtime is
+    /// dropped and whatever was still running is recorded as dropped at shutdown.
+    ///
+    /// Fails only on misuse (called inside a runtime, or inside another run).
+    pub fn run<F, Fut>(&self, body: F) -> Result<Report, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future + Send + 'static,
+        Fut::Output: TaskOutput + Debug + Send + 'static,
+    {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::misuse(
+                "faultline cannot run inside a tokio runtime: it builds its own paused, seeded one; \
+                 call it from a plain #[test] fn (not #[tokio::test]) or from a std::thread",
+            ));
+        }
+        if ledger::is_installed() {
+            return Err(Error::misuse(
+                "a faultline run is already going on on this thread: runs do not nest; \
+                 start the second run after the first returns, or on another thread",
+            ));
+        }
+        let quiet = Arc::new(Notify::new());
+        let spawned = Arc::new(AtomicUsize::new(0));
+        let runtime = self.runtime(&quiet, &spawned)?;
+        let start = {
+            let _enter = runtime.enter();
+            Instant::now()
+        };
+        ledger::install(Ledger::new(start, self.plan.clone(), quiet.clone()));
+        let driven = runtime.block_on(self.drive(body, quiet));
+        ledger::with(|l| l.phase = Phase::Shutdown);
+        runtime.shutdown_timeout(SHUTDOWN_GRACE);
+        let ledger = ledger::uninstall().expect("the run's ledger is installed until here");
+        let untracked = if cfg!(tokio_unstable) {
+            spawned
+                .load(Ordering::Relaxed)
+                .saturating_sub(ledger.tasks.len())
+        } else {
+            driven.untracked_seen
+        };
+        if untracked > 0 {
+            tracing::warn!(target: "faultline", untracked, "tasks spawned without faultline's tracking (plain tokio::spawn)");
+        }
+        let replay = self.replay.clone().unwrap_or_else(|| {
+            format!(
+                "Builder::new({:?}, {:?}).seed({}).plan(\"{}\")",
+                self.scenario, self.variant, self.seed, self.plan
+            )
+        });
+        Ok(report::build(
+            &ledger,
+            RunFacts {
+                scenario: self.scenario.clone(),
+                variant: self.variant.clone(),
+                seed: self.seed,
+                plan_name: self.plan_name.clone(),
+                result: driven.result,
+                quiescent: driven.quiescent,
+                deadline: self.deadline,
+                untracked,
+                replay,
+            },
+        ))
+    }
+
+    #[cfg_attr(not(tokio_unstable), allow(unused_variables))]
+    fn runtime(
+        &self,
+        quiet: &Arc<Notify>,
+        spawned: &Arc<AtomicUsize>,
+    ) -> Result<tokio::runtime::Runtime, Error> {
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        builder.enable_all().start_paused(true);
+        #[cfg(tokio_unstable)]
+        {
+            builder.rng_seed(tokio::runtime::RngSeed::from_bytes(
+                &self.seed.to_le_bytes(),
+            ));
+            let spawned = spawned.clone();
+            builder.on_task_spawn(move |_| {
+                spawned.fetch_add(1, Ordering::Relaxed);
+            });
+            let quiet = quiet.clone();
+            builder.on_task_terminate(move |_| quiet.notify_one());
+        }
+        builder.build().map_err(Error::runtime)
+    }
+
+    async fn drive<F, Fut>(&self, body: F, quiet: Arc<Notify>) -> Driven
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future + Send + 'static,
+        Fut::Output: TaskOutput + Debug + Send + 'static,
+    {
+        let start = Instant::now();
+        let deadline = start + self.deadline;
+        let mut events: VecDeque<TimedEvent> = self.plan.events().iter().cloned().collect();
+        let next_event =
+            |events: &VecDeque<TimedEvent>| start + events.front().map_or(Duration::ZERO, |e| e.at);
+        let mut root = Task::new(self.root.clone()).spawn(body());
+
+        let result = loop {
+            tokio::select! {
+                biased;
+                joined = &mut root => break Some(describe(joined)),
+                () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
+                () = sleep_until(deadline) => break None,
+            }
+        };
+        let Some(result) = result else {
+            ledger::with(|l| {
+                l.phase = Phase::Stalled;
+                let alive: Vec<u32> = (0..l.tasks.len() as u32)
+                    .filter(|&ix| l.tasks[ix as usize].ended.is_none())
+                    .collect();
+                for ix in alive {
+                    l.ended(ix, Ended::Stalled);
+                }
+            });
+            return Driven {
+                result: "stalled: the body was still pending at the deadline".to_owned(),
+                quiescent: None,
+                untracked_seen: 0,
+            };
+        };
+
+        for _ in 0..SETTLE_TICKS {
+            tokio::task::yield_now().await;
+        }
+        let metrics = tokio::runtime::Handle::current().metrics();
+        let tracked_alive = || ledger::with(|l| l.alive).unwrap_or(0);
+        let mut untracked_seen = metrics.num_alive_tasks().saturating_sub(tracked_alive());
+        let quiescent = loop {
+            let alive = metrics.num_alive_tasks();
+            if alive == 0 {
+                break Some(Instant::now() - start);
+            }
+            untracked_seen = untracked_seen.max(alive.saturating_sub(tracked_alive()));
+            // Without tokio's task hooks, untracked tasks do not wake the driver when they end.
+            let poll_untracked = !cfg!(tokio_unstable) && alive > tracked_alive();
+            tokio::select! {
+                biased;
+                () = quiet.notified() => {}
+                () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
+                () = tokio::time::sleep(Duration::from_millis(10)), if poll_untracked => {}
+                () = sleep_until(deadline) => break None,
+            }
+        };
+        Driven {
+            result,
+            quiescent,
+            untracked_seen,
+        }
+    }
+}
+
+struct Driven {
+    result: String,
+    quiescent: Option<Duration>,
+    untracked_seen: usize,
+}
+
+/// The body's result as the run shows it. Formatting a `Failure` counts as looking at it:
+/// the body's result is what the caller of the run sees.
+fn describe<T: Debug>(joined: Result<T, JoinError>) -> String {
+    match joined {
+        Ok(output) => format!("{output:?}"),
+        Err(err) if err.is_cancelled() => "cancelled".to_owned(),
+        Err(err) => {
+            let payload = err.into_panic();
+            match payload.downcast_ref::<PanicPayload>() {
+                Some(p) => format!("panicked: {}", p.message()),
+                None => "panicked".to_owned(),
+            }
+        }
+    }
+}
+
+fn fire(event: Option<TimedEvent>) {
+    let Some(event) = event else { return };
+    match event.event {
+        Event::Shutdown => {
+            ledger::with(|l| l.shutdown.cancel());
+        }
+        Event::Cancel(name) => {
+            let done = ledger::with(|l| {
+                l.find_alive(&name)
+                    .map(|ix| l.cancel(ix, CancelCause::Plan))
+            })
+            .flatten();
+            if done != Some(true) {
+                tracing::warn!(target: "faultline", task = name.as_str(), "the plan's cancel found no alive task of that name");
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Tracked spawning: real tokio tasks, handles and sets, with a name and a parent in the ledger.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::task::{AbortHandle, JoinHandle, JoinSet};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::failure::Failure;
+use crate::ledger::{self, Ended, TaskIx};
+use crate::name::Name;
+
+/// Spawns `future` with `tokio::spawn`, tracked under `name`. Returns tokio's own handle.
+///
+/// Outside a run this is plain `tokio::spawn`.
+#[track_caller]
+pub fn spawn<F>(name: impl Into<Name>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: TaskOutput + Send + 'static,
+{
+    Task::new(name).spawn(future)
+}
+
+/// Spawns `future` on `set` (`JoinSet::spawn`), tracked under `name`.
+#[track_caller]
+pub fn spawn_in<F>(set: &mut JoinSet<F::Output>, name: impl Into<Name>, future: F) -> AbortHandle
+where
+    F: Future + Send + 'static,
+    F::Output: TaskOutput + Send + 'static,
+{
+    Task::new(name).spawn_in(set, future)
+}
+
+/// Spawns `future` on `tracker` (`TaskTracker::spawn`), tracked under `name`.
+#[track_caller]
+pub fn spawn_on<F>(tracker: &TaskTracker, name: impl Into<Name>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: TaskOutput + Send + 'static,
+{
+    Task::new(name).spawn_on(tracker, future)
+}
+
+/// A task about to be spawned: its name and, optionally, the token that stops it.
+#[must_use = "a Task does nothing until one of its spawn methods is called"]
+pub struct Task {
+    name: Name,
+    token: Option<CancellationToken>,
+}
+
+impl Task {
+    /// A task named `name` (a `&'static str`, a `String`, or `("fetch", 3)` for `fetch[3]`).
+    pub fn new(name: impl Into<Name>) -> Self {
+        Task {
+            name: name.into(),
+            token: None,
+        }
+    }
+
+    /// The `CancellationToken` that stops this task: if the task ends after the token
+    /// fired, the report says **cancelled by its token**, not completed or failed.
+    pub fn token(mut self, token: &CancellationToken) -> Self {
+        self.token = Some(token.clone());
+        self
+    }
+
+    /// `tokio::spawn`.
+    #[track_caller]
+    pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: TaskOutput + Send + 'static,
+    {
+        let (tracked, ix) = self.wrap(future);
+        let handle = tokio::spawn(tracked);
+        register(ix, handle.abort_handle());
+        handle
+    }
+
+    /// `JoinSet::spawn`.
+    #[track_caller]
+    pub fn spawn_in<F>(self, set: &mut JoinSet<F::Output>, future: F) -> AbortHandle
+    where
+        F: Future + Send + 'static,
+        F::Output: TaskOutput + Send + 'static,
+    {
+        let (tracked, ix) = self.wrap(future);
+        let abort = set.spawn(tracked);
+        register(ix, abort.clone());
+        abort
+    }
+
+    /// `TaskTracker::spawn`.
+    #[track_caller]
+    pub fn spawn_on<F>(self, tracker: &TaskTracker, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: TaskOutput + Send + 'static,
+    {
+        let (tracked, ix) = self.wrap(future);
+        let handle = tracker.spawn(tracked);
+        register(ix, handle.abort_handle());
+        handle
+    }
+
+    fn wrap<F: Future>(self, inner: F) -> (Tracked<F>, Option<(u64, TaskIx)>) {
+        let Task { name, token } = self;
+        let ix = ledger::with(|l| (l.run, l.spawned(name, token)));
+        (
+            Tracked {
+                inner,
+                ix,
+                done: false,
+            },
+            ix,
+        )
+    }
+}
+
+fn register(ix: Option<(u64, TaskIx)>, abort: AbortHandle) {
+    if let Some((run, ix)) = ix {
+        ledger::with_run(run, |l| {
+            let rec = &mut l.tasks[ix as usize];
+            if rec.ended.is_none() {
+                rec.abort = Some(abort);
+            }
+        });
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future that tokio really runs: the task's own future plus a drop guard that
+    /// tells the ledger how it ended (completed, failed, panicked, or dropped early).
+    struct Tracked<F> {
+        #[pin]
+        inner: F,
+        ix: Option<(u64, TaskIx)>,
+        done: bool,
+    }
+
+    impl<F> PinnedDrop for Tracked<F> {
+        fn drop(this: Pin<&mut Self>) {
+            if let (Some((run, ix)), false) = (this.ix, this.done) {
+                ledger::with_run(run, |l| l.dropped_early(ix));
+            }
+        }
+    }
+}
+
+impl<F> Future for Tracked<F>
+where
+    F: Future,
+    F::Output: TaskOutput,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Some((run, ix)) = *this.ix else {
+            return this.inner.poll(cx);
+        };
+        let _current = ledger::enter(ix);
+        match catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => {
+                *this.done = true;
+                let failed = output.is_failure();
+                let mut carried = Vec::new();
+                if failed {
+                    output.failures(&mut |f: &Failure| carried.extend(f.traced_in(run)));
+                }
+                ledger::with_run(run, |l| {
+                    l.tasks[ix as usize].carried = carried;
+                    l.ended(
+                        ix,
+                        if failed {
+                            Ended::Failed
+                        } else {
+                            Ended::Completed
+                        },
+                    );
+                });
+                Poll::Ready(output)
+            }
+            Err(payload) => {
+                *this.done = true;
+                let message = panic_message(payload.as_ref());
+                ledger::with_run(run, |l| {
+                    l.ended(
+                        ix,
+                        Ended::Panicked {
+                            message: message.clone(),
+                        },
+                    )
+                });
+                let tokio_id = tokio::task::try_id();
+                resume_unwind(Box::new(PanicPayload {
+                    message,
+                    run,
+                    task: ix,
+                    tokio_id,
+                }))
+            }
+        }
+    }
+}
+
+/// The payload of a tracked task's panic, as found in its `JoinError` (`into_panic()`).
+///
+/// It replaces the original payload so the harness can tell whether the `JoinError`
+/// reached anyone: dropped inside the task's own context (its handle or `JoinSet` was
+/// dropped, or the runtime shut down), nobody saw the panic. The message is kept:
+/// read it with [`PanicPayload::message`]. tokio's `JoinError` display then reads
+/// "task N panicked" without the message, since it only prints `String` payloads.
+#[derive(Debug)]
+pub struct PanicPayload {
+    message: String,
+    run: u64,
+    task: TaskIx,
+    tokio_id: Option<tokio::task::Id>,
+}
+
+impl PanicPayload {
+    /// The panic message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl Drop for PanicPayload {
+    fn drop(&mut self) {
+        let delivered = tokio::task::try_id() != self.tokio_id;
+        ledger::with_run(self.run, |l| l.panic_dropped(self.task, delivered));
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(p) = payload.downcast_ref::<PanicPayload>() {
+        p.message.clone()
+    } else {
+        "(non-string panic payload)".to_owned()
+    }
+}
+
+/// What a task's output says about how it went: success, or failure carrying which errors.
+///
+/// Implemented for `Result<T, E>` (a failure when `Err`), `()` and common value types.
+/// The errors the harness traces are [`Failure`]s found in `E` when `E` is a
+/// `Failure`, a `Vec<Failure>`, or a `Box<dyn Error + Send + Sync>` with a `Failure`
+/// in its source chain.
+#[diagnostic::on_unimplemented(
+    message = "faultline cannot tell whether a task returning `{Self}` succeeded",
+    note = "return a `Result`, `()` or a plain value, or implement `faultline_harness::TaskOutput` for `{Self}`"
+)]
+pub trait TaskOutput {
+    /// Whether this output is a failure.
+    fn is_failure(&self) -> bool {
+        false
+    }
+
+    /// Calls `found` with every traced error this output carries.
+    fn failures(&self, found: &mut dyn FnMut(&Failure)) {
+        let _ = found;
+    }
+}
+
+impl<T, E: 'static> TaskOutput for Result<T, E> {
+    fn is_failure(&self) -> bool {
+        self.is_err()
+    }
+
+    fn failures(&self, found: &mut dyn FnMut(&Failure)) {
+        if let Err(err) = self {
+            find_failures(err, found);
+        }
+    }
+}
+
+fn find_failures(err: &dyn Any, found: &mut dyn FnMut(&Failure)) {
+    if let Some(f) = err.downcast_ref::<Failure>() {
+        found(f);
+    } else if let Some(all) = err.downcast_ref::<Vec<Failure>>() {
+        all.iter().for_each(found);
+    } else if let Some(boxed) = err.downcast_ref::<Box<dyn std::error::Error + Send + Sync>>() {
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(boxed.as_ref());
+        while let Some(e) = next {
+            if let Some(f) = e.downcast_ref::<Failure>() {
+                found(f);
+                break;
+            }
+            next = e.source();
+        }
+    }
+}
+
+macro_rules! plain_outputs {
+    ($($t:ty),*) => { $(impl TaskOutput for $t {})* };
+}
+plain_outputs!(
+    (),
+    bool,
+    char,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    String,
+    &'static str
+);
+
+impl<T> TaskOutput for Vec<T> {}
+impl<T> TaskOutput for Option<T> {}
