@@ -1,11 +1,127 @@
-fn main() {
-    let s = scenario_gather::scenario();
-    for p in &s.plans {
-        let plan = faultline_harness::Plan::parse(p.text).unwrap();
-        let reports = s.run_all(Some(p.name), &plan, 7).unwrap();
-        for r in &reports {
-            println!("{r}");
+//! The faultline CLI: compare every scenario's variants, run one, list what there is.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use faultline::harness::{Plan, Report, side_by_side};
+
+/// Concurrency fault injection for async Rust on tokio: see what your tasks really did.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Seed for tokio's scheduler RNG (with no subcommand: the comparison's seed).
+    #[arg(long, default_value_t = 0, global = true)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every scenario's variants side by side under each of its plans (the default).
+    Compare,
+    /// Run one scenario (one variant, or all of them side by side) under one plan.
+    Run {
+        /// The scenario, e.g. `gather`.
+        scenario: String,
+        /// The variant; all of them, side by side, when omitted.
+        #[arg(long)]
+        variant: Option<String>,
+        /// One of the scenario's named plans (see `list`); wins over --faults.
+        #[arg(long)]
+        plan: Option<String>,
+        /// A plan in text form, e.g. 'fetch#3=error(ConnectionError)'; also read from FAULTLINE_FAULTS.
+        #[arg(long, env = "FAULTLINE_FAULTS")]
+        faults: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List the scenarios, their variants and their plans.
+    List,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
         }
-        println!("{}", faultline_harness::side_by_side(&reports));
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
     }
+}
+
+fn run(cli: Cli) -> anyhow::Result<String> {
+    match cli.command.unwrap_or(Command::Compare) {
+        Command::Compare => faultline::compare_all(cli.seed),
+        Command::List => Ok(list()),
+        Command::Run {
+            scenario,
+            variant,
+            plan,
+            faults,
+            format,
+        } => {
+            let scenario = faultline::find(&scenario)?;
+            let (plan_name, plan) = match (plan, faults) {
+                (Some(name), _) => {
+                    let plan = scenario.find_plan(&name)?;
+                    (Some(name), plan)
+                }
+                (None, Some(text)) => (
+                    None,
+                    Plan::parse(&text).context("in --faults (or FAULTLINE_FAULTS)")?,
+                ),
+                (None, None) => {
+                    let Some(first) = scenario.plans.first() else {
+                        bail!("scenario {} has no plans", scenario.name)
+                    };
+                    (Some(first.name.to_owned()), Plan::parse(first.text)?)
+                }
+            };
+            let reports: Vec<Report> = match variant {
+                Some(v) => {
+                    let found = scenario.find_variant(&v)?;
+                    vec![(found.run)(&scenario.builder(
+                        &v,
+                        plan_name.as_deref(),
+                        plan,
+                        cli.seed,
+                    ))?]
+                }
+                None => scenario.run_all(plan_name.as_deref(), &plan, cli.seed)?,
+            };
+            Ok(match (format, reports.as_slice()) {
+                (Format::Json, [one]) => one.to_json() + "\n",
+                (Format::Json, many) => serde_json::to_string_pretty(many)? + "\n",
+                (Format::Text, [one]) => one.to_string(),
+                (Format::Text, many) => side_by_side(many),
+            })
+        }
+    }
+}
+
+fn list() -> String {
+    let mut out = String::new();
+    for s in faultline::scenarios() {
+        out.push_str(&format!("{} — {}\n  variants:", s.name, s.about));
+        for v in &s.variants {
+            out.push_str(&format!(" {}", v.name));
+        }
+        out.push_str("\n  plans:\n");
+        for p in &s.plans {
+            out.push_str(&format!("    {:<20} {}\n", p.name, p.text));
+        }
+    }
+    out
 }

@@ -327,3 +327,6 @@ plain_outputs!(
 
 impl<T> TaskOutput for Vec<T> {}
 impl<T> TaskOutput for Option<T> {}
+impl<A, B> TaskOutput for (A, B) {}
+impl<A, B, C> TaskOutput for (A, B, C) {}
+impl<A, B, C, D> TaskOutput for (A, B, C, D) {}

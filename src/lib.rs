@@ -1,0 +1,38 @@
+//! faultline: the catalogue of scenarios that the CLI and the top-level tests run.
+//!
+//! Each scenario is its own crate under `scenarios/`, built on `faultline-harness`; this
+//! crate only lists them. Adding a scenario means adding its crate and one line here.
+
+pub use faultline_harness as harness;
+use faultline_harness::Scenario;
+
+/// Every scenario, in course order.
+pub fn scenarios() -> Vec<Scenario> {
+    vec![scenario_gather::scenario()]
+}
+
+/// The scenario called `name`, or an error that lists the known ones.
+pub fn find(name: &str) -> anyhow::Result<Scenario> {
+    let all = scenarios();
+    let known: Vec<&str> = all.iter().map(|s| s.name).collect();
+    let hint = known.join(", ");
+    all.into_iter().find(|s| s.name == name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown scenario {name:?}; known scenarios: {hint} (see `cargo run -- list`)"
+        )
+    })
+}
+
+/// Every scenario under every one of its plans, variants side by side: the main job.
+pub fn compare_all(seed: u64) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for scenario in scenarios() {
+        for plan in &scenario.plans {
+            let parsed = faultline_harness::Plan::parse(plan.text)?;
+            let reports = scenario.run_all(Some(plan.name), &parsed, seed)?;
+            out.push_str(&faultline_harness::side_by_side(&reports));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,329 @@
+//! Ground truth for every verdict: tiny programs whose outcome is known by construction.
+//! Each test fails if the harness gives the wrong verdict.
+
+use std::time::Duration;
+
+use faultline::harness::{
+    Builder, CancelCause, Failure, Outcome, Plan, Report, Task, point, spawn, spawn_in, spawn_on,
+};
+use tokio::task::JoinSet;
+use tokio::time::sleep;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+async fn boom() {
+    panic!("boom")
+}
+
+fn run_with<F, Fut>(plan: &str, body: F) -> Report
+where
+    F: FnOnce() -> Fut,
+    Fut: Future + Send + 'static,
+    Fut::Output: faultline::harness::TaskOutput + std::fmt::Debug + Send + 'static,
+{
+    let mut b = Builder::new("ground-truth", "case");
+    b.plan(Plan::parse(plan).expect("test plans parse"));
+    b.run(body).expect("runs")
+}
+
+fn run<F, Fut>(body: F) -> Report
+where
+    F: FnOnce() -> Fut,
+    Fut: Future + Send + 'static,
+    Fut::Output: faultline::harness::TaskOutput + std::fmt::Debug + Send + 'static,
+{
+    run_with("none", body)
+}
+
+#[test]
+fn detached_task_outlives_its_scope_and_completes_later() {
+    let r = run(|| async {
+        drop(spawn("child", async { sleep(ms(250)).await }));
+        sleep(ms(100)).await;
+    });
+    let child = r.task("child").unwrap();
+    assert_eq!(child.outcome, Outcome::Completed);
+    assert_eq!(child.parent.as_deref(), Some("body"));
+    assert!(child.outlived_parent, "{r}");
+    assert_eq!((child.end_ms, child.outlived_by_ms), (Some(250), Some(150)));
+    assert_eq!(r.task("body").unwrap().end_ms, Some(100));
+    assert_eq!(r.quiescent_ms, Some(250));
+    assert_eq!(r.summary.outlived, 1);
+}
+
+#[test]
+fn awaited_child_does_not_outlive() {
+    let r = run(|| async { spawn("child", sleep(ms(50))).await.unwrap() });
+    assert!(!r.task("child").unwrap().outlived_parent);
+    assert!(r.is_clean(), "{r}");
+}
+
+#[test]
+fn dropped_handle_of_a_failing_task_swallows_its_error() {
+    let r = run(|| async {
+        drop(spawn("child", async {
+            Err::<(), _>(Failure::new("Boom", "lost"))
+        }));
+    });
+    let child = r.task("child").unwrap();
+    assert_eq!(
+        (child.outcome, child.observed),
+        (Outcome::Failed, Some(false))
+    );
+    assert_eq!(r.summary.swallowed, 1);
+    assert!(r.errors[0].swallowed);
+}
+
+#[test]
+fn reading_the_error_observes_it() {
+    let r = run(|| async {
+        let err = spawn("child", async {
+            Err::<(), _>(Failure::new("Boom", "seen"))
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+        assert_eq!(err.kind(), "Boom");
+    });
+    let child = r.task("child").unwrap();
+    assert_eq!(
+        (child.outcome, child.observed),
+        (Outcome::Failed, Some(true))
+    );
+    assert_eq!(r.errors[0].looked_at_by.as_deref(), Some("body"));
+    assert_eq!(r.summary.swallowed, 0);
+}
+
+#[test]
+fn receiving_an_error_without_reading_it_still_swallows_it() {
+    let r = run(|| async {
+        let result = spawn("child", async {
+            Err::<(), _>(Failure::new("Boom", "ignored"))
+        })
+        .await
+        .unwrap();
+        let _ = result.is_err(); // looks at the Result, not at the error
+    });
+    assert_eq!(r.task("child").unwrap().observed, Some(false));
+}
+
+#[test]
+fn an_error_the_body_returns_is_observed_by_the_run() {
+    let r = run(|| async { Err::<(), _>(Failure::new("Boom", "returned")) });
+    let body = r.task("body").unwrap();
+    assert_eq!((body.outcome, body.observed), (Outcome::Failed, Some(true)));
+    assert_eq!(r.errors[0].looked_at_by.as_deref(), Some("run"));
+}
+
+#[test]
+fn dropped_joinset_cancels_its_tasks_without_leaking_them() {
+    let r = run(|| async {
+        let mut set = JoinSet::new();
+        spawn_in(&mut set, "a", sleep(ms(500)));
+        spawn_in(&mut set, "b", sleep(ms(500)));
+        sleep(ms(10)).await;
+        drop(set);
+    });
+    for name in ["a", "b"] {
+        let t = r.task(name).unwrap();
+        assert_eq!(
+            (t.outcome, t.cancelled_by.clone()),
+            (Outcome::Cancelled, Some(CancelCause::Aborted))
+        );
+        assert_eq!(t.end_ms, Some(10));
+        assert!(
+            !t.outlived_parent,
+            "a scope's own clean-up is not outliving: {r}"
+        );
+    }
+    assert!(r.is_clean(), "{r}");
+    assert_eq!(r.quiescent_ms, Some(10));
+}
+
+#[test]
+fn a_task_pending_forever_after_the_body_returns_is_dropped_at_shutdown() {
+    let r = run(|| async {
+        drop(spawn("forever", std::future::pending::<()>()));
+    });
+    let t = r.task("forever").unwrap();
+    assert_eq!((t.outcome, t.end_ms), (Outcome::DroppedAtShutdown, None));
+    assert!(t.outlived_parent);
+    assert_eq!(r.quiescent_ms, None);
+    assert_eq!(r.summary.dropped_at_shutdown, 1);
+}
+
+#[test]
+fn an_awaited_panic_is_observed() {
+    let r = run(|| async {
+        let err = spawn("child", boom()).await.unwrap_err();
+        assert!(err.is_panic());
+    });
+    let t = r.task("child").unwrap();
+    assert_eq!((t.outcome, t.observed), (Outcome::Panicked, Some(true)));
+    assert_eq!(t.detail.as_deref(), Some("boom"));
+}
+
+#[test]
+fn a_panic_in_a_detached_task_is_swallowed() {
+    let r = run(|| async {
+        drop(spawn("child", boom()));
+        sleep(ms(5)).await;
+    });
+    let t = r.task("child").unwrap();
+    assert_eq!((t.outcome, t.observed), (Outcome::Panicked, Some(false)));
+    assert_eq!(r.summary.swallowed, 1);
+}
+
+#[test]
+fn a_panic_left_in_a_dropped_joinset_is_swallowed() {
+    let r = run(|| async {
+        let mut set = JoinSet::new();
+        spawn_in(&mut set, "child", boom());
+        sleep(ms(5)).await; // it panics; nobody joins it
+        drop(set);
+    });
+    assert_eq!(r.task("child").unwrap().observed, Some(false));
+}
+
+#[test]
+fn a_task_stopped_by_its_token_is_cancelled_not_failed() {
+    let r = run(|| async {
+        let token = CancellationToken::new();
+        let child_token = token.clone();
+        let worker = Task::new("worker").token(&token).spawn(async move {
+            child_token.cancelled().await;
+            Err::<(), _>(Failure::new("Stopped", "returned after the token fired"))
+        });
+        sleep(ms(30)).await;
+        token.cancel();
+        let _ = worker.await;
+    });
+    let t = r.task("worker").unwrap();
+    assert_eq!(
+        (t.outcome, t.cancelled_by.clone()),
+        (Outcome::Cancelled, Some(CancelCause::Token))
+    );
+    assert_eq!(t.end_ms, Some(30));
+}
+
+#[test]
+fn a_plain_tokio_spawn_is_counted_as_untracked() {
+    let r = run(|| async {
+        drop(tokio::spawn(std::future::pending::<()>()));
+    });
+    assert_eq!(r.summary.untracked, 1, "{r}");
+    assert!(!r.is_clean());
+}
+
+#[test]
+fn a_body_awaiting_what_nobody_wakes_is_stalled_at_the_deadline() {
+    let mut b = Builder::new("ground-truth", "stall");
+    b.deadline(Duration::from_secs(5));
+    let r = b
+        .run(|| async {
+            let (_tx, rx) = tokio::sync::oneshot::channel::<()>();
+            spawn("waiter", sleep(Duration::from_secs(60)));
+            rx.await.ok();
+        })
+        .unwrap();
+    for name in ["body", "waiter"] {
+        let t = r.task(name).unwrap();
+        assert_eq!((t.outcome, t.end_ms), (Outcome::Stalled, None), "{r}");
+    }
+    assert_eq!(r.summary.stalled, 2);
+    assert_eq!(r.quiescent_ms, None);
+    assert!(r.result.starts_with("stalled"));
+}
+
+#[test]
+fn task_tracker_tasks_are_tracked() {
+    let r = run(|| async {
+        let tracker = TaskTracker::new();
+        spawn_on(&tracker, "tracked", sleep(ms(20)));
+        tracker.close();
+        tracker.wait().await;
+    });
+    assert_eq!(r.task("tracked").unwrap().outcome, Outcome::Completed);
+    assert!(r.is_clean(), "{r}");
+}
+
+#[test]
+fn fault_point_error_delay_and_hit_numbers() {
+    let r = run_with("p#2=error(Boom); p=delay(40ms)", || async {
+        let first = point("p").await; // hit 1: delay
+        let second = point("p").await; // hit 2: error
+        (first.is_ok(), second.map_err(|e| e.kind().to_owned()))
+    });
+    assert_eq!(r.result, r#"(true, Err("Boom"))"#);
+    assert_eq!(r.hits.len(), 2);
+    assert_eq!((r.hits[0].at_ms, r.hits[1].at_ms), (0, 40));
+    assert_eq!(r.hits[1].action.as_deref(), Some("error(Boom)"));
+}
+
+#[test]
+fn fault_point_hang_holds_until_cancelled() {
+    let r = run_with("p=hang; @300ms cancel(body)", || async { point("p").await });
+    let body = r.task("body").unwrap();
+    assert_eq!((body.outcome, body.end_ms), (Outcome::Cancelled, Some(300)));
+    assert_eq!(body.cancelled_by, Some(CancelCause::Plan));
+}
+
+#[test]
+fn fault_point_panic_and_cancel() {
+    let r = run_with("boom=panic(bad input); stop=cancel", || async {
+        let a = spawn("panics", async { point("boom").await });
+        let b = spawn("cancels", async { point("stop").await });
+        (a.await.is_err(), b.await.unwrap_err().is_cancelled())
+    });
+    assert_eq!(r.result, "(true, true)");
+    let p = r.task("panics").unwrap();
+    assert_eq!(p.outcome, Outcome::Panicked);
+    assert_eq!(
+        p.detail.as_deref(),
+        Some("injected panic at boom: bad input")
+    );
+    let c = r.task("cancels").unwrap();
+    assert_eq!(c.cancelled_by, Some(CancelCause::Fault("stop".into())));
+}
+
+#[test]
+fn the_shutdown_event_fires_the_shutdown_token() {
+    let r = run_with("@1500ms shutdown", || async {
+        faultline::harness::shutdown_token().cancelled().await;
+        "drained"
+    });
+    assert_eq!(
+        (r.result.as_str(), r.task("body").unwrap().end_ms),
+        ("\"drained\"", Some(1500))
+    );
+}
+
+#[test]
+fn a_run_inside_a_runtime_is_refused_with_a_hint() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let err = rt
+        .block_on(async { faultline::harness::run("nested", || async {}) })
+        .unwrap_err();
+    assert!(err.to_string().contains("not #[tokio::test]"), "{err}");
+}
+
+#[test]
+fn a_run_inside_a_run_is_refused_with_a_hint() {
+    let r = run(|| async {
+        faultline::harness::run("inner", || async {})
+            .unwrap_err()
+            .to_string()
+    });
+    assert!(
+        r.result
+            .contains("faultline cannot run inside a tokio runtime"),
+        "{}",
+        r.result
+    );
+}
