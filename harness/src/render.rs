@@ -8,7 +8,7 @@ use std::fmt::{self, Write as _};
 use crate::report::{Outcome, Report, TaskReport};
 
 /// Columns of the timeline's bar.
-const WIDTH: u64 = 60;
+const WIDTH: u64 = 64;
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -95,25 +95,21 @@ fn name_width(r: &Report) -> usize {
 fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     let ms_per_col = scale(span(r));
     let w = name_width(r);
+    // Columns in use: up to the last end (tasks that never ended run to the edge).
+    let used = if r.tasks.iter().any(|t| t.end_ms.is_none()) { WIDTH } else { span(r) / ms_per_col + 1 };
     writeln!(f, "timeline (virtual ms, one column = {ms_per_col} ms)")?;
     let mut axis = String::new();
-    for col in (0..WIDTH).step_by(10) {
+    for col in (0..used).step_by(10) {
         let label = (col * ms_per_col).to_string();
         let _ = write!(axis, "{label:<10}");
     }
     writeln!(f, "{:w$}  {}", "", axis.trim_end())?;
     for t in &r.tasks {
-        let parent_end = t
-            .parent
-            .as_ref()
-            .and_then(|p| r.task(p))
-            .and_then(|p| p.end_ms);
+        let parent_end = t.parent.as_ref().and_then(|p| r.task(p)).and_then(|p| p.end_ms);
         let first = t.start_ms / ms_per_col;
-        let last = t
-            .end_ms
-            .map_or(WIDTH - 1, |e| (e / ms_per_col).min(WIDTH - 1));
+        let last = t.end_ms.map_or(used - 1, |e| (e / ms_per_col).min(used - 1));
         let mut bar = String::new();
-        for col in 0..WIDTH {
+        for col in 0..used {
             let c = if col < first || col > last {
                 ' '
             } else if col == last {
@@ -125,7 +121,7 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
             };
             bar.push(c);
         }
-        writeln!(f, "{:w$}  {}  {}", t.name, bar.trim_end(), span_text(t))?;
+        writeln!(f, "{:w$}  {bar}  {}", t.name, span_text(t))?;
     }
     writeln!(
         f,
@@ -226,6 +222,7 @@ fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     for e in &r.errors {
         let origin = e.origin.as_deref().unwrap_or("the run");
         let fate = match (&e.looked_at_by, e.dropped_ms) {
+            (Some(by), _) if by == "run" => "looked at by the run (it is the body's result)".to_owned(),
             (Some(by), _) => format!("looked at by {by}"),
             (None, Some(at)) => format!("SWALLOWED: dropped unread at {at} ms"),
             (None, None) => "SWALLOWED: never looked at".to_owned(),

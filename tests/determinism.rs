@@ -1,0 +1,68 @@
+//! Same seed, same plan → the same bytes: every scenario × variant × plan, rerun.
+//!
+//! `FAULTLINE_RERUNS` sets the count (default 20; `.ci/run` uses 100).
+
+use faultline::harness::Plan;
+
+fn reruns() -> usize {
+    std::env::var("FAULTLINE_RERUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(20)
+}
+
+#[test]
+fn every_report_is_byte_identical_across_reruns() {
+    let n = reruns();
+    let mut checked = 0;
+    for scenario in faultline::scenarios() {
+        for plan in &scenario.plans {
+            for variant in &scenario.variants {
+                let once = || {
+                    let r = scenario.run(variant.name, plan.name, 0).unwrap();
+                    (r.to_string(), r.to_json())
+                };
+                let first = once();
+                for i in 1..n {
+                    let again = once();
+                    assert!(
+                        again == first,
+                        "{} / {} / {}: rerun {i} differs from the first run\n--- first\n{}\n--- rerun\n{}",
+                        scenario.name,
+                        variant.name,
+                        plan.name,
+                        first.0,
+                        again.0
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 12, "expected at least gather's 3 variants × 4 plans, checked {checked}");
+}
+
+/// A body whose output is the order in which an unbiased `select!` picked its branches.
+fn select_order(seed: u64) -> String {
+    let mut b = faultline::harness::Builder::new("seed", "select");
+    b.seed(seed).plan(Plan::none());
+    b.run(|| async {
+        let mut picks = String::new();
+        for _ in 0..32 {
+            tokio::select! {
+                () = std::future::ready(()) => picks.push('a'),
+                () = std::future::ready(()) => picks.push('b'),
+            }
+        }
+        picks
+    })
+    .unwrap()
+    .result
+}
+
+#[test]
+fn the_seed_fixes_tokio_select_order() {
+    const { assert!(cfg!(tokio_unstable), "build with --cfg tokio_unstable (.cargo/config.toml sets it)") };
+    for seed in [0, 7, 42] {
+        assert_eq!(select_order(seed), select_order(seed), "seed {seed} gave two orders");
+    }
+    let distinct: std::collections::BTreeSet<String> = (0..8).map(select_order).collect();
+    assert!(distinct.len() > 1, "8 seeds gave one order: the seed does not reach tokio's RNG");
+}

@@ -1,0 +1,48 @@
+//! Snapshots of every gather variant under every plan, and of the side-by-side comparison.
+//! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
+
+use faultline::harness::side_by_side;
+use rstest::rstest;
+
+/// The seed every snapshot is taken with (the CLI's default).
+const SEED: u64 = 0;
+
+fn check(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[rstest]
+fn gather_report(
+    #[values("unstructured", "unstructured_return_exceptions", "structured")] variant: &str,
+    #[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str,
+) {
+    let report = scenario_gather::scenario().run(variant, plan, SEED).unwrap();
+    check(&format!("gather@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn gather_comparison(#[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str) {
+    let scenario = scenario_gather::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("gather@compare@{plan}"), &side_by_side(&reports));
+}
+
+/// The JSON form is an interface CI tools read: pin its shape.
+#[test]
+fn gather_json() {
+    let report = scenario_gather::scenario().run("unstructured", "fetch3-and-4-fail", SEED).unwrap();
+    check("gather@unstructured@fetch3-and-4-fail@json", &report.to_json());
+}
+
+/// The whole of `cargo run`'s output.
+#[test]
+fn main_comparison() {
+    check("compare-all", &faultline::compare_all(SEED).unwrap());
+}
