@@ -5,7 +5,10 @@
 use faultline::harness::Plan;
 
 fn reruns() -> usize {
-    std::env::var("FAULTLINE_RERUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(20)
+    std::env::var("FAULTLINE_RERUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20)
 }
 
 #[test]
@@ -36,7 +39,10 @@ fn every_report_is_byte_identical_across_reruns() {
             }
         }
     }
-    assert!(checked >= 12, "expected at least gather's 3 variants × 4 plans, checked {checked}");
+    assert!(
+        checked >= 12,
+        "expected at least gather's 3 variants × 4 plans, checked {checked}"
+    );
 }
 
 /// A body whose output is the order in which an unbiased `select!` picked its branches.
@@ -59,10 +65,22 @@ fn select_order(seed: u64) -> String {
 
 #[test]
 fn the_seed_fixes_tokio_select_order() {
-    const { assert!(cfg!(tokio_unstable), "build with --cfg tokio_unstable (.cargo/config.toml sets it)") };
+    const {
+        assert!(
+            cfg!(tokio_unstable),
+            "build with --cfg tokio_unstable (.cargo/config.toml sets it)"
+        )
+    };
     for seed in [0, 7, 42] {
-        assert_eq!(select_order(seed), select_order(seed), "seed {seed} gave two orders");
+        assert_eq!(
+            select_order(seed),
+            select_order(seed),
+            "seed {seed} gave two orders"
+        );
     }
     let distinct: std::collections::BTreeSet<String> = (0..8).map(select_order).collect();
-    assert!(distinct.len() > 1, "8 seeds gave one order: the seed does not reach tokio's RNG");
+    assert!(
+        distinct.len() > 1,
+        "8 seeds gave one order: the seed does not reach tokio's RNG"
+    );
 }

@@ -29,7 +29,11 @@ fn a_swallowed_error_is_logged_when_it_is_dropped() {
 fn an_observed_error_is_not_logged() {
     let report = Builder::new("tracing", "observe")
         .run(|| async {
-            let err = spawn("child", async { Err::<(), _>(Failure::new("Boom", "read")) }).await.unwrap();
+            let err = spawn("child", async {
+                Err::<(), _>(Failure::new("Boom", "read"))
+            })
+            .await
+            .unwrap();
             err.unwrap_err().to_string()
         })
         .unwrap();

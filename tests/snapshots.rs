@@ -22,12 +22,16 @@ fn gather_report(
     #[values("unstructured", "unstructured_return_exceptions", "structured")] variant: &str,
     #[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str,
 ) {
-    let report = scenario_gather::scenario().run(variant, plan, SEED).unwrap();
+    let report = scenario_gather::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
     check(&format!("gather@{variant}@{plan}"), &report.to_string());
 }
 
 #[rstest]
-fn gather_comparison(#[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str) {
+fn gather_comparison(
+    #[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str,
+) {
     let scenario = scenario_gather::scenario();
     let parsed = scenario.find_plan(plan).unwrap();
     let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
@@ -37,8 +41,13 @@ fn gather_comparison(#[values("none", "fetch3-fails", "fetch3-and-4-fail", "call
 /// The JSON form is an interface CI tools read: pin its shape.
 #[test]
 fn gather_json() {
-    let report = scenario_gather::scenario().run("unstructured", "fetch3-and-4-fail", SEED).unwrap();
-    check("gather@unstructured@fetch3-and-4-fail@json", &report.to_json());
+    let report = scenario_gather::scenario()
+        .run("unstructured", "fetch3-and-4-fail", SEED)
+        .unwrap();
+    check(
+        "gather@unstructured@fetch3-and-4-fail@json",
+        &report.to_json(),
+    );
 }
 
 /// The whole of `cargo run`'s output.

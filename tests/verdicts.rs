@@ -21,7 +21,7 @@ async fn boom() {
 
 fn run_with<F, Fut>(plan: &str, body: F) -> Report
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce() -> Fut + Send + 'static,
     Fut: Future + Send + 'static,
     Fut::Output: faultline::harness::TaskOutput + std::fmt::Debug + Send + 'static,
 {
@@ -32,7 +32,7 @@ where
 
 fn run<F, Fut>(body: F) -> Report
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce() -> Fut + Send + 'static,
     Fut: Future + Send + 'static,
     Fut::Output: faultline::harness::TaskOutput + std::fmt::Debug + Send + 'static,
 {

@@ -1,13 +1,14 @@
 //! The per-run ledger: what every tracked task, error and fault point did, in virtual time.
 //!
-//! One ledger per run, installed in a thread-local for the run's duration. The run's
-//! runtime is current-thread, so every task is polled (and dropped) on the thread that
-//! installed it; nothing is shared between runs, and runs on other threads never see it.
-//! Wrappers hold only indices into the ledger, which keeps them `Send` and cheap.
+//! One ledger per run, installed in a thread-local of the run's own thread for the run's
+//! duration. The run's runtime is current-thread, so every task is polled (and dropped)
+//! on that thread; nothing is shared between runs. Wrappers hold only indices into the
+//! ledger, which keeps them `Send` and cheap. The ledger sits behind a mutex only so that
+//! the watchdog (on the caller's thread) can read it when the run's thread is stuck.
 
 use std::cell::{Cell, RefCell};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -25,7 +26,7 @@ pub(crate) type TaskIx = u32;
 pub(crate) type ErrorIx = u32;
 
 thread_local! {
-    static LEDGER: RefCell<Option<Ledger>> = const { RefCell::new(None) };
+    static LEDGER: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
     /// The tracked task being polled right now on this thread, if any.
     static CURRENT: Cell<Option<TaskIx>> = const { Cell::new(None) };
 }
@@ -389,10 +390,49 @@ impl Ledger {
     }
 }
 
+/// A run's ledger as shared with its watchdog, plus the task being polled right now.
+pub(crate) struct Shared {
+    ledger: Mutex<Option<Ledger>>,
+    polling: AtomicU32,
+}
+
+const NOT_POLLING: u32 = u32::MAX;
+
+impl Shared {
+    pub(crate) fn new() -> Self {
+        Shared {
+            ledger: Mutex::new(None),
+            polling: AtomicU32::new(NOT_POLLING),
+        }
+    }
+
+    /// The ledger, unless it is locked already (a re-entrant call, or the watchdog).
+    fn try_lock(&self) -> Option<MutexGuard<'_, Option<Ledger>>> {
+        match self.ledger.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        }
+    }
+
+    /// Blocks until the ledger is free: for the watchdog and the end of the run.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Option<Ledger>> {
+        self.ledger
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The task that was being polled when asked, if any.
+    pub(crate) fn polling(&self) -> Option<TaskIx> {
+        Some(self.polling.load(Ordering::Relaxed)).filter(|&ix| ix != NOT_POLLING)
+    }
+}
+
 /// Runs `f` on this thread's ledger, if a run is going on here.
 pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
     LEDGER.with(|cell| {
-        let mut guard = cell.try_borrow_mut().ok()?;
+        let shared = cell.try_borrow().ok()?;
+        let mut guard = shared.as_ref()?.try_lock()?;
         guard.as_mut().map(f)
     })
 }
@@ -406,12 +446,16 @@ pub(crate) fn is_installed() -> bool {
     LEDGER.with(|cell| cell.try_borrow().map(|g| g.is_some()).unwrap_or(true))
 }
 
-pub(crate) fn install(ledger: Ledger) {
-    LEDGER.with(|cell| *cell.borrow_mut() = Some(ledger));
+/// Installs `ledger` as this thread's run.
+pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
+    *shared.lock() = Some(ledger);
+    LEDGER.with(|cell| *cell.borrow_mut() = Some(shared.clone()));
 }
 
+/// Ends this thread's run and hands back its ledger.
 pub(crate) fn uninstall() -> Option<Ledger> {
-    LEDGER.with(|cell| cell.borrow_mut().take())
+    let shared = LEDGER.with(|cell| cell.borrow_mut().take())?;
+    shared.lock().take()
 }
 
 pub(crate) fn current_task() -> Option<TaskIx> {
@@ -420,7 +464,19 @@ pub(crate) fn current_task() -> Option<TaskIx> {
 
 /// Marks `ix` as the task being polled until the returned guard drops.
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
-    EnterGuard(CURRENT.with(|c| c.replace(Some(ix))))
+    let previous = CURRENT.with(|c| c.replace(Some(ix)));
+    set_polling(ix);
+    EnterGuard(previous)
+}
+
+fn set_polling(ix: TaskIx) {
+    LEDGER.with(|cell| {
+        if let Ok(shared) = cell.try_borrow()
+            && let Some(shared) = shared.as_ref()
+        {
+            shared.polling.store(ix, Ordering::Relaxed);
+        }
+    });
 }
 
 pub(crate) struct EnterGuard(Option<TaskIx>);
@@ -428,5 +484,6 @@ pub(crate) struct EnterGuard(Option<TaskIx>);
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.0));
+        set_polling(self.0.unwrap_or(NOT_POLLING));
     }
 }

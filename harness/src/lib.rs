@@ -48,6 +48,6 @@ pub use render::side_by_side;
 /// The report: plain data.
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
 /// The runner.
-pub use run::{Builder, DEFAULT_DEADLINE, run};
+pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_WATCHDOG, run};
 /// Tracked spawning over real tokio handles, sets and trackers.
 pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};

@@ -483,7 +483,11 @@ mod tests {
              fetch[3]=eror(X)\n           ^\n  hint: actions are error(Kind), delay(250ms), hang, panic(message) and cancel"
         );
         let err = Plan::parse("a=delay(5m)").unwrap_err();
-        assert!(err.to_string().contains("expected a unit, 'ms' or 's', found 'm'"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("expected a unit, 'ms' or 's', found 'm'"),
+            "{err}"
+        );
         let err = Plan::parse("fetch#0=hang").unwrap_err();
         assert!(
             err.to_string().contains("hit numbers count from 1"),

@@ -10,6 +10,19 @@ use crate::report::{Outcome, Report, TaskReport};
 /// Columns of the timeline's bar.
 const WIDTH: u64 = 64;
 
+/// Task rows shown in the timeline and the verdict table; the rest are counted (the JSON
+/// form has them all).
+const MAX_ROWS: usize = 200;
+
+fn more_rows(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    match r.tasks.len().checked_sub(MAX_ROWS) {
+        Some(more) if more > 0 => {
+            writeln!(f, "… {more} more tasks (the JSON form lists every task)")
+        }
+        _ => Ok(()),
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", header(self))?;
@@ -96,7 +109,11 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     let ms_per_col = scale(span(r));
     let w = name_width(r);
     // Columns in use: up to the last end (tasks that never ended run to the edge).
-    let used = if r.tasks.iter().any(|t| t.end_ms.is_none()) { WIDTH } else { span(r) / ms_per_col + 1 };
+    let used = if r.tasks.iter().any(|t| t.end_ms.is_none()) {
+        WIDTH
+    } else {
+        span(r) / ms_per_col + 1
+    };
     writeln!(f, "timeline (virtual ms, one column = {ms_per_col} ms)")?;
     let mut axis = String::new();
     for col in (0..used).step_by(10) {
@@ -104,10 +121,16 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
         let _ = write!(axis, "{label:<10}");
     }
     writeln!(f, "{:w$}  {}", "", axis.trim_end())?;
-    for t in &r.tasks {
-        let parent_end = t.parent.as_ref().and_then(|p| r.task(p)).and_then(|p| p.end_ms);
+    for t in r.tasks.iter().take(MAX_ROWS) {
+        let parent_end = t
+            .parent
+            .as_ref()
+            .and_then(|p| r.task(p))
+            .and_then(|p| p.end_ms);
         let first = t.start_ms / ms_per_col;
-        let last = t.end_ms.map_or(used - 1, |e| (e / ms_per_col).min(used - 1));
+        let last = t
+            .end_ms
+            .map_or(used - 1, |e| (e / ms_per_col).min(used - 1));
         let mut bar = String::new();
         for col in 0..used {
             let c = if col < first || col > last {
@@ -123,6 +146,7 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
         }
         writeln!(f, "{:w$}  {bar}  {}", t.name, span_text(t))?;
     }
+    more_rows(f, r)?;
     writeln!(
         f,
         "{:w$}  = running  - running after its parent ended  o completed  x failed  ! panicked  / cancelled  ~ dropped at shutdown  ? stalled",
@@ -163,6 +187,7 @@ fn verdicts(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     let rows: Vec<[String; 7]> = r
         .tasks
         .iter()
+        .take(MAX_ROWS)
         .map(|t| {
             [
                 t.name.clone(),
@@ -185,7 +210,8 @@ fn verdicts(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
         "error / panic",
     ];
     writeln!(f, "verdicts")?;
-    table(f, &head, &rows)
+    table(f, &head, &rows)?;
+    more_rows(f, r)
 }
 
 fn table<const N: usize>(
@@ -222,7 +248,9 @@ fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     for e in &r.errors {
         let origin = e.origin.as_deref().unwrap_or("the run");
         let fate = match (&e.looked_at_by, e.dropped_ms) {
-            (Some(by), _) if by == "run" => "looked at by the run (it is the body's result)".to_owned(),
+            (Some(by), _) if by == "run" => {
+                "looked at by the run (it is the body's result)".to_owned()
+            }
             (Some(by), _) => format!("looked at by {by}"),
             (None, Some(at)) => format!("SWALLOWED: dropped unread at {at} ms"),
             (None, None) => "SWALLOWED: never looked at".to_owned(),
@@ -238,7 +266,7 @@ fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
 
 fn hits(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     writeln!(f, "fault points hit")?;
-    for h in &r.hits {
+    for h in r.hits.iter().take(MAX_ROWS) {
         let key = h.key.as_ref().map(|k| format!("[{k}]")).unwrap_or_default();
         let action = h
             .action

@@ -6,6 +6,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -13,7 +14,7 @@ use tokio::task::JoinError;
 use tokio::time::{Instant, sleep_until};
 
 use crate::error::Error;
-use crate::ledger::{self, Ended, Ledger, Phase};
+use crate::ledger::{self, Ended, Ledger, Phase, Shared};
 use crate::plan::{Event, Plan, TimedEvent};
 use crate::report::{self, CancelCause, Report, RunFacts};
 use crate::task::{PanicPayload, Task, TaskOutput};
@@ -25,6 +26,9 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
 /// (a dropped `JoinSet` aborts its tasks on the next tick). The clock does not move.
 const SETTLE_TICKS: usize = 4;
 
+/// Wall time a run may take before the watchdog gives up on it (see [`Builder::watchdog`]).
+pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
+
 /// Wall time granted to the runtime's shutdown (a never-ending `spawn_blocking` task
 /// would otherwise hang it); the clock is virtual, so this only bounds a stuck thread.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
@@ -32,7 +36,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 /// Runs `body` once with the default settings: seed 0, no faults, 1 h virtual deadline.
 pub fn run<F, Fut>(scenario: &str, body: F) -> Result<Report, Error>
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce() -> Fut + Send + 'static,
     Fut: Future + Send + 'static,
     Fut::Output: TaskOutput + Debug + Send + 'static,
 {
@@ -50,6 +54,7 @@ pub struct Builder {
     deadline: Duration,
     root: String,
     replay: Option<String>,
+    watchdog: Duration,
 }
 
 impl Builder {
@@ -64,6 +69,7 @@ impl Builder {
             deadline: DEFAULT_DEADLINE,
             root: "body".to_owned(),
             replay: None,
+            watchdog: DEFAULT_WATCHDOG,
         }
     }
 
@@ -103,6 +109,14 @@ impl Builder {
         self
     }
 
+    /// Wall time the run may take (default 10 s). A task that never yields — a loop with
+    /// no `.await`, a blocking call — cannot be interrupted from inside; past this time
+    /// the run's thread is abandoned and the report says which task did not yield.
+    pub fn watchdog(&mut self, limit: Duration) -> &mut Self {
+        self.watchdog = limit;
+        self
+    }
+
     /// The scenario's name.
     pub fn scenario_name(&self) -> &str {
         &self.scenario
@@ -115,15 +129,17 @@ impl Builder {
 
     /// Runs `body` as the root task and reports what every task did.
     ///
-    /// The body runs on a fresh current-thread runtime whose clock is paused from the start
-    /// (it jumps ahead whenever every task waits on a timer). The run ends when the body
-    /// has returned and every task has ended, or at the deadline; then the runtime is
-    /// dropped and whatever was still running is recorded as dropped at shutdown.
+    /// The body runs on its own thread, on a fresh current-thread runtime whose clock is
+    /// paused from the start (it jumps ahead whenever every task waits on a timer). The run
+    /// ends when the body has returned and every task has ended, or at the deadline; then
+    /// the runtime is dropped and whatever was still running is recorded as dropped at
+    /// shutdown. A run still going after the [watchdog](Builder::watchdog)'s wall time is
+    /// reported as it stands.
     ///
     /// Fails only on misuse (called inside a runtime, or inside another run).
     pub fn run<F, Fut>(&self, body: F) -> Result<Report, Error>
     where
-        F: FnOnce() -> Fut,
+        F: FnOnce() -> Fut + Send + 'static,
         Fut: Future + Send + 'static,
         Fut::Output: TaskOutput + Debug + Send + 'static,
     {
@@ -139,6 +155,103 @@ impl Builder {
                  start the second run after the first returns, or on another thread",
             ));
         }
+        let shared = Arc::new(Shared::new());
+        let (done, outcome) = mpsc::channel();
+        let this = self.clone();
+        let run_shared = shared.clone();
+        // The harness's events belong to the caller's span (tracing-test attributes by span).
+        let span = tracing::Span::current();
+        let thread = std::thread::Builder::new()
+            .name(format!("faultline {}/{}", self.scenario, self.variant))
+            .spawn(move || {
+                let _span = span.enter();
+                let _ = done.send(this.run_here(body, &run_shared));
+            })
+            .map_err(Error::runtime)?;
+        match outcome.recv_timeout(self.watchdog) {
+            Ok(report) => {
+                let _ = thread.join();
+                report
+            }
+            Err(RecvTimeoutError::Timeout) => Ok(self.abandoned(&shared)),
+            Err(RecvTimeoutError::Disconnected) => {
+                let why = match thread.join() {
+                    Err(payload) => crate::task::panic_message(payload.as_ref()),
+                    Ok(()) => "unknown".to_owned(),
+                };
+                Err(Error::misuse(format!(
+                    "the run's thread panicked outside any task (a Drop that panics?): {why}"
+                )))
+            }
+        }
+    }
+
+    /// The report of a run whose thread is stuck in one poll: everything alive is stalled,
+    /// and the task being polled is named.
+    fn abandoned(&self, shared: &Shared) -> Report {
+        let stuck = shared.polling();
+        let mut guard = shared.lock();
+        let Some(ledger) = guard.as_mut() else {
+            return self.empty_report("did not start within the watchdog's time");
+        };
+        ledger.phase = Phase::Stalled;
+        let stuck_name = stuck.map(|ix| ledger.task_name(ix).to_owned());
+        let alive: Vec<u32> = (0..ledger.tasks.len() as u32)
+            .filter(|&ix| ledger.tasks[ix as usize].ended.is_none())
+            .collect();
+        for ix in alive {
+            ledger.ended(ix, Ended::Stalled);
+        }
+        let result = format!(
+            "did not yield within {} s of wall time: task {} never returned to the executor \
+             (a loop without .await, or a blocking call); its thread was abandoned",
+            self.watchdog.as_secs(),
+            stuck_name
+                .as_deref()
+                .unwrap_or("(none: the harness itself)")
+        );
+        tracing::error!(target: "faultline", task = stuck_name.as_deref().unwrap_or("-"), "{result}");
+        let mut report = report::build(ledger, self.facts(result, None, 0));
+        if let Some(name) = stuck_name
+            && let Some(task) = report.tasks.iter_mut().find(|t| t.name == name)
+        {
+            task.detail = Some("did not yield".to_owned());
+        }
+        report
+    }
+
+    fn empty_report(&self, result: &str) -> Report {
+        let ledger = Ledger::new(Instant::now(), self.plan.clone(), Arc::new(Notify::new()));
+        report::build(&ledger, self.facts(result.to_owned(), None, 0))
+    }
+
+    fn facts(&self, result: String, quiescent: Option<Duration>, untracked: usize) -> RunFacts {
+        let replay = self.replay.clone().unwrap_or_else(|| {
+            format!(
+                "Builder::new({:?}, {:?}).seed({}).plan(\"{}\")",
+                self.scenario, self.variant, self.seed, self.plan
+            )
+        });
+        RunFacts {
+            scenario: self.scenario.clone(),
+            variant: self.variant.clone(),
+            seed: self.seed,
+            plan_name: self.plan_name.clone(),
+            result,
+            quiescent,
+            deadline: self.deadline,
+            untracked,
+            replay,
+        }
+    }
+
+    /// The run itself, on the run's own thread.
+    fn run_here<F, Fut>(&self, body: F, shared: &Arc<Shared>) -> Result<Report, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future + Send + 'static,
+        Fut::Output: TaskOutput + Debug + Send + 'static,
+    {
         let quiet = Arc::new(Notify::new());
         let spawned = Arc::new(AtomicUsize::new(0));
         let runtime = self.runtime(&quiet, &spawned)?;
@@ -146,7 +259,7 @@ impl Builder {
             let _enter = runtime.enter();
             Instant::now()
         };
-        ledger::install(Ledger::new(start, self.plan.clone(), quiet.clone()));
+        ledger::install(shared, Ledger::new(start, self.plan.clone(), quiet.clone()));
         let driven = runtime.block_on(self.drive(body, quiet));
         ledger::with(|l| l.phase = Phase::Shutdown);
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
@@ -161,25 +274,9 @@ impl Builder {
         if untracked > 0 {
             tracing::warn!(target: "faultline", untracked, "tasks spawned without faultline's tracking (plain tokio::spawn)");
         }
-        let replay = self.replay.clone().unwrap_or_else(|| {
-            format!(
-                "Builder::new({:?}, {:?}).seed({}).plan(\"{}\")",
-                self.scenario, self.variant, self.seed, self.plan
-            )
-        });
         Ok(report::build(
             &ledger,
-            RunFacts {
-                scenario: self.scenario.clone(),
-                variant: self.variant.clone(),
-                seed: self.seed,
-                plan_name: self.plan_name.clone(),
-                result: driven.result,
-                quiescent: driven.quiescent,
-                deadline: self.deadline,
-                untracked,
-                replay,
-            },
+            self.facts(driven.result, driven.quiescent, untracked),
         ))
     }
 
