@@ -1,0 +1,19 @@
+//! Fault points and errors stepped by hand with tokio-test: no runtime, no sleeping.
+
+use std::future::IntoFuture;
+
+use faultline_harness::{Failure, point};
+use tokio_test::{assert_ready, task};
+
+#[test]
+fn a_fault_point_outside_a_run_is_ready_at_once_and_does_nothing() {
+    let mut hit = task::spawn(point("fetch").key(3).into_future());
+    assert_ready!(hit.poll()).expect("no plan outside a run");
+}
+
+#[test]
+fn a_failure_outside_a_run_is_a_plain_error() {
+    let err = Failure::new("ConnectionError", "refused");
+    assert_eq!(err.to_string(), "ConnectionError: refused");
+    assert_eq!((err.kind(), err.message()), ("ConnectionError", "refused"));
+}
