@@ -24,7 +24,8 @@ pub async fn caller() -> Gathered {
                 errors.push(err);
                 set.abort_all();
             }
-            Err(join) if join.is_cancelled() => {}
+            // Cancelled by our own abort_all: expected. Any other cancellation is an error.
+            Err(join) if join.is_cancelled() && !errors.is_empty() => {}
             Err(join) => {
                 errors.push(Failure::from(join));
                 set.abort_all();
