@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use faultline::harness::{Plan, Report, side_by_side};
+use faultline::harness::{Plan, Report, default_actions, side_by_side, sweep};
 
 /// Concurrency fault injection for async Rust on tokio: see what your tasks really did.
 #[derive(Parser)]
@@ -38,6 +38,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run every variant under every single-fault plan a baseline run makes possible.
+    Sweep {
+        /// The scenario, e.g. `gather`.
+        scenario: String,
+        /// How many seeds to run each plan with (seeds 0..N).
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// List the scenarios, their variants and their plans.
     List,
 }
@@ -65,6 +76,19 @@ fn run(cli: Cli) -> anyhow::Result<String> {
     match cli.command.unwrap_or(Command::Compare) {
         Command::Compare => faultline::compare_all(cli.seed),
         Command::List => Ok(list()),
+        Command::Sweep {
+            scenario,
+            seeds,
+            format,
+        } => {
+            let scenario = faultline::find(&scenario)?;
+            let seeds: Vec<u64> = (0..seeds.max(1)).collect();
+            let report = sweep(&scenario, &default_actions(), &seeds, |_, _| {})?;
+            Ok(match format {
+                Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+                Format::Text => report.to_string(),
+            })
+        }
         Command::Run {
             scenario,
             variant,

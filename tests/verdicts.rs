@@ -235,6 +235,10 @@ fn a_body_awaiting_what_nobody_wakes_is_stalled_at_the_deadline() {
         assert_eq!((t.outcome, t.end_ms), (Outcome::Stalled, None), "{r}");
     }
     assert_eq!(r.summary.stalled, 2);
+    assert_eq!(
+        r.summary.outlived, 0,
+        "a stalled parent never ended, so nothing outlived it"
+    );
     assert_eq!(r.quiescent_ms, None);
     assert!(r.result.starts_with("stalled"));
 }

@@ -66,7 +66,9 @@ impl IntoFuture for Point {
                     Ok(())
                 }
                 Some(Action::Hang) => std::future::pending().await,
-                Some(Action::Panic(msg)) => panic!("injected panic at {label}: {msg}"),
+                Some(Action::Panic(msg)) => {
+                    injected_panic(format!("injected panic at {label}: {msg}"))
+                }
                 Some(Action::Cancel) => {
                     let cancelled = ledger::with(|l| match ledger::current_task() {
                         Some(ix) => l.cancel(ix, CancelCause::Fault(label.clone())),
@@ -87,4 +89,35 @@ impl IntoFuture for Point {
 /// Scenarios that model graceful shutdown select on it. Outside a run it never fires.
 pub fn shutdown_token() -> CancellationToken {
     ledger::with(|l| l.shutdown.clone()).unwrap_or_default()
+}
+
+thread_local! {
+    /// Set while an injected panic unwinds out of `panic!`, so the hook stays quiet.
+    static INJECTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Panics with `message` without printing it: the plan asked for this panic, and the report
+/// records it. Other panics still reach the previous hook. The hook is installed once per
+/// process and only looks at a thread-local flag, so it changes nothing for other threads.
+fn injected_panic(message: String) -> ! {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !INJECTING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    INJECTING.with(|i| i.set(true));
+    let _reset = ResetOnDrop;
+    panic!("{message}")
+}
+
+struct ResetOnDrop;
+
+impl Drop for ResetOnDrop {
+    fn drop(&mut self) {
+        INJECTING.with(|i| i.set(false));
+    }
 }

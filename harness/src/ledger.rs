@@ -255,6 +255,10 @@ impl Ledger {
         let Some(parent_seq) = parent.end_seq else {
             return false;
         };
+        // A stalled parent never ended: its children stalled with it, they did not outlive it.
+        if parent.ended == Some(Ended::Stalled) {
+            return false;
+        }
         if rec.end_seq.is_some_and(|seq| seq < parent_seq) {
             return false;
         }

@@ -29,6 +29,7 @@ mod plan;
 mod render;
 mod report;
 mod run;
+mod sweep;
 mod task;
 
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
@@ -49,5 +50,7 @@ pub use render::side_by_side;
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_WATCHDOG, run};
+/// Sweeps over every single-fault plan.
+pub use sweep::{Finding, SweepReport, VariantSweep, default_actions, single_fault_plans, sweep};
 /// Tracked spawning over real tokio handles, sets and trackers.
 pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};

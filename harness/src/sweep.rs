@@ -1,0 +1,211 @@
+//! Sweeps: every single-fault plan a baseline run makes possible, for every variant.
+//!
+//! A baseline run (no faults) of each variant records every fault-point hit. Each distinct
+//! site (a keyed point, or the nth hit of an unkeyed one) times each action gives one
+//! single-fault plan; every variant runs under each plan and each seed. The result counts,
+//! per variant, the plans that ended with each kind of finding, and keeps the first such
+//! plan's replay command.
+
+use std::fmt::{self, Write as _};
+
+use serde::Serialize;
+
+use crate::catalog::Scenario;
+use crate::error::Error;
+use crate::plan::{Action, Plan, Selector};
+use crate::report::Report;
+
+/// The actions a sweep tries at every site.
+pub fn default_actions() -> Vec<Action> {
+    vec![
+        Action::Error("SweepError".to_owned()),
+        Action::Delay(std::time::Duration::from_secs(1)),
+        Action::Hang,
+        Action::Panic("sweep".to_owned()),
+        Action::Cancel,
+    ]
+}
+
+/// What a sweep found, per variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    /// The scenario swept.
+    pub scenario: String,
+    /// The seeds each plan ran with.
+    pub seeds: Vec<u64>,
+    /// Every plan tried, in text form.
+    pub plans: Vec<String>,
+    /// One row per variant.
+    pub variants: Vec<VariantSweep>,
+}
+
+/// One variant's findings across the sweep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariantSweep {
+    /// The variant.
+    pub variant: String,
+    /// Runs (plans × seeds).
+    pub runs: usize,
+    /// Runs with no finding.
+    pub clean: usize,
+    /// One entry per kind of finding: how many runs had it, and the first one's replay.
+    pub findings: Vec<Finding>,
+}
+
+/// A kind of finding in a sweep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `orphaned`, `swallowed`, `stalled`, `dropped at shutdown`, `untracked` or `cancelled`.
+    pub kind: &'static str,
+    /// Runs that had it.
+    pub runs: usize,
+    /// The command replaying the first run that had it.
+    pub first: Option<String>,
+}
+
+/// The kinds of finding, and how to read each from a report. `cancelled` is not a defect
+/// (a structured variant cancels on purpose) but shows where cancellation happened.
+const KINDS: [(&str, fn(&Report) -> usize); 6] = [
+    ("orphaned", |r| r.summary.outlived),
+    ("swallowed", |r| r.summary.swallowed),
+    ("stalled", |r| r.summary.stalled),
+    ("dropped at shutdown", |r| r.summary.dropped_at_shutdown),
+    ("untracked", |r| r.summary.untracked),
+    ("cancelled", |r| r.summary.cancelled),
+];
+
+/// Every single-fault plan for `scenario`: one per site seen in the variants' baseline
+/// runs and per action, in the order first seen.
+pub fn single_fault_plans(scenario: &Scenario, actions: &[Action]) -> Result<Vec<Plan>, Error> {
+    let mut sites: Vec<Selector> = Vec::new();
+    for baseline in scenario.run_all(None, &Plan::none(), 0)? {
+        for hit in &baseline.hits {
+            let site = match &hit.key {
+                Some(key) => Selector::point(hit.point.clone()).key(key),
+                None => Selector::point(hit.point.clone()).hit(hit.hit),
+            };
+            if !sites.contains(&site) {
+                sites.push(site);
+            }
+        }
+    }
+    Ok(sites
+        .iter()
+        .flat_map(|site| {
+            actions
+                .iter()
+                .map(|a| Plan::none().rule(site.clone(), a.clone()))
+        })
+        .collect())
+}
+
+/// Runs every variant of `scenario` under every single-fault plan and seed.
+/// `progress` is called once per run (for a progress bar).
+pub fn sweep(
+    scenario: &Scenario,
+    actions: &[Action],
+    seeds: &[u64],
+    mut progress: impl FnMut(usize, usize),
+) -> Result<SweepReport, Error> {
+    let plans = single_fault_plans(scenario, actions)?;
+    let total = plans.len() * seeds.len() * scenario.variants.len();
+    let mut done = 0;
+    let mut variants = Vec::new();
+    for variant in &scenario.variants {
+        let mut row = VariantSweep {
+            variant: variant.name.to_owned(),
+            runs: 0,
+            clean: 0,
+            findings: KINDS
+                .iter()
+                .map(|(kind, _)| Finding {
+                    kind,
+                    runs: 0,
+                    first: None,
+                })
+                .collect(),
+        };
+        for plan in &plans {
+            for &seed in seeds {
+                let report =
+                    (variant.run)(&scenario.builder(variant.name, None, plan.clone(), seed))?;
+                row.runs += 1;
+                let mut clean = true;
+                for (finding, (_, count)) in row.findings.iter_mut().zip(KINDS) {
+                    if count(&report) > 0 {
+                        finding.runs += 1;
+                        finding.first.get_or_insert_with(|| report.replay.clone());
+                        clean &= finding.kind == "cancelled";
+                    }
+                }
+                row.clean += usize::from(clean);
+                done += 1;
+                progress(done, total);
+            }
+        }
+        variants.push(row);
+    }
+    Ok(SweepReport {
+        scenario: scenario.name.to_owned(),
+        seeds: seeds.to_vec(),
+        plans: plans.iter().map(ToString::to_string).collect(),
+        variants,
+    })
+}
+
+impl SweepReport {
+    /// Runs of `variant` with a finding of `kind`.
+    pub fn count(&self, variant: &str, kind: &str) -> Option<usize> {
+        let row = self.variants.iter().find(|v| v.variant == variant)?;
+        row.findings.iter().find(|f| f.kind == kind).map(|f| f.runs)
+    }
+}
+
+impl fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "sweep {} · {} single-fault plans × {} seed(s) × {} variants",
+            self.scenario,
+            self.plans.len(),
+            self.seeds.len(),
+            self.variants.len()
+        )?;
+        let w = self
+            .variants
+            .iter()
+            .map(|v| v.variant.len())
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        let mut head = format!("{:w$}  {:>5}  {:>5}", "variant", "runs", "clean");
+        for (kind, _) in KINDS {
+            let _ = write!(head, "  {kind}");
+        }
+        writeln!(f, "{head}")?;
+        for v in &self.variants {
+            let mut line = format!("{:w$}  {:>5}  {:>5}", v.variant, v.runs, v.clean);
+            for finding in &v.findings {
+                let _ = write!(
+                    line,
+                    "  {:>width$}",
+                    finding.runs,
+                    width = finding.kind.len()
+                );
+            }
+            writeln!(f, "{line}")?;
+        }
+        writeln!(
+            f,
+            "first run with each finding (cancelled is not a defect):"
+        )?;
+        for v in &self.variants {
+            for finding in v.findings.iter().filter(|f| f.kind != "cancelled") {
+                if let Some(first) = &finding.first {
+                    writeln!(f, "  {} {}: {first}", v.variant, finding.kind)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

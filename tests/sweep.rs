@@ -1,0 +1,56 @@
+//! The puzzle's full single-fault sweep: every site × action, every variant.
+
+use faultline::harness::{default_actions, sweep};
+
+fn gather_sweep() -> faultline::harness::SweepReport {
+    sweep(
+        &scenario_gather::scenario(),
+        &default_actions(),
+        &[0],
+        |_, _| {},
+    )
+    .unwrap()
+}
+
+#[test]
+fn structured_gather_never_orphans_swallows_or_leaks() {
+    let report = gather_sweep();
+    assert_eq!(report.plans.len(), 25, "5 fetch sites × 5 actions");
+    for kind in ["orphaned", "swallowed", "dropped at shutdown", "untracked"] {
+        assert_eq!(
+            report.count("structured", kind),
+            Some(0),
+            "structured {kind}:\n{report}"
+        );
+    }
+    // A hang with no timeout stalls every variant, the structured one included: the fix for
+    // that is a deadline (lesson 06), not a TaskGroup.
+    assert_eq!(report.count("structured", "stalled"), Some(5));
+}
+
+#[test]
+fn each_unstructured_gather_is_caught_by_some_plan() {
+    let report = gather_sweep();
+    assert!(
+        report.count("unstructured", "orphaned").unwrap() > 0,
+        "{report}"
+    );
+    assert!(
+        report
+            .count("unstructured_return_exceptions", "swallowed")
+            .unwrap()
+            > 0,
+        "{report}"
+    );
+}
+
+#[test]
+fn the_sweep_snapshot() {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("gather@sweep", gather_sweep().to_string());
+    });
+}
