@@ -63,9 +63,12 @@ pub struct Finding {
     pub first: Option<String>,
 }
 
+/// Reads one count from a report.
+type Count = fn(&Report) -> usize;
+
 /// The kinds of finding, and how to read each from a report. `cancelled` is not a defect
 /// (a structured variant cancels on purpose) but shows where cancellation happened.
-const KINDS: [(&str, fn(&Report) -> usize); 6] = [
+const KINDS: [(&str, Count); 6] = [
     ("orphaned", |r| r.summary.outlived),
     ("swallowed", |r| r.summary.swallowed),
     ("stalled", |r| r.summary.stalled),
