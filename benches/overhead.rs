@@ -39,7 +39,7 @@ fn raw_runtime() -> tokio::runtime::Runtime {
 /// Runs `body` under the harness and checks that it tracked `tasks` tasks besides the root.
 fn tracked<F, Fut>(variant: &str, tasks: usize, body: F)
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let report: Report = Builder::new("bench", variant)
