@@ -46,7 +46,7 @@ fn a_task_that_never_yields_is_reported_by_the_watchdog() {
     release.store(true, Ordering::Relaxed);
     assert!(
         r.result
-            .starts_with("did not yield within 0 s of wall time: task spinner"),
+            .starts_with("did not yield for 500ms of wall time: task spinner"),
         "{}",
         r.result
     );
@@ -93,4 +93,36 @@ fn ten_thousand_tasks_render_a_capped_report() {
     let text = r.to_string();
     assert!(text.contains("… 9801 more tasks"), "rows are capped");
     assert!(text.lines().count() < 700, "{} lines", text.lines().count());
+}
+
+/// A `spawn_blocking` call that never ends holds the paused clock and the runtime forever:
+/// no task is being polled, and the watchdog says so.
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a blocking pool thread that never ends is the misbehaviour"
+)]
+fn a_blocking_task_that_never_ends_is_reported_by_the_watchdog() {
+    let release = Arc::new(AtomicBool::new(false));
+    let held = release.clone();
+    let mut b = Builder::new("misbehaves", "blocking-forever");
+    b.watchdog(Duration::from_millis(300));
+    let r = b
+        .run(move || async move {
+            tokio::task::spawn_blocking(move || {
+                while !held.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+            .await
+            .ok();
+        })
+        .unwrap();
+    release.store(true, Ordering::Relaxed);
+    assert!(
+        r.result.starts_with("no progress for 300ms of wall time"),
+        "{}",
+        r.result
+    );
+    assert_eq!(r.task("body").unwrap().outcome, Outcome::Stalled);
 }

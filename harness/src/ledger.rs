@@ -7,7 +7,7 @@
 //! the watchdog (on the caller's thread) can read it when the run's thread is stuck.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
@@ -398,6 +398,10 @@ impl Ledger {
 pub(crate) struct Shared {
     ledger: Mutex<Option<Ledger>>,
     polling: AtomicU32,
+    /// Polls started so far: the watchdog's measure of progress.
+    progress: AtomicU64,
+    /// Whether the runtime is running the body (the watchdog only judges then).
+    in_runtime: AtomicBool,
 }
 
 const NOT_POLLING: u32 = u32::MAX;
@@ -407,6 +411,8 @@ impl Shared {
         Shared {
             ledger: Mutex::new(None),
             polling: AtomicU32::new(NOT_POLLING),
+            progress: AtomicU64::new(0),
+            in_runtime: AtomicBool::new(false),
         }
     }
 
@@ -424,6 +430,19 @@ impl Shared {
         self.ledger
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn set_in_runtime(&self, running: bool) {
+        self.in_runtime.store(running, Ordering::Relaxed);
+    }
+
+    pub(crate) fn in_runtime(&self) -> bool {
+        self.in_runtime.load(Ordering::Relaxed)
+    }
+
+    /// How many polls have started.
+    pub(crate) fn progress(&self) -> u64 {
+        self.progress.load(Ordering::Relaxed)
     }
 
     /// The task that was being polled when asked, if any.
@@ -469,16 +488,19 @@ pub(crate) fn current_task() -> Option<TaskIx> {
 /// Marks `ix` as the task being polled until the returned guard drops.
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
     let previous = CURRENT.with(|c| c.replace(Some(ix)));
-    set_polling(ix);
+    set_polling(ix, true);
     EnterGuard(previous)
 }
 
-fn set_polling(ix: TaskIx) {
+fn set_polling(ix: TaskIx, starts: bool) {
     LEDGER.with(|cell| {
         if let Ok(shared) = cell.try_borrow()
             && let Some(shared) = shared.as_ref()
         {
             shared.polling.store(ix, Ordering::Relaxed);
+            if starts {
+                shared.progress.fetch_add(1, Ordering::Relaxed);
+            }
         }
     });
 }
@@ -488,6 +510,6 @@ pub(crate) struct EnterGuard(Option<TaskIx>);
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.0));
-        set_polling(self.0.unwrap_or(NOT_POLLING));
+        set_polling(self.0.unwrap_or(NOT_POLLING), false);
     }
 }

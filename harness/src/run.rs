@@ -168,20 +168,31 @@ impl Builder {
                 let _ = done.send(this.run_here(body, &run_shared));
             })
             .map_err(Error::runtime)?;
-        match outcome.recv_timeout(self.watchdog) {
-            Ok(report) => {
-                let _ = thread.join();
-                report
-            }
-            Err(RecvTimeoutError::Timeout) => Ok(self.abandoned(&shared)),
-            Err(RecvTimeoutError::Disconnected) => {
-                let why = match thread.join() {
-                    Err(payload) => crate::task::panic_message(payload.as_ref()),
-                    Ok(()) => "unknown".to_owned(),
-                };
-                Err(Error::misuse(format!(
-                    "the run's thread panicked outside any task (a Drop that panics?): {why}"
-                )))
+        // The watchdog: give up only when no poll started for a whole period (a long run
+        // that keeps polling is fine; one poll that never returns is not).
+        let mut seen = shared.progress();
+        loop {
+            match outcome.recv_timeout(self.watchdog) {
+                Ok(report) => {
+                    let _ = thread.join();
+                    return report;
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let now = shared.progress();
+                    if now == seen && shared.in_runtime() {
+                        return Ok(self.abandoned(&shared));
+                    }
+                    seen = now;
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let why = match thread.join() {
+                        Err(payload) => crate::task::panic_message(payload.as_ref()),
+                        Ok(()) => "unknown".to_owned(),
+                    };
+                    return Err(Error::misuse(format!(
+                        "the run's thread panicked outside any task (a Drop that panics?): {why}"
+                    )));
+                }
             }
         }
     }
@@ -202,14 +213,18 @@ impl Builder {
         for ix in alive {
             ledger.ended(ix, Ended::Stalled);
         }
-        let result = format!(
-            "did not yield within {} s of wall time: task {} never returned to the executor \
-             (a loop without .await, or a blocking call); its thread was abandoned",
-            self.watchdog.as_secs(),
-            stuck_name
-                .as_deref()
-                .unwrap_or("(none: the harness itself)")
-        );
+        let result = match &stuck_name {
+            Some(task) => format!(
+                "did not yield for {:?} of wall time: task {task} never returned to the executor \
+                 (a loop without .await, or a blocking call); its thread was abandoned",
+                self.watchdog
+            ),
+            None => format!(
+                "no progress for {:?} of wall time: the runtime waited on something that is not a task \
+                 (a spawn_blocking call that never ends?); its thread was abandoned",
+                self.watchdog
+            ),
+        };
         tracing::error!(target: "faultline", task = stuck_name.as_deref().unwrap_or("-"), "{result}");
         let mut report = report::build(ledger, self.facts(result, None, 0));
         if let Some(name) = stuck_name
@@ -260,7 +275,9 @@ impl Builder {
             Instant::now()
         };
         ledger::install(shared, Ledger::new(start, self.plan.clone(), quiet.clone()));
+        shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
+        shared.set_in_runtime(false);
         ledger::with(|l| l.phase = Phase::Shutdown);
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
         let ledger = ledger::uninstall().expect("the run's ledger is installed until here");
