@@ -78,6 +78,32 @@ fn a_blocking_call_on_the_executor_is_reported_by_the_watchdog() {
     );
 }
 
+/// A million tasks: the run finishes, memory stays bounded (the ledger judges the first
+/// `max_tasks` individually and counts the rest), the report says so.
+#[test]
+fn a_million_tasks_finish_with_a_bounded_ledger() {
+    let r = Builder::new("misbehaves", "million")
+        .run(|| async {
+            for i in 0..1_000_000 {
+                drop(spawn(("t", i), async {}));
+            }
+        })
+        .unwrap();
+    assert_eq!(r.tasks.len(), faultline::harness::DEFAULT_MAX_TASKS);
+    assert_eq!(
+        r.overflow,
+        1_000_001 - faultline::harness::DEFAULT_MAX_TASKS
+    );
+    assert_eq!(
+        r.summary.untracked, 0,
+        "tasks past the cap are tracked, only not judged"
+    );
+    assert!(
+        r.to_string()
+            .contains("900001 more tasks past the ledger's cap, not judged")
+    );
+}
+
 /// Many tasks: the run finishes, and the text report stays readable (rows are capped).
 #[test]
 fn ten_thousand_tasks_render_a_capped_report() {

@@ -126,6 +126,10 @@ pub(crate) struct HitRec {
 
 pub(crate) struct Ledger {
     pub(crate) run: u64,
+    /// Tasks judged individually at most; the rest are only counted (memory stays bounded).
+    max_tasks: usize,
+    /// Tasks spawned past `max_tasks`.
+    pub(crate) overflow: usize,
     pub(crate) start: Instant,
     pub(crate) phase: Phase,
     pub(crate) plan: Plan,
@@ -143,8 +147,10 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    pub(crate) fn new(start: Instant, plan: Plan, quiet: Arc<Notify>) -> Self {
+    pub(crate) fn new(start: Instant, plan: Plan, quiet: Arc<Notify>, max_tasks: usize) -> Self {
         Ledger {
+            max_tasks,
+            overflow: 0,
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             start,
             phase: Phase::Running,
@@ -168,7 +174,19 @@ impl Ledger {
         self.tasks[ix as usize].name.as_str()
     }
 
-    pub(crate) fn spawned(&mut self, name: Name, token: Option<CancellationToken>) -> TaskIx {
+    /// Records a spawn; `None` past the cap on tasks judged individually.
+    pub(crate) fn spawned(
+        &mut self,
+        name: Name,
+        token: Option<CancellationToken>,
+    ) -> Option<TaskIx> {
+        if self.tasks.len() >= self.max_tasks {
+            if self.overflow == 0 {
+                tracing::warn!(target: "faultline", cap = self.max_tasks, "task ledger full: further tasks run, but are not judged individually");
+            }
+            self.overflow += 1;
+            return None;
+        }
         let ix = self.tasks.len() as TaskIx;
         let now = self.now();
         self.tasks.push(TaskRec {
@@ -185,7 +203,7 @@ impl Ledger {
             end_seq: None,
         });
         self.alive += 1;
-        ix
+        Some(ix)
     }
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).

@@ -49,7 +49,7 @@ pub use render::side_by_side;
 /// The report: plain data.
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
 /// The runner.
-pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_WATCHDOG, run};
+pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
 /// Sweeps over every single-fault plan.
 pub use sweep::{Finding, SweepReport, VariantSweep, default_actions, single_fault_plans, sweep};
 /// Tracked spawning over real tokio handles, sets and trackers.

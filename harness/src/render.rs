@@ -297,6 +297,13 @@ fn summary(r: &Report) -> String {
         s.dropped_at_shutdown,
         s.untracked
     );
+    if r.overflow > 0 {
+        let _ = write!(
+            out,
+            " · {} more tasks past the ledger's cap, not judged",
+            r.overflow
+        );
+    }
     if s.failed_untraced > 0 {
         let _ = write!(out, " · {} failed (untraced)", s.failed_untraced);
     }

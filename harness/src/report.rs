@@ -39,6 +39,9 @@ pub struct Report {
     pub deadline_ms: u64,
     /// The command that replays this run.
     pub replay: String,
+    /// Tasks spawned past the ledger's cap ([`Builder::max_tasks`](crate::Builder::max_tasks)):
+    /// they ran, but are not in `tasks` and have no verdict.
+    pub overflow: usize,
 }
 
 /// One task's life and verdict.
@@ -311,6 +314,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         quiescent_ms: facts.quiescent.map(ms),
         deadline_ms: ms(facts.deadline),
         replay: facts.replay,
+        overflow: ledger.overflow,
     }
 }
 

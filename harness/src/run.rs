@@ -26,6 +26,9 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
 /// (a dropped `JoinSet` aborts its tasks on the next tick). The clock does not move.
 const SETTLE_TICKS: usize = 4;
 
+/// Tasks a run judges individually by default; past this they are only counted.
+pub const DEFAULT_MAX_TASKS: usize = 100_000;
+
 /// Wall time a run may take before the watchdog gives up on it (see [`Builder::watchdog`]).
 pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 
@@ -55,6 +58,7 @@ pub struct Builder {
     root: String,
     replay: Option<String>,
     watchdog: Duration,
+    max_tasks: usize,
 }
 
 impl Builder {
@@ -70,6 +74,7 @@ impl Builder {
             root: "body".to_owned(),
             replay: None,
             watchdog: DEFAULT_WATCHDOG,
+            max_tasks: DEFAULT_MAX_TASKS,
         }
     }
 
@@ -114,6 +119,13 @@ impl Builder {
     /// the run's thread is abandoned and the report says which task did not yield.
     pub fn watchdog(&mut self, limit: Duration) -> &mut Self {
         self.watchdog = limit;
+        self
+    }
+
+    /// How many tasks the run judges individually (default 100,000, about 25 MB of
+    /// ledger). Tasks spawned past it still run, and the report counts them.
+    pub fn max_tasks(&mut self, max: usize) -> &mut Self {
+        self.max_tasks = max;
         self
     }
 
@@ -236,7 +248,12 @@ impl Builder {
     }
 
     fn empty_report(&self, result: &str) -> Report {
-        let ledger = Ledger::new(Instant::now(), self.plan.clone(), Arc::new(Notify::new()));
+        let ledger = Ledger::new(
+            Instant::now(),
+            self.plan.clone(),
+            Arc::new(Notify::new()),
+            0,
+        );
         report::build(&ledger, self.facts(result.to_owned(), None, 0))
     }
 
@@ -274,7 +291,10 @@ impl Builder {
             let _enter = runtime.enter();
             Instant::now()
         };
-        ledger::install(shared, Ledger::new(start, self.plan.clone(), quiet.clone()));
+        ledger::install(
+            shared,
+            Ledger::new(start, self.plan.clone(), quiet.clone(), self.max_tasks),
+        );
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
         shared.set_in_runtime(false);
@@ -284,7 +304,7 @@ impl Builder {
         let untracked = if cfg!(tokio_unstable) {
             spawned
                 .load(Ordering::Relaxed)
-                .saturating_sub(ledger.tasks.len())
+                .saturating_sub(ledger.tasks.len() + ledger.overflow)
         } else {
             driven.untracked_seen
         };

@@ -110,7 +110,7 @@ impl Task {
 
     fn wrap<F: Future>(self, inner: F) -> (Tracked<F>, Option<(u64, TaskIx)>) {
         let Task { name, token } = self;
-        let ix = ledger::with(|l| (l.run, l.spawned(name, token)));
+        let ix = ledger::with(|l| l.spawned(name, token).map(|ix| (l.run, ix))).flatten();
         (
             Tracked {
                 inner,
