@@ -152,3 +152,62 @@ fn a_blocking_task_that_never_ends_is_reported_by_the_watchdog() {
     );
     assert_eq!(r.task("body").unwrap().outcome, Outcome::Stalled);
 }
+
+fn blocking_run(
+    variant: &str,
+    body: fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>,
+) -> faultline::harness::Report {
+    let mut b = Builder::new("misbehaves", variant);
+    b.detect_blocking(Duration::from_millis(20));
+    b.run(move || async move { spawn("worker", body()).await.ok() })
+        .unwrap()
+}
+
+/// A short `std::thread::sleep` on the executor: virtual time does not move, but the poll
+/// held the thread — the blocked-executor verdict.
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "blocking the executor is the misbehaviour under test"
+)]
+fn a_short_blocking_sleep_is_flagged() {
+    let r = blocking_run("sleep", || {
+        Box::pin(async { std::thread::sleep(Duration::from_millis(60)) })
+    });
+    let worker = r.task("worker").unwrap();
+    assert_eq!((worker.blocking_polls, worker.end_ms), (1, Some(0)), "{r}");
+    assert_eq!(r.summary.blocking, 1);
+    assert!(!r.is_clean());
+    assert!(r.to_string().contains("BLOCKED the executor (1 polls)"));
+}
+
+/// A CPU loop with no `.await` is flagged by its CPU time. The loop runs until the thread
+/// has used 60 ms of CPU (not of wall time), so a busy machine cannot make it look idle.
+#[test]
+fn a_cpu_loop_is_flagged() {
+    let r = blocking_run("spin", || {
+        Box::pin(async {
+            let start = thread_cpu();
+            while thread_cpu() - start < Duration::from_millis(60) {
+                std::hint::black_box(0u64);
+            }
+        })
+    });
+    assert_eq!(r.task("worker").unwrap().blocking_polls, 1, "{r}");
+}
+
+fn thread_cpu() -> Duration {
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_THREAD).unwrap();
+    let t = usage.user_time();
+    Duration::from_secs(t.tv_sec() as u64) + Duration::from_micros(t.tv_usec() as u64)
+}
+
+/// Async waiting is not blocking: a task that sleeps on the virtual clock is clean.
+#[test]
+fn async_waiting_is_not_flagged() {
+    let r = blocking_run("async", || {
+        Box::pin(async { tokio::time::sleep(Duration::from_secs(5)).await })
+    });
+    assert_eq!(r.summary.blocking, 0, "{r}");
+    assert!(r.is_clean());
+}

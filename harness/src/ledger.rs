@@ -95,6 +95,8 @@ pub(crate) struct TaskRec {
     pub(crate) panic_delivery: Delivery,
     /// Order in which tasks ended (a tie-break within one virtual instant).
     pub(crate) end_seq: Option<u64>,
+    /// Polls that blocked the executor thread (when detection is on).
+    pub(crate) blocking_polls: u32,
 }
 
 #[derive(Debug)]
@@ -201,6 +203,7 @@ impl Ledger {
             carried: Vec::new(),
             panic_delivery: Delivery::Pending,
             end_seq: None,
+            blocking_polls: 0,
         });
         self.alive += 1;
         Some(ix)
@@ -308,6 +311,16 @@ impl Ledger {
             }
         };
         self.ended(ix, ended);
+    }
+
+    /// Records a poll of `ix` that blocked the executor thread.
+    pub(crate) fn blocked(&mut self, ix: TaskIx) {
+        let at_ms = self.now().as_millis() as u64;
+        let rec = &mut self.tasks[ix as usize];
+        rec.blocking_polls += 1;
+        if rec.blocking_polls == 1 {
+            tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task blocked the executor: one poll held the runtime's thread (a blocking call or a CPU loop in async code)");
+        }
     }
 
     /// Aborts a tracked task for the given reason. Returns false if it is not alive.

@@ -19,6 +19,7 @@
 //! Start with [`Builder`] (or [`run`]); spawn with [`spawn`], [`spawn_in`] or [`spawn_on`]
 //! so tasks get names; mark places that can fail with [`point`].
 
+mod blocking;
 mod catalog;
 mod error;
 mod failure;

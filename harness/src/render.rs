@@ -173,6 +173,9 @@ fn verdict(t: &TaskReport) -> String {
     if let Some(cause) = &t.cancelled_by {
         parts.push(cause.to_string());
     }
+    if t.blocking_polls > 0 {
+        parts.push(format!("BLOCKED the executor ({} polls)", t.blocking_polls));
+    }
     if t.outlived_parent {
         let parent = t.parent.as_deref().unwrap_or("-");
         parts.push(match t.outlived_by_ms {
@@ -297,6 +300,9 @@ fn summary(r: &Report) -> String {
         s.dropped_at_shutdown,
         s.untracked
     );
+    if s.blocking > 0 {
+        let _ = write!(out, " · {} blocked the executor", s.blocking);
+    }
     if r.overflow > 0 {
         let _ = write!(
             out,
@@ -344,6 +350,9 @@ fn compact(t: &TaskReport) -> String {
     }
     if t.outlived_parent {
         out.push_str(" OUTLIVED");
+    }
+    if t.blocking_polls > 0 {
+        out.push_str(" BLOCKED");
     }
     out
 }

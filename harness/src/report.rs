@@ -68,6 +68,9 @@ pub struct TaskReport {
     pub outlived_by_ms: Option<u64>,
     /// The errors it failed with, or its panic message.
     pub detail: Option<String>,
+    /// Polls that blocked the executor thread (counted only with
+    /// [`Builder::detect_blocking`](crate::Builder::detect_blocking)).
+    pub blocking_polls: u32,
 }
 
 /// How a task ended.
@@ -159,6 +162,8 @@ pub struct Summary {
     pub dropped_at_shutdown: usize,
     /// Tasks spawned without faultline's tracking (plain `tokio::spawn`).
     pub untracked: usize,
+    /// Tasks that blocked the executor thread at least once.
+    pub blocking: usize,
 }
 
 impl Report {
@@ -168,10 +173,11 @@ impl Report {
     }
 
     /// Whether nothing went wrong with any task's lifecycle: no swallowed error or panic,
-    /// no task that outlived its parent, stalled, was dropped at shutdown or went untracked.
+    /// no task that outlived its parent, stalled, was dropped at shutdown, went untracked
+    /// or blocked the executor.
     pub fn is_clean(&self) -> bool {
         let s = &self.summary;
-        s.swallowed + s.outlived + s.stalled + s.dropped_at_shutdown + s.untracked == 0
+        s.swallowed + s.outlived + s.stalled + s.dropped_at_shutdown + s.untracked + s.blocking == 0
     }
 
     /// The task named `name`, if there is one.
@@ -260,6 +266,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
                 outlived_parent: outlived,
                 outlived_by_ms,
                 detail,
+                blocking_polls: t.blocking_polls,
             }
         })
         .collect();
@@ -297,6 +304,9 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         }
         if t.outlived_parent {
             summary.outlived += 1;
+        }
+        if t.blocking_polls > 0 {
+            summary.blocking += 1;
         }
     }
     Report {

@@ -59,6 +59,7 @@ pub struct Builder {
     replay: Option<String>,
     watchdog: Duration,
     max_tasks: usize,
+    blocking: Option<Duration>,
 }
 
 impl Builder {
@@ -75,6 +76,7 @@ impl Builder {
             replay: None,
             watchdog: DEFAULT_WATCHDOG,
             max_tasks: DEFAULT_MAX_TASKS,
+            blocking: None,
         }
     }
 
@@ -126,6 +128,15 @@ impl Builder {
     /// ledger). Tasks spawned past it still run, and the report counts them.
     pub fn max_tasks(&mut self, max: usize) -> &mut Self {
         self.max_tasks = max;
+        self
+    }
+
+    /// Flags tasks whose poll holds the runtime's thread longer than `threshold` of wall
+    /// time with the thread busy or blocked (a `std::thread::sleep`, a CPU loop): the
+    /// **blocked the executor** verdict. Off by default: it costs two `getrusage` calls per
+    /// poll. 10 ms is a good threshold.
+    pub fn detect_blocking(&mut self, threshold: Duration) -> &mut Self {
+        self.blocking = Some(threshold);
         self
     }
 
@@ -295,6 +306,7 @@ impl Builder {
             shared,
             Ledger::new(start, self.plan.clone(), quiet.clone(), self.max_tasks),
         );
+        crate::blocking::set_threshold(self.blocking);
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
         shared.set_in_runtime(false);

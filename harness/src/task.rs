@@ -10,6 +10,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::blocking;
 use crate::failure::Failure;
 use crate::ledger::{self, Ended, TaskIx};
 use crate::name::Name;
@@ -165,7 +166,12 @@ where
             return this.inner.poll(cx);
         };
         let _current = ledger::enter(ix);
-        match catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx))) {
+        let probe = blocking::start();
+        let polled = catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx)));
+        if probe.is_some_and(blocking::Probe::blocked) {
+            ledger::with_run(run, |l| l.blocked(ix));
+        }
+        match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
                 *this.done = true;
