@@ -20,7 +20,9 @@ use crate::report::CancelCause;
 /// ```
 ///
 /// Under a plan the point may return an error, wait on the virtual clock, hang, panic or
-/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it does nothing.
+/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it returns a
+/// `NotInARun` error that says how to run the code: a fault point only makes sense under
+/// the harness (it is a dev-dependency, so production code never reaches one).
 pub fn point(name: &'static str) -> Point {
     Point { name, key: None }
 }
@@ -55,7 +57,16 @@ impl IntoFuture for Point {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let label = self.label();
-            let action = ledger::with(|l| l.hit(self.name, self.key)).flatten();
+            let Some(action) = ledger::with(|l| l.hit(self.name, self.key)) else {
+                return Err(Failure::new(
+                    "NotInARun",
+                    format!(
+                        "fault point {label} was hit outside a faultline run, so no plan applies; \
+                         run this code through faultline_harness::Builder::run (not #[tokio::test] \
+                         or a runtime of your own)"
+                    ),
+                ));
+            };
             match action {
                 None => Ok(()),
                 Some(Action::Error(kind)) => {
