@@ -406,6 +406,9 @@ pub fn side_by_side(reports: &[Report]) -> String {
         r.summary.dropped_at_shutdown
     }));
     rows.push(count("untracked", |r| r.summary.untracked));
+    if reports.iter().any(|r| r.summary.blocking > 0) {
+        rows.push(count("blocked the executor", |r| r.summary.blocking));
+    }
     rows.push((
         "quiescent at".to_owned(),
         per(&|r| {
