@@ -315,7 +315,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         seed: facts.seed,
         plan: ledger.plan.to_string(),
         plan_name: facts.plan_name,
-        seeded_scheduler: cfg!(tokio_unstable),
+        seeded_scheduler: cfg!(all(tokio_unstable, not(loom))),
         result: facts.result,
         tasks,
         errors,

@@ -313,7 +313,7 @@ impl Builder {
         ledger::with(|l| l.phase = Phase::Shutdown);
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
         let ledger = ledger::uninstall().expect("the run's ledger is installed until here");
-        let untracked = if cfg!(tokio_unstable) {
+        let untracked = if cfg!(all(tokio_unstable, not(loom))) {
             spawned
                 .load(Ordering::Relaxed)
                 .saturating_sub(ledger.tasks.len() + ledger.overflow)
@@ -329,7 +329,7 @@ impl Builder {
         ))
     }
 
-    #[cfg_attr(not(tokio_unstable), allow(unused_variables))]
+    #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(unused_variables))]
     fn runtime(
         &self,
         quiet: &Arc<Notify>,
@@ -337,7 +337,7 @@ impl Builder {
     ) -> Result<tokio::runtime::Runtime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(true);
-        #[cfg(tokio_unstable)]
+        #[cfg(all(tokio_unstable, not(loom)))]
         {
             builder.rng_seed(tokio::runtime::RngSeed::from_bytes(
                 &self.seed.to_le_bytes(),
@@ -403,7 +403,7 @@ impl Builder {
             }
             untracked_seen = untracked_seen.max(alive.saturating_sub(tracked_alive()));
             // Without tokio's task hooks, untracked tasks do not wake the driver when they end.
-            let poll_untracked = !cfg!(tokio_unstable) && alive > tracked_alive();
+            let poll_untracked = !cfg!(all(tokio_unstable, not(loom))) && alive > tracked_alive();
             tokio::select! {
                 biased;
                 () = quiet.notified() => {}
