@@ -55,3 +55,52 @@ fn gather_json() {
 fn main_comparison() {
     check("compare-all", &faultline::compare_all(SEED).unwrap());
 }
+
+#[rstest]
+fn guards_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values(
+        "none",
+        "query-fails",
+        "query-times-out",
+        "request-cancelled",
+        "pool-exhausted",
+        "transfer-fails",
+        "transfer-cancelled"
+    )]
+    plan: &str,
+) {
+    let report = scenario_guards::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("guards@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn guards_comparison(
+    #[values(
+        "none",
+        "query-fails",
+        "query-times-out",
+        "request-cancelled",
+        "pool-exhausted",
+        "transfer-fails",
+        "transfer-cancelled"
+    )]
+    plan: &str,
+) {
+    let scenario = scenario_guards::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("guards@compare@{plan}"), &side_by_side(&reports));
+}
+
+/// The resource ledger's JSON shape: `resources`, `summary.leaked_resources`,
+/// `summary.partial_writes`.
+#[test]
+fn guards_json() {
+    let report = scenario_guards::scenario()
+        .run("unstructured", "pool-exhausted", SEED)
+        .unwrap();
+    check("guards@unstructured@pool-exhausted@json", &report.to_json());
+}
