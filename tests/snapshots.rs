@@ -104,3 +104,22 @@ fn guards_json() {
         .unwrap();
     check("guards@unstructured@pool-exhausted@json", &report.to_json());
 }
+
+#[rstest]
+fn streams_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "page-fails", "search-cancelled")] plan: &str,
+) {
+    let report = scenario_streams::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("streams@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn streams_comparison(#[values("none", "page-fails", "search-cancelled")] plan: &str) {
+    let scenario = scenario_streams::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("streams@compare@{plan}"), &side_by_side(&reports));
+}

@@ -21,6 +21,7 @@ fn full_sweep(scenario: &Scenario) -> SweepReport {
 }
 
 #[rstest]
+#[case::streams(scenario_streams::scenario())]
 #[case::guards(scenario_guards::scenario())]
 fn structured_is_clean_and_unstructured_is_caught(#[case] scenario: Scenario) {
     let report = full_sweep(&scenario);
