@@ -12,6 +12,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_streams::scenario(),
         scenario_guards::scenario(),
         scenario_gather::scenario(),
+        scenario_scopes::scenario(),
     ]
 }
 

@@ -1,4 +1,4 @@
-//! Snapshots of every gather variant under every plan, and of the side-by-side comparison.
+//! Snapshots of every scenario variant under every plan, and of the side-by-side comparisons.
 //! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
 
 use faultline::harness::side_by_side;
@@ -122,4 +122,25 @@ fn streams_comparison(#[values("none", "page-fails", "search-cancelled")] plan: 
     let parsed = scenario.find_plan(plan).unwrap();
     let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
     check(&format!("streams@compare@{plan}"), &side_by_side(&reports));
+}
+
+#[rstest]
+fn scopes_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "job-cancelled", "two-workers-fail", "loop-fails", "shutdown")] plan: &str,
+) {
+    let report = scenario_scopes::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("scopes@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn scopes_comparison(
+    #[values("none", "job-cancelled", "two-workers-fail", "loop-fails", "shutdown")] plan: &str,
+) {
+    let scenario = scenario_scopes::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("scopes@compare@{plan}"), &side_by_side(&reports));
 }
