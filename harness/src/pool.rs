@@ -155,11 +155,22 @@ impl Drop for Checkout {
     fn drop(&mut self) {
         if !self.checked_in {
             let lease = self.lease;
-            resource::with(self.handle, |k, now, _| {
-                if let KindRec::Pool(p) = k {
-                    p.leases[lease as usize].fate = LeaseFate::Lost(now);
-                }
-            });
+            let lost = resource::with(self.handle, |k, now, _| {
+                let KindRec::Pool(p) = k else { return None };
+                let rec = &mut p.leases[lease as usize];
+                rec.fate = LeaseFate::Lost(now);
+                Some((rec.task, rec.acquired, now))
+            })
+            .flatten();
+            if let Some((owner, acquired, now)) = lost {
+                tracing::warn!(
+                    target: "faultline",
+                    task = resource::task_name(self.handle, owner).as_str(),
+                    acquired_ms = acquired.as_millis() as u64,
+                    at_ms = now.as_millis() as u64,
+                    "connection leaked: checked out and dropped without a check-in"
+                );
+            }
         }
     }
 }

@@ -108,6 +108,14 @@ pub(crate) fn with<R>(
     })
 }
 
+/// The name of a task of the resource's run, for log lines (`-` when unknown).
+pub(crate) fn task_name(handle: Handle, task: Option<TaskIx>) -> String {
+    handle
+        .zip(task)
+        .and_then(|((run, _), ix)| ledger::with_run(run, |l| l.task_name(ix).to_owned()))
+        .unwrap_or_else(|| "-".to_owned())
+}
+
 // ---------------------------------------------------------------------------------------
 // The report
 // ---------------------------------------------------------------------------------------

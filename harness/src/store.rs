@@ -103,14 +103,24 @@ impl Tx {
     fn end(&mut self, outcome: TxOutcome) {
         self.ended = true;
         let tx = self.tx;
-        resource::with(self.handle, |k, now, _| {
-            if let KindRec::Store(s) = k {
-                let rec = &mut s.txs[tx as usize];
-                if rec.fate.is_none() {
-                    rec.fate = Some((now, outcome));
-                }
+        let ended = resource::with(self.handle, |k, now, _| {
+            let KindRec::Store(s) = k else { return None };
+            let rec = &mut s.txs[tx as usize];
+            if rec.fate.is_some() {
+                return None;
             }
-        });
+            rec.fate = Some((now, outcome));
+            Some((rec.task, now))
+        })
+        .flatten();
+        if let (Some((owner, now)), TxOutcome::Partial) = (ended, outcome) {
+            tracing::warn!(
+                target: "faultline",
+                task = resource::task_name(self.handle, owner).as_str(),
+                at_ms = now.as_millis() as u64,
+                "partial write: a transaction was dropped neither committed nor rolled back"
+            );
+        }
     }
 }
 
