@@ -246,3 +246,18 @@ fn resources_work_outside_a_run() {
         Gauge::new("g").add(1);
     });
 }
+
+#[test]
+fn a_checkout_goes_back_to_its_own_pool_and_a_huge_capacity_is_clamped() {
+    let report = Builder::new("resources", "misuse")
+        .run(|| async {
+            let a = Pool::new("a", 1);
+            let b = Pool::new("b", usize::MAX);
+            let conn = a.checkout().await;
+            b.checkin(conn);
+            (a.available(), b.available() > 0)
+        })
+        .unwrap();
+    assert_eq!(report.result, "(1, true)");
+    assert_eq!(report.summary.leaked_resources, Some(0), "{report}");
+}

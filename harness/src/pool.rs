@@ -38,14 +38,17 @@ pub struct Lease {
 #[must_use = "a Checkout is returned only by Pool::checkin; dropping it leaks the connection"]
 #[derive(Debug)]
 pub struct Checkout {
+    semaphore: Arc<Semaphore>,
     handle: Handle,
     lease: u32,
     checked_in: bool,
 }
 
 impl Pool {
-    /// A pool named `name` with `capacity` connections.
+    /// A pool named `name` with `capacity` connections (at most `Semaphore::MAX_PERMITS`;
+    /// a larger capacity is clamped to it).
     pub fn new(name: impl Into<String>, capacity: usize) -> Self {
+        let capacity = capacity.min(Semaphore::MAX_PERMITS);
         let rec = PoolRec {
             capacity,
             ..PoolRec::default()
@@ -76,16 +79,18 @@ impl Pool {
         let (permit, lease) = self.take(true).await;
         permit.forget();
         Checkout {
+            semaphore: self.semaphore.clone(),
             handle: self.handle,
             lease,
             checked_in: false,
         }
     }
 
-    /// Gives a checked-out connection back to the pool.
+    /// Gives a checked-out connection back to the pool it came from (even when called on
+    /// another pool: a connection cannot change pools).
     pub fn checkin(&self, mut conn: Checkout) {
         conn.checked_in = true;
-        self.semaphore.add_permits(1);
+        conn.semaphore.add_permits(1);
         returned(conn.handle, conn.lease);
     }
 
