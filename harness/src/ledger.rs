@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::name::Name;
 use crate::plan::{Action, Plan};
 use crate::report::{CancelCause, Outcome};
+use crate::resource::ResourceRec;
 
 /// Index of a task in its run's ledger.
 pub(crate) type TaskIx = u32;
@@ -138,6 +139,8 @@ pub(crate) struct Ledger {
     pub(crate) tasks: Vec<TaskRec>,
     pub(crate) errors: Vec<ErrorRec>,
     pub(crate) hits: Vec<HitRec>,
+    /// Every pool, gauge and store created in the run, in creation order.
+    pub(crate) resources: Vec<ResourceRec>,
     /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
     hit_counts: Vec<(&'static str, u32)>,
     pub(crate) alive: usize,
@@ -160,6 +163,7 @@ impl Ledger {
             tasks: Vec::new(),
             errors: Vec::new(),
             hits: Vec::new(),
+            resources: Vec::new(),
             hit_counts: Vec::new(),
             alive: 0,
             seq: 0,
