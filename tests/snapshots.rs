@@ -185,3 +185,22 @@ fn awaitables_comparison(#[values("none", "send-fails")] plan: &str) {
         &side_by_side(&reports),
     );
 }
+
+#[rstest]
+fn shutdown_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "sigterm", "process-fails")] plan: &str,
+) {
+    let report = scenario_shutdown::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("shutdown@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn shutdown_comparison(#[values("none", "sigterm", "process-fails")] plan: &str) {
+    let scenario = scenario_shutdown::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("shutdown@compare@{plan}"), &side_by_side(&reports));
+}

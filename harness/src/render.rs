@@ -496,6 +496,12 @@ fn resource_cell(res: &ResourceReport) -> String {
             }
             out
         }
+        ResourceReport::Gauge(g) if g.final_value > 0 => {
+            format!(
+                "peak {} at {}, {} added, {} LEFT",
+                g.peak, g.peak_ms, g.added, g.final_value
+            )
+        }
         ResourceReport::Gauge(g) => format!("peak {} at {}, {} added", g.peak, g.peak_ms, g.added),
         ResourceReport::Store(s) => {
             let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
