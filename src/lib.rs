@@ -15,6 +15,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_scopes::scenario(),
         scenario_awaitables::scenario(),
         scenario_blocking::scenario(),
+        scenario_limits::scenario(),
         scenario_shutdown::scenario(),
     ]
 }

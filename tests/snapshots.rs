@@ -204,3 +204,22 @@ fn shutdown_comparison(#[values("none", "sigterm", "process-fails")] plan: &str)
     let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
     check(&format!("shutdown@compare@{plan}"), &side_by_side(&reports));
 }
+
+#[rstest]
+fn limits_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "api-flaky")] plan: &str,
+) {
+    let report = scenario_limits::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("limits@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn limits_comparison(#[values("none", "api-flaky")] plan: &str) {
+    let scenario = scenario_limits::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("limits@compare@{plan}"), &side_by_side(&reports));
+}

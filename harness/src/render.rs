@@ -451,6 +451,9 @@ fn summary(r: &Report) -> String {
     out
 }
 
+/// Task rows in a side-by-side comparison; past it the rest are counted in one row.
+const SIDE_BY_SIDE_TASKS: usize = 24;
+
 /// Longest cell in a side-by-side comparison; longer text is cut with `…`.
 const CELL: usize = 34;
 
@@ -496,13 +499,10 @@ fn resource_cell(res: &ResourceReport) -> String {
             }
             out
         }
-        ResourceReport::Gauge(g) if g.final_value > 0 => {
-            format!(
-                "peak {} at {}, {} added, {} LEFT",
-                g.peak, g.peak_ms, g.added, g.final_value
-            )
-        }
-        ResourceReport::Gauge(g) => format!("peak {} at {}, {} added", g.peak, g.peak_ms, g.added),
+        ResourceReport::Gauge(g) => format!(
+            "peak {} at {} · in {} · end {}",
+            g.peak, g.peak_ms, g.added, g.final_value
+        ),
         ResourceReport::Store(s) => {
             let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
             let mut parts = Vec::new();
@@ -564,10 +564,22 @@ pub fn side_by_side(reports: &[Report]) -> String {
     let per = |f: &dyn Fn(&Report) -> String| reports.iter().map(f).collect::<Vec<_>>();
     rows.push(("".to_owned(), per(&|r| r.variant.clone())));
     rows.push(("result".to_owned(), per(&|r| cell(&r.result))));
-    for name in &names {
+    let shown = if names.len() > SIDE_BY_SIDE_TASKS {
+        SIDE_BY_SIDE_TASKS - 1
+    } else {
+        names.len()
+    };
+    for name in &names[..shown] {
         rows.push((
             name.to_string(),
             per(&|r| r.task(name).map_or_else(|| "-".to_owned(), compact)),
+        ));
+    }
+    if shown < names.len() {
+        let more = names.len() - shown;
+        rows.push((
+            format!("… {more} more tasks"),
+            per(&|_| "(see each report)".to_owned()),
         ));
     }
     let count =
