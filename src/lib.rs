@@ -16,6 +16,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_awaitables::scenario(),
         scenario_blocking::scenario(),
         scenario_limits::scenario(),
+        scenario_breaker::scenario(),
         scenario_shutdown::scenario(),
     ]
 }

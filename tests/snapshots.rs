@@ -223,3 +223,22 @@ fn limits_comparison(#[values("none", "api-flaky")] plan: &str) {
     let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
     check(&format!("limits@compare@{plan}"), &side_by_side(&reports));
 }
+
+#[rstest]
+fn breaker_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "recs-dead", "recs-flaps")] plan: &str,
+) {
+    let report = scenario_breaker::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("breaker@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn breaker_comparison(#[values("none", "recs-dead", "recs-flaps")] plan: &str) {
+    let scenario = scenario_breaker::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("breaker@compare@{plan}"), &side_by_side(&reports));
+}
