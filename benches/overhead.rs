@@ -52,7 +52,7 @@ where
 mod spawn_await_all {
     use super::*;
 
-    #[divan::bench(sample_count = 20, sample_size = 1)]
+    #[divan::bench(sample_count = 30, sample_size = 1)]
     fn raw(bencher: Bencher) {
         bencher.counter(ItemsCount::new(TASKS)).bench_local(|| {
             raw_runtime().block_on(async {
@@ -67,7 +67,7 @@ mod spawn_await_all {
         });
     }
 
-    #[divan::bench(sample_count = 20, sample_size = 1)]
+    #[divan::bench(sample_count = 30, sample_size = 1)]
     fn tracked(bencher: Bencher) {
         bencher.counter(ItemsCount::new(TASKS)).bench_local(|| {
             super::tracked("spawn", TASKS, || async {
@@ -87,7 +87,7 @@ mod spawn_await_all {
 mod spawn_await_one_by_one {
     use super::*;
 
-    #[divan::bench(sample_count = 20, sample_size = 1)]
+    #[divan::bench(sample_count = 30, sample_size = 1)]
     fn raw(bencher: Bencher) {
         bencher.counter(ItemsCount::new(TASKS)).bench_local(|| {
             raw_runtime().block_on(async {
@@ -98,7 +98,7 @@ mod spawn_await_one_by_one {
         });
     }
 
-    #[divan::bench(sample_count = 20, sample_size = 1)]
+    #[divan::bench(sample_count = 30, sample_size = 1)]
     fn tracked(bencher: Bencher) {
         bencher.counter(ItemsCount::new(TASKS)).bench_local(|| {
             super::tracked("one_by_one", TASKS, || async {
@@ -121,7 +121,7 @@ mod semaphore_10k {
         tokio::time::sleep(LATENCY).await;
     }
 
-    #[divan::bench(sample_count = 40, sample_size = 1)]
+    #[divan::bench(sample_count = 100, sample_size = 1)]
     fn raw(bencher: Bencher) {
         bencher.counter(ItemsCount::new(REQUESTS)).bench_local(|| {
             raw_runtime().block_on(async {
@@ -136,7 +136,7 @@ mod semaphore_10k {
         });
     }
 
-    #[divan::bench(sample_count = 40, sample_size = 1)]
+    #[divan::bench(sample_count = 100, sample_size = 1)]
     fn tracked(bencher: Bencher) {
         bencher.counter(ItemsCount::new(REQUESTS)).bench_local(|| {
             super::tracked("semaphore", REQUESTS, || async {
@@ -157,12 +157,12 @@ mod semaphore_10k {
 mod empty_run {
     use super::*;
 
-    #[divan::bench(sample_count = 200, sample_size = 10)]
+    #[divan::bench(sample_count = 100, sample_size = 10)]
     fn raw(bencher: Bencher) {
         bencher.bench_local(|| raw_runtime().block_on(async {}));
     }
 
-    #[divan::bench(sample_count = 200, sample_size = 10)]
+    #[divan::bench(sample_count = 100, sample_size = 10)]
     fn tracked(bencher: Bencher) {
         bencher.bench_local(|| super::tracked("empty", 0, || async {}));
     }

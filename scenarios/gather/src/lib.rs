@@ -31,12 +31,12 @@
 //!    dropped `JoinSet` aborts its tasks (on the next scheduler tick, same virtual instant).
 //!
 //! ## What the sweep adds (`cargo run -- sweep gather`)
-Across all 25 single-fault plans, `structured` never orphans or swallows; but a `hang` at
-any fetch stalls *every* variant, the structured one included: a `JoinSet` (like a
-`TaskGroup`) waits for its children, so a child that never ends needs a deadline
-(`tokio::time::timeout`, lesson 06), which is not what structured concurrency provides.
-
-## How Rust differs from CPython (measured, see ROADMAP.md)
+//! Across all 25 single-fault plans, `structured` never orphans or swallows; but a `hang` at
+//! any fetch stalls *every* variant, the structured one included: a `JoinSet` (like a
+//! `TaskGroup`) waits for its children, so a child that never ends needs a deadline
+//! (`tokio::time::timeout`, lesson 06), which is not what structured concurrency provides.
+//!
+//! ## How Rust differs from CPython (measured, see ROADMAP.md)
 //! - CPython's `gather()` also lets the other tasks run on, but cancelling gather's
 //!   *caller* does cancel its children; in tokio, cancelling the caller orphans them.
 //! - CPython retrieves a second failure inside `gather`, so not even "Task exception was
