@@ -28,6 +28,7 @@ mod name;
 mod plan;
 mod render;
 mod report;
+mod rubric;
 mod run;
 mod sweep;
 mod task;
@@ -48,6 +49,8 @@ pub use plan::{Action, Event, Plan, Rule, Selector, TimedEvent};
 pub use render::side_by_side;
 /// The report: plain data.
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
+/// Rubrics: named checks with hints, and the grades they give.
+pub use rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn};
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_WATCHDOG, run};
 /// Sweeps over every single-fault plan.
