@@ -51,6 +51,17 @@ enum Command {
     },
     /// List the scenarios, their variants and their plans.
     List,
+    /// Grade the exercises in-process: progress per lesson and what to do next.
+    Grade {
+        /// Grade only this exercise (a scenario's name, e.g. `gather`).
+        exercise: Option<String>,
+        /// Print exercism-shaped JSON (`status`, `tests`: name, status, message).
+        #[arg(long)]
+        json: bool,
+        /// Grade this variant instead of the exercise (e.g. `unstructured`: see it fail).
+        #[arg(long)]
+        variant: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,6 +87,18 @@ fn run(cli: Cli) -> anyhow::Result<String> {
     match cli.command.unwrap_or(Command::Compare) {
         Command::Compare => faultline::compare_all(cli.seed),
         Command::List => Ok(list()),
+        Command::Grade {
+            exercise,
+            json,
+            variant,
+        } => {
+            let board = faultline::grade::grade(exercise.as_deref(), variant.as_deref())?;
+            Ok(if json {
+                board.to_json()
+            } else {
+                board.to_string()
+            })
+        }
         Command::Sweep {
             scenario,
             seeds,

@@ -1,0 +1,74 @@
+//! faultline:author-only — the scoreboard (`cargo run -- grade`) and its exercism JSON.
+
+use faultline::grade::grade;
+
+#[test]
+fn the_reference_solutions_score_full_marks() {
+    let board = grade(None, None).unwrap();
+    assert!(board.passed(), "{board}");
+    assert!(board.next().is_none());
+    assert!(
+        board.to_string().contains("every exercise passes"),
+        "{board}"
+    );
+}
+
+#[test]
+fn json_has_exercisms_shape() {
+    for (variant, status) in [(None, "pass"), (Some("unstructured"), "fail")] {
+        let board = grade(Some("gather"), variant).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&board.to_json()).unwrap();
+        assert_eq!(json["version"], 2);
+        assert_eq!(json["status"], status, "{json}");
+        let tests = json["tests"].as_array().unwrap();
+        assert!(!tests.is_empty());
+        for t in tests {
+            let name = t["name"].as_str().unwrap();
+            assert!(name.starts_with("gather: "), "{name}");
+            match t["status"].as_str().unwrap() {
+                "pass" => assert!(t.get("message").is_none(), "{t}"),
+                "fail" => {
+                    let msg = t["message"].as_str().unwrap();
+                    for part in [
+                        "under plan",
+                        "- expected",
+                        "+ found",
+                        "hint:",
+                        "next: cargo run",
+                    ] {
+                        assert!(msg.contains(part), "{part:?} missing from {msg}");
+                    }
+                }
+                other => panic!("status {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failing_exercise_is_the_next_one_with_its_failures_explained() {
+    let board = grade(None, Some("unstructured")).unwrap();
+    let text = board.to_string();
+    assert!(!board.passed());
+    for part in [
+        "0/1 lessons passed",
+        "next: lesson 03 gather vs TaskGroup — edit scenarios/gather/src/structured.rs",
+        "cargo test --test graded gather",
+        "✗ no-orphans — under plan fetch3-fails",
+        "task fetch[1]",
+        "+ found     fetch[1]  completed 0→300  OUTLIVED caller by 150 ms",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from\n{text}");
+    }
+}
+
+#[test]
+fn unknown_names_are_errors_that_list_the_known_ones() {
+    let err = grade(Some("nope"), None).unwrap_err().to_string();
+    assert!(
+        err.contains("unknown exercise \"nope\"") && err.contains("gather"),
+        "{err}"
+    );
+    let err = format!("{:#}", grade(None, Some("nope")).unwrap_err());
+    assert!(err.contains("structured"), "{err}");
+}
