@@ -5,6 +5,7 @@
 
 pub use faultline_harness as harness;
 
+pub mod exercises;
 pub mod grade;
 use faultline_harness::{Rubric, Scenario};
 

@@ -1,5 +1,6 @@
 //! The faultline CLI: compare every scenario's variants, run one, list what there is.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -51,6 +52,11 @@ enum Command {
     },
     /// List the scenarios, their variants and their plans.
     List,
+    /// The learner edition: export it, or list the exercises.
+    Exercises {
+        #[command(subcommand)]
+        action: ExercisesAction,
+    },
     /// Grade the exercises in-process: progress per lesson and what to do next.
     Grade {
         /// Grade only this exercise (a scenario's name, e.g. `gather`).
@@ -62,6 +68,20 @@ enum Command {
         #[arg(long)]
         variant: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ExercisesAction {
+    /// Write a learner workspace: the sources with every solution region stubbed.
+    Export {
+        /// Where to write it (a new or empty directory).
+        dir: PathBuf,
+        /// The repository to export (default: this one).
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// List the exercises: lesson, file, hints.
+    List,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,6 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<String> {
     match cli.command.unwrap_or(Command::Compare) {
         Command::Compare => faultline::compare_all(cli.seed),
         Command::List => Ok(list()),
+        Command::Exercises { action } => exercises(action),
         Command::Grade {
             exercise,
             json,
@@ -154,6 +175,50 @@ fn run(cli: Cli) -> anyhow::Result<String> {
                 (Format::Text, [one]) => one.to_string(),
                 (Format::Text, many) => side_by_side(many),
             })
+        }
+    }
+}
+
+/// This repository's root (where `cargo run` was built from).
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn exercises(action: ExercisesAction) -> anyhow::Result<String> {
+    match action {
+        ExercisesAction::Export { dir, from } => {
+            let from = from.unwrap_or_else(repo_root);
+            let stubbed = faultline::exercises::export(&from, &dir)?;
+            let mut out = format!(
+                "wrote the learner edition to {}
+",
+                dir.display()
+            );
+            for file in &stubbed {
+                out.push_str(&format!(
+                    "  stubbed {}
+",
+                    file.display()
+                ));
+            }
+            out.push_str(&format!(
+                "next: cd {} && cargo run -- grade\n",
+                dir.display()
+            ));
+            Ok(out)
+        }
+        ExercisesAction::List => {
+            let mut out = String::new();
+            for r in faultline::rubrics() {
+                out.push_str(&format!(
+                    "{} — lesson {}: {} (variant {})\n",
+                    r.scenario, r.lesson, r.exercise, r.reference
+                ));
+                for (id, hint) in &r.hints {
+                    out.push_str(&format!("  hint {id}: {hint}\n"));
+                }
+            }
+            Ok(out)
         }
     }
 }

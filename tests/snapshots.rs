@@ -1,3 +1,5 @@
+//! faultline:author-only — pins the reference solutions' reports; not exported to learners.
+//!
 //! Snapshots of every gather variant under every plan, and of the side-by-side comparison.
 //! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
 

@@ -1,3 +1,5 @@
+//! faultline:author-only — asserts on the reference solution; not exported to learners.
+//!
 //! The puzzle's full single-fault sweep: every site × action, every variant.
 
 use faultline::harness::{default_actions, sweep};

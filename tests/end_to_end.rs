@@ -1,0 +1,74 @@
+//! faultline:author-only — the learner edition and the scaffolding, end to end, in
+//! temporary copies of the repository built with `cargo` (slow: `#[ignore]`d from the
+//! default run; `.ci/run` runs them with `--ignored`).
+//!
+//! Both build in one shared target dir, `target/end-to-end`, so the dependencies compile
+//! once; each build is of the graded test target (or the workspace's tests) only.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = repo().join("target").join("end-to-end-work").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `cargo <args>` in `dir`, with the shared target dir; returns (success, stdout + stderr).
+fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo().join("target").join("end-to-end"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .expect("cargo runs");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Exports the learner edition; every exercise's graded test fails there; with the
+/// reference solutions put back, every one passes.
+#[test]
+#[ignore = "slow: builds an exported workspace; .ci/run runs it"]
+fn every_exported_exercise_fails_until_its_solution_is_back() {
+    let dir = scratch("learner");
+    let stubbed = faultline::exercises::export(&repo(), &dir).unwrap();
+    let rubrics = faultline::rubrics();
+    for rubric in &rubrics {
+        assert!(
+            stubbed.iter().any(|f| f == Path::new(rubric.exercise)),
+            "exercise {} ({}) has no solution region to stub",
+            rubric.scenario,
+            rubric.exercise
+        );
+    }
+    let (ok, out) = cargo(&dir, &["test", "--offline", "--test", "graded"]);
+    assert!(!ok, "the unsolved edition passes:\n{out}");
+    for rubric in &rubrics {
+        let line = format!("test {} ... FAILED", rubric.scenario);
+        assert!(out.contains(&line), "{line:?} missing:\n{out}");
+        assert!(
+            out.contains("hint:") && out.contains("next: cargo run -- run"),
+            "{out}"
+        );
+    }
+    for file in &stubbed {
+        std::fs::copy(repo().join(file), dir.join(file)).unwrap();
+    }
+    let (ok, out) = cargo(&dir, &["test", "--offline", "--test", "graded"]);
+    assert!(ok, "the reference solutions fail in the export:\n{out}");
+    for rubric in &rubrics {
+        let line = format!("test {} ... ok", rubric.scenario);
+        assert!(out.contains(&line), "{line:?} missing:\n{out}");
+    }
+}
