@@ -1,10 +1,11 @@
 //! faultline:author-only — pins the reference solutions' reports; not exported to learners.
 //!
-//! Snapshots of every gather variant under every plan, and of the side-by-side comparison.
+//! Snapshots of every scenario's variants under every plan (driven by the catalogue, so a
+//! new scenario needs no edit here), of the side-by-side comparisons, of gather's JSON
+//! form and of `cargo run`'s whole output.
 //! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
 
 use faultline::harness::side_by_side;
-use rstest::rstest;
 
 /// The seed every snapshot is taken with (the CLI's default).
 const SEED: u64 = 0;
@@ -19,25 +20,47 @@ fn check(name: &str, text: &str) {
     });
 }
 
-#[rstest]
-fn gather_report(
-    #[values("unstructured", "unstructured_return_exceptions", "structured")] variant: &str,
-    #[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str,
-) {
-    let report = scenario_gather::scenario()
-        .run(variant, plan, SEED)
-        .unwrap();
-    check(&format!("gather@{variant}@{plan}"), &report.to_string());
+/// Asserts every case, then fails listing the mismatches (so one run shows them all).
+fn check_all(cases: impl IntoIterator<Item = (String, String)>) {
+    let mut failed = Vec::new();
+    for (name, text) in cases {
+        let ok = std::panic::catch_unwind(|| check(&name, &text)).is_ok();
+        if !ok {
+            failed.push(name);
+        }
+    }
+    assert!(failed.is_empty(), "snapshots differ: {}", failed.join(", "));
 }
 
-#[rstest]
-fn gather_comparison(
-    #[values("none", "fetch3-fails", "fetch3-and-4-fail", "caller-cancelled")] plan: &str,
-) {
-    let scenario = scenario_gather::scenario();
-    let parsed = scenario.find_plan(plan).unwrap();
-    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
-    check(&format!("gather@compare@{plan}"), &side_by_side(&reports));
+/// Every scenario's every variant under every plan: `{scenario}@{variant}@{plan}`.
+#[test]
+fn every_report() {
+    let mut cases = Vec::new();
+    for scenario in faultline::scenarios() {
+        for plan in &scenario.plans {
+            for variant in &scenario.variants {
+                let report = scenario.run(variant.name, plan.name, SEED).unwrap();
+                let name = format!("{}@{}@{}", scenario.name, variant.name, plan.name);
+                cases.push((name, report.to_string()));
+            }
+        }
+    }
+    check_all(cases);
+}
+
+/// Every scenario's variants side by side under each plan: `{scenario}@compare@{plan}`.
+#[test]
+fn every_comparison() {
+    let mut cases = Vec::new();
+    for scenario in faultline::scenarios() {
+        for plan in &scenario.plans {
+            let parsed = scenario.find_plan(plan.name).unwrap();
+            let reports = scenario.run_all(Some(plan.name), &parsed, SEED).unwrap();
+            let name = format!("{}@compare@{}", scenario.name, plan.name);
+            cases.push((name, side_by_side(&reports)));
+        }
+    }
+    check_all(cases);
 }
 
 /// The JSON form is an interface CI tools read: pin its shape.
