@@ -7,6 +7,7 @@ pub use faultline_harness as harness;
 
 pub mod exercises;
 pub mod grade;
+pub mod scaffold;
 use faultline_harness::{Rubric, Scenario};
 
 /// Every scenario, in course order.

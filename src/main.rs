@@ -57,6 +57,15 @@ enum Command {
         #[command(subcommand)]
         action: ExercisesAction,
     },
+    /// Scaffold a scenario crate that compiles and passes as it stands, register it, and
+    /// write its snapshots.
+    New {
+        /// The scenario's name, e.g. `streams`.
+        name: String,
+        /// The repository to add it to (default: this one).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Grade the exercises in-process: progress per lesson and what to do next.
     Grade {
         /// Grade only this exercise (a scenario's name, e.g. `gather`).
@@ -108,6 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<String> {
         Command::Compare => faultline::compare_all(cli.seed),
         Command::List => Ok(list()),
         Command::Exercises { action } => exercises(action),
+        Command::New { name, root } => new(&root.unwrap_or_else(repo_root), &name),
         Command::Grade {
             exercise,
             json,
@@ -221,6 +231,25 @@ fn exercises(action: ExercisesAction) -> anyhow::Result<String> {
             Ok(out)
         }
     }
+}
+
+fn new(root: &std::path::Path, name: &str) -> anyhow::Result<String> {
+    let done = faultline::scaffold::scaffold(root, name)?;
+    let mut out = String::new();
+    for file in &done.created {
+        out.push_str(&format!("  created {}\n", file.display()));
+    }
+    for file in &done.changed {
+        out.push_str(&format!("  changed {}\n", file.display()));
+    }
+    eprintln!("{out}writing its snapshots (cargo test --test snapshots)…");
+    faultline::scaffold::write_snapshots(root)?;
+    Ok(format!(
+        "{out}  wrote snapshots/{name}@*.snap (and compare-all.snap)\n\
+         next: fill in the doc in scenarios/{name}/src/lib.rs, write the real variants, plans \
+         and rubric, then `INSTA_UPDATE=always cargo test --test snapshots` and read every \
+         snapshot (see CONTRIBUTING.md, \"Adding a scenario\")\n"
+    ))
 }
 
 fn list() -> String {

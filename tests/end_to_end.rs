@@ -72,3 +72,43 @@ fn every_exported_exercise_fails_until_its_solution_is_back() {
         assert!(out.contains(&line), "{line:?} missing:\n{out}");
     }
 }
+
+/// Copies the repository's sources (not `target/`, not `.git`) to `to`.
+fn copy_repo(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if from == repo() && (name == "target" || name == ".git") {
+            continue;
+        }
+        let (src, dest) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_repo(&src, &dest);
+        } else {
+            std::fs::create_dir_all(to).unwrap();
+            std::fs::copy(&src, &dest).unwrap();
+        }
+    }
+}
+
+/// In a copy of the repository, `cargo run -- new demo` then `cargo test` passes with no
+/// other edit.
+#[test]
+#[ignore = "slow: builds a copy of the workspace; .ci/run runs it"]
+fn a_new_scenario_passes_every_test_as_scaffolded() {
+    let dir = scratch("new");
+    copy_repo(&repo(), &dir);
+    let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
+    assert!(ok, "cargo run -- new demo failed:\n{out}");
+    for file in [
+        "snapshots/demo@structured@none.snap",
+        "scenarios/demo/src/rubric.rs",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing:\n{out}");
+    }
+    let (ok, out) = cargo(&dir, &["test", "-q", "--offline"]);
+    assert!(ok, "cargo test fails after `new demo`:\n{out}");
+    let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
+    assert!(!ok && out.contains("already exists"), "{out}");
+}

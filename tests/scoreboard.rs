@@ -47,7 +47,7 @@ fn json_has_exercisms_shape() {
 
 #[test]
 fn a_failing_exercise_is_the_next_one_with_its_failures_explained() {
-    let board = grade(None, Some("unstructured")).unwrap();
+    let board = grade(Some("gather"), Some("unstructured")).unwrap();
     let text = board.to_string();
     assert!(!board.passed());
     for part in [
