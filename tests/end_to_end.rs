@@ -3,10 +3,21 @@
 //! default run; `.ci/run` runs them with `--ignored`).
 //!
 //! Both build in one shared target dir, `target/end-to-end`, so the dependencies compile
-//! once; each build is of the graded test target (or the workspace's tests) only.
+//! once; each build is of the graded test target (or the workspace's tests) only. They
+//! take turns (`TURN`), and each writes its sources after the other's build: cargo
+//! judges a workspace member fresh by comparing its sources' mtimes (paths relative to the
+//! workspace root) with the shared artifact, so sources older than another copy's build
+//! would be taken as already built.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+
+static TURN: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,6 +52,7 @@ fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
 #[test]
 #[ignore = "slow: builds an exported workspace; .ci/run runs it"]
 fn every_exported_exercise_fails_until_its_solution_is_back() {
+    let _turn = my_turn();
     let dir = scratch("learner");
     let stubbed = faultline::exercises::export(&repo(), &dir).unwrap();
     let rubrics = faultline::rubrics();
@@ -97,6 +109,7 @@ fn copy_repo(from: &Path, to: &Path) {
 #[test]
 #[ignore = "slow: builds a copy of the workspace; .ci/run runs it"]
 fn a_new_scenario_passes_every_test_as_scaffolded() {
+    let _turn = my_turn();
     let dir = scratch("new");
     copy_repo(&repo(), &dir);
     let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
