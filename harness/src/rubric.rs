@@ -269,6 +269,9 @@ pub struct Rubric {
     pub checks: Vec<Check>,
     /// For each other variant, the checks it must fail (and no others).
     pub expected_failures: Vec<(&'static str, Vec<&'static str>)>,
+    /// Checks also applied under every single-fault plan of the sweep
+    /// ([`single_fault_plans`](crate::single_fault_plans) with the default actions).
+    pub sweep: Vec<&'static str>,
 }
 
 impl Rubric {
@@ -283,7 +286,15 @@ impl Rubric {
             hints: Vec::new(),
             checks: Vec::new(),
             expected_failures: Vec::new(),
+            sweep: Vec::new(),
         }
+    }
+
+    /// Also applies the checks named here under every single-fault plan of the sweep
+    /// (typically the lifecycle checks a hang cannot break: not `no-stalled-tasks`).
+    pub fn sweep(mut self, checks: &[&'static str]) -> Self {
+        self.sweep = checks.to_vec();
+        self
     }
 
     /// The variant graded (default `structured`).
@@ -364,6 +375,27 @@ impl Rubric {
                         miss,
                         replay: report.replay.clone(),
                     });
+                }
+            }
+        }
+        if !self.sweep.is_empty() {
+            let plans =
+                crate::sweep::single_fault_plans(scenario, &crate::sweep::default_actions())?;
+            for plan in plans {
+                let text = plan.to_string();
+                let report = run(&scenario.builder(variant, None, plan, 0))?;
+                for (check, grade) in self.checks.iter().zip(&mut checks) {
+                    if !self.sweep.contains(&check.name) {
+                        continue;
+                    }
+                    if let Err(miss) = check.check(&report) {
+                        grade.misses.push(PlanMiss {
+                            plan: format!("sweep: {text}"),
+                            plan_text: text.clone(),
+                            miss,
+                            replay: report.replay.clone(),
+                        });
+                    }
                 }
             }
         }
@@ -449,7 +481,7 @@ impl fmt::Display for CheckGrade {
         let Some(first) = self.misses.first() else {
             return writeln!(f, "✓ {}", self.name);
         };
-        let plan = if first.plan == first.plan_text {
+        let plan = if first.plan == first.plan_text || first.plan.starts_with("sweep: ") {
             first.plan.clone()
         } else {
             format!("{} ({})", first.plan, first.plan_text)
@@ -463,7 +495,17 @@ impl fmt::Display for CheckGrade {
         writeln!(f, "    hint: {}", self.hint)?;
         writeln!(f, "    next: {}", first.replay)?;
         if self.misses.len() > 1 {
-            let others: Vec<&str> = self.misses[1..].iter().map(|m| m.plan.as_str()).collect();
+            let rest = &self.misses[1..];
+            let mut others: Vec<String> = rest
+                .iter()
+                .filter(|m| !m.plan.starts_with("sweep: "))
+                .map(|m| m.plan.clone())
+                .collect();
+            match rest.len() - others.len() {
+                0 => {}
+                1 => others.push("1 sweep plan".to_owned()),
+                n => others.push(format!("{n} sweep plans")),
+            }
             writeln!(f, "    also fails under: {}", others.join(", "))?;
         }
         Ok(())
