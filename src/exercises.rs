@@ -130,7 +130,12 @@ pub fn export(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
             from.display()
         );
     }
-    if to.exists() && fs::read_dir(to)?.next().is_some() {
+    let occupied = to.exists()
+        && fs::read_dir(to)
+            .with_context(|| format!("{} is not a directory we can write into", to.display()))?
+            .next()
+            .is_some();
+    if occupied {
         bail!(
             "{} exists and is not empty: export into a new or empty directory",
             to.display()

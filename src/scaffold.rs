@@ -345,3 +345,56 @@ pub fn rubric() -> Rubric {
     )
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_or_taken_names_are_errors_naming_the_rule_or_the_scenarios() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for bad in ["", "Demo", "1demo", "de mo", "demo-", "dé"] {
+            let err = check_name(root, bad).unwrap_err().to_string();
+            assert!(err.contains("invalid scenario name"), "{bad:?}: {err}");
+        }
+        let err = check_name(root, "gather").unwrap_err().to_string();
+        assert!(
+            err.contains("already exists") && err.contains("gather"),
+            "{err}"
+        );
+        check_name(root, "demo-2").unwrap();
+    }
+
+    #[test]
+    fn registration_edits_the_lists_in_place() {
+        let toml = "[a]\nx = 1\n\n[workspace.dependencies]\nscenario-gather = { path = \"scenarios/gather\" }\ntokio = \"1\"\n\n[dependencies]\nscenario-gather.workspace = true\n";
+        let out = insert_after_last(
+            toml,
+            "[dependencies]",
+            "scenario-",
+            "scenario-demo.workspace = true",
+        )
+        .unwrap();
+        assert!(
+            out.ends_with("scenario-gather.workspace = true\nscenario-demo.workspace = true\n"),
+            "{out}"
+        );
+        let out = insert_after_last(
+            toml,
+            "[workspace.dependencies]",
+            "scenario-",
+            "scenario-demo = 1",
+        )
+        .unwrap();
+        assert!(
+            out.contains("\"scenarios/gather\" }\nscenario-demo = 1\ntokio"),
+            "{out}"
+        );
+        assert!(insert_after_last(toml, "[dev-dependencies]", "scenario-", "x").is_err());
+
+        let lib = "pub fn scenarios() -> Vec<Scenario> {\n    vec![\n        a::scenario(),\n        b::scenario(),\n    ]\n}\n";
+        let out = push_to_vec(lib, "pub fn scenarios() -> Vec<Scenario>", "c::scenario()").unwrap();
+        assert!(out.contains("b::scenario(), c::scenario()]"), "{out}");
+        assert!(push_to_vec(lib, "pub fn rubrics() -> Vec<Rubric>", "c::rubric()").is_err());
+    }
+}
