@@ -22,6 +22,17 @@ fn main() -> ExitCode {
         .into_iter()
         .filter(|r| filter.is_empty() || filter.iter().any(|f| r.scenario.contains(f)))
         .collect();
+    if rubrics.is_empty() && !filter.is_empty() {
+        let known: Vec<&str> = faultline::rubrics().iter().map(|r| r.scenario).collect();
+        // Like libtest, a filter that matches nothing is not a failure (`cargo test foo`
+        // filters every test target), but say what the exercises are.
+        println!(
+            "\nrunning 0 graded exercises: none matches {}; known exercises: {}\n",
+            filter.join(" "),
+            known.join(", ")
+        );
+        return ExitCode::SUCCESS;
+    }
     println!("\nrunning {} graded exercise(s)", rubrics.len());
     let mut failures = Vec::new();
     for rubric in &rubrics {

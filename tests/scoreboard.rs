@@ -72,3 +72,12 @@ fn unknown_names_are_errors_that_list_the_known_ones() {
     let err = format!("{:#}", grade(None, Some("nope")).unwrap_err());
     assert!(err.contains("structured"), "{err}");
 }
+
+#[test]
+fn the_scoreboard_is_byte_stable() {
+    let once = || {
+        let board = grade(None, Some("unstructured")).unwrap();
+        (board.to_string(), board.to_json())
+    };
+    assert_eq!(once(), once());
+}
