@@ -81,3 +81,60 @@ fn the_scoreboard_is_byte_stable() {
     };
     assert_eq!(once(), once());
 }
+
+fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_cli_grades_prints_json_and_names_the_known_exercises() {
+    let (ok, out, _) = cli(&["grade", "--json"]);
+    assert!(ok);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["status"], "pass");
+    let (ok, out, _) = cli(&["grade"]);
+    assert!(ok && out.contains("1/1 lessons passed"), "{out}");
+    let (ok, _, err) = cli(&["grade", "nope"]);
+    assert!(!ok && err.contains("known exercises: gather"), "{err}");
+}
+
+#[test]
+fn the_cli_exports_the_learner_edition_and_refuses_to_overwrite() {
+    let dir = std::env::temp_dir().join(format!("faultline-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.to_str().unwrap();
+    let (ok, out, err) = cli(&["exercises", "export", path]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("stubbed scenarios/gather/src/structured.rs"),
+        "{out}"
+    );
+    let stubbed = std::fs::read_to_string(dir.join("scenarios/gather/src/structured.rs")).unwrap();
+    assert!(
+        stubbed.contains("    // TODO: write this (exercise gather)"),
+        "{stubbed}"
+    );
+    assert!(stubbed.contains(concat!("to", "do!()")), "{stubbed}");
+    assert!(
+        !stubbed.contains("abort_all"),
+        "the solution leaked:\n{stubbed}"
+    );
+    for gone in [
+        "tests/rubric_proof.rs",
+        "tests/snapshots.rs",
+        "snapshots",
+        ".git",
+        "target",
+    ] {
+        assert!(!dir.join(gone).exists(), "{gone} was exported");
+    }
+    assert!(dir.join("tests/graded.rs").is_file() && dir.join("EXERCISES.md").is_file());
+    let (ok, _, err) = cli(&["exercises", "export", path]);
+    assert!(!ok && err.contains("is not empty"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
