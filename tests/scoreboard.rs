@@ -121,7 +121,7 @@ fn the_cli_exports_the_learner_edition_and_refuses_to_overwrite() {
     );
     assert!(stubbed.contains(concat!("to", "do!()")), "{stubbed}");
     assert!(
-        !stubbed.contains("abort_all"),
+        !stubbed.contains("set.join_next().await"),
         "the solution leaked:\n{stubbed}"
     );
     for gone in [
