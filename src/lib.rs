@@ -4,7 +4,11 @@
 //! crate only lists them. Adding a scenario means adding its crate and one line here.
 
 pub use faultline_harness as harness;
-use faultline_harness::Scenario;
+
+pub mod exercises;
+pub mod grade;
+pub mod scaffold;
+use faultline_harness::{Rubric, Scenario};
 
 /// Every scenario, in course order.
 pub fn scenarios() -> Vec<Scenario> {
@@ -19,6 +23,12 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_breaker::scenario(),
         scenario_shutdown::scenario(),
     ]
+}
+
+/// Every scenario's rubric (the graded exercise), in course order. Each scenario crate
+/// defines its own in `src/rubric.rs`; a scenario without one fails `tests/registry.rs`.
+pub fn rubrics() -> Vec<Rubric> {
+    vec![scenario_gather::rubric()]
 }
 
 /// The scenario called `name`, or an error that lists the known ones.

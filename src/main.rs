@@ -1,5 +1,6 @@
 //! The faultline CLI: compare every scenario's variants, run one, list what there is.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -51,6 +52,45 @@ enum Command {
     },
     /// List the scenarios, their variants and their plans.
     List,
+    /// The learner edition: export it, or list the exercises.
+    Exercises {
+        #[command(subcommand)]
+        action: ExercisesAction,
+    },
+    /// Scaffold a scenario crate that compiles and passes as it stands, register it, and
+    /// write its snapshots.
+    New {
+        /// The scenario's name, e.g. `streams`.
+        name: String,
+        /// The repository to add it to (default: this one).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Grade the exercises in-process: progress per lesson and what to do next.
+    Grade {
+        /// Grade only this exercise (a scenario's name, e.g. `gather`).
+        exercise: Option<String>,
+        /// Print exercism-shaped JSON (`status`, `tests`: name, status, message).
+        #[arg(long)]
+        json: bool,
+        /// Grade this variant instead of the exercise (e.g. `unstructured`: see it fail).
+        #[arg(long)]
+        variant: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExercisesAction {
+    /// Write a learner workspace: the sources with every solution region stubbed.
+    Export {
+        /// Where to write it (a new or empty directory).
+        dir: PathBuf,
+        /// The repository to export (default: this one).
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// List the exercises: lesson, file, hints.
+    List,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,6 +116,20 @@ fn run(cli: Cli) -> anyhow::Result<String> {
     match cli.command.unwrap_or(Command::Compare) {
         Command::Compare => faultline::compare_all(cli.seed),
         Command::List => Ok(list()),
+        Command::Exercises { action } => exercises(action),
+        Command::New { name, root } => new(&root.unwrap_or_else(repo_root), &name),
+        Command::Grade {
+            exercise,
+            json,
+            variant,
+        } => {
+            let board = faultline::grade::grade(exercise.as_deref(), variant.as_deref())?;
+            Ok(if json {
+                board.to_json()
+            } else {
+                board.to_string()
+            })
+        }
         Command::Sweep {
             scenario,
             seeds,
@@ -133,6 +187,69 @@ fn run(cli: Cli) -> anyhow::Result<String> {
             })
         }
     }
+}
+
+/// This repository's root (where `cargo run` was built from).
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn exercises(action: ExercisesAction) -> anyhow::Result<String> {
+    match action {
+        ExercisesAction::Export { dir, from } => {
+            let from = from.unwrap_or_else(repo_root);
+            let stubbed = faultline::exercises::export(&from, &dir)?;
+            let mut out = format!(
+                "wrote the learner edition to {}
+",
+                dir.display()
+            );
+            for file in &stubbed {
+                out.push_str(&format!(
+                    "  stubbed {}
+",
+                    file.display()
+                ));
+            }
+            out.push_str(&format!(
+                "next: cd {} && cargo run -- grade\n",
+                dir.display()
+            ));
+            Ok(out)
+        }
+        ExercisesAction::List => {
+            let mut out = String::new();
+            for r in faultline::rubrics() {
+                out.push_str(&format!(
+                    "{} — lesson {}: {} (variant {})\n",
+                    r.scenario, r.lesson, r.exercise, r.reference
+                ));
+                for (id, hint) in &r.hints {
+                    out.push_str(&format!("  hint {id}: {hint}\n"));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn new(root: &std::path::Path, name: &str) -> anyhow::Result<String> {
+    let done = faultline::scaffold::scaffold(root, name)?;
+    let mut out = String::new();
+    for file in &done.created {
+        out.push_str(&format!("  created {}\n", file.display()));
+    }
+    for file in &done.changed {
+        out.push_str(&format!("  changed {}\n", file.display()));
+    }
+    eprintln!("{out}writing its snapshots (cargo test --test snapshots)…");
+    faultline::scaffold::write_snapshots(root)?;
+    Ok(format!(
+        "{out}  wrote snapshots/{name}@*.snap (and compare-all.snap)\n\
+         next: fill in the doc in scenarios/{name}/src/lib.rs, write the real variants, plans \
+         and rubric, then `INSTA_UPDATE=always cargo test --test snapshots` and read every \
+         snapshot (see CONTRIBUTING.md, \"Adding a scenario\")\n"
+    ))
 }
 
 fn list() -> String {

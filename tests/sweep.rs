@@ -1,4 +1,6 @@
-//! Full single-fault sweeps: every site × action, every variant. For the lesson 01–03 pack,
+//! faultline:author-only — asserts on the reference solution; not exported to learners.
+//!
+//! Full single-fault sweeps: every site × action, every variant. For the scenarios listed,
 //! the structured variant must come out clean under every plan, and the unstructured one
 //! must be caught by some plan.
 

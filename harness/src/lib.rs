@@ -34,6 +34,7 @@ mod pool;
 mod render;
 mod report;
 mod resource;
+mod rubric;
 mod run;
 mod store;
 mod sweep;
@@ -64,6 +65,8 @@ pub use resource::{
     GaugeReport, LeaseReport, PoolReport, ResourceReport, StoreReport, TxOutcome, TxReport,
     WaitOutcome, WaitReport,
 };
+/// Rubrics: named checks with hints, and the grades they give.
+pub use rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn};
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
 /// A simulated transactional store: manual transactions and rollback-on-drop guards.

@@ -167,7 +167,7 @@ fn span_text(t: &TaskReport) -> String {
 }
 
 /// The verdict column: outcome details and lifecycle findings, worst first.
-fn verdict(t: &TaskReport) -> String {
+pub(crate) fn verdict(t: &TaskReport) -> String {
     let mut parts = Vec::new();
     match (t.outcome, t.observed) {
         (Outcome::Failed | Outcome::Panicked, Some(false)) => parts.push("SWALLOWED".to_owned()),

@@ -9,6 +9,7 @@ use crate::{Gathered, fetch};
 /// returns every error seen (the `ExceptionGroup` counterpart). Dropping the set — when
 /// this future is cancelled — aborts whatever is still running.
 pub async fn caller() -> Gathered {
+    // faultline:solution begin gather-joinset
     let mut set = JoinSet::new();
     for i in 0..5 {
         spawn_in(&mut set, ("fetch", i), async move {
@@ -37,4 +38,5 @@ pub async fn caller() -> Gathered {
     } else {
         Err(errors)
     }
+    // faultline:solution end
 }

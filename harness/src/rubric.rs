@@ -1,0 +1,528 @@
+//! Rubrics: named checks a variant must pass under every plan of its scenario, each with
+//! a hint, and the grades they give — for graded exercises and for any test that wants
+//! "no orphan, no swallowed error, right result, in time" said in one place.
+//!
+//! A [`Check`] reads one [`Report`] and either passes or returns a [`Miss`]: the task (if
+//! any), what was expected and what was found. [`Rubric::grade`] runs a variant under each
+//! of the scenario's plans, applies every check, and returns a [`Grade`] whose `Display`
+//! is written for a learner: the plan, the task, expected vs found, the hint and the
+//! command to run next.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::catalog::Scenario;
+use crate::error::Error;
+use crate::report::{Report, Summary, TaskReport};
+use crate::run::Builder;
+
+/// How a variant is run: the same shape as [`Variant::run`](crate::Variant).
+pub type RunFn = fn(&Builder) -> Result<Report, Error>;
+
+type Rule = Arc<dyn Fn(&Report) -> Result<(), Miss> + Send + Sync>;
+
+/// What a check looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Aspect {
+    /// The result: right values, right error, in time.
+    Functional,
+    /// The tasks' lives: nothing orphaned, swallowed, stalled, leaked.
+    Lifecycle,
+}
+
+/// One named check with a hint for whoever fails it.
+#[derive(Clone)]
+pub struct Check {
+    /// Its name, e.g. `no-orphans` (kebab-case; it names the test).
+    pub name: &'static str,
+    /// Functional or lifecycle.
+    pub aspect: Aspect,
+    /// What to think about when it fails.
+    pub hint: &'static str,
+    /// The plans it applies to; `None`: every plan.
+    pub plans: Option<Vec<&'static str>>,
+    rule: Rule,
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check")
+            .field("name", &self.name)
+            .field("aspect", &self.aspect)
+            .field("plans", &self.plans)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a check failed on one report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Miss {
+    /// The task the check is about, if it is about one.
+    pub task: Option<String>,
+    /// What a correct variant does.
+    pub expected: String,
+    /// What this one did (for a task: its row of the verdict table).
+    pub found: String,
+}
+
+impl Miss {
+    /// A miss about one task: `found` is the task's verdict row.
+    pub fn task(task: &TaskReport, expected: impl Into<String>) -> Self {
+        Miss {
+            task: Some(task.name.clone()),
+            expected: expected.into(),
+            found: row(task),
+        }
+    }
+
+    /// A miss about the run as a whole (its result, its timing).
+    pub fn run(expected: impl Into<String>, found: impl Into<String>) -> Self {
+        Miss {
+            task: None,
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+}
+
+/// A task's verdict row in one line: `fetch[1]  completed 0→300  OUTLIVED caller by 150 ms`.
+fn row(t: &TaskReport) -> String {
+    let end = t.end_ms.map_or_else(|| "…".to_owned(), |e| e.to_string());
+    let verdict = crate::render::verdict(t);
+    let mut line = format!("{}  {} {}→{}", t.name, t.outcome, t.start_ms, end);
+    if !verdict.is_empty() {
+        line.push_str("  ");
+        line.push_str(&verdict);
+    }
+    line
+}
+
+impl Check {
+    /// A check from a rule over the report.
+    pub fn new(
+        name: &'static str,
+        aspect: Aspect,
+        hint: &'static str,
+        rule: impl Fn(&Report) -> Result<(), Miss> + Send + Sync + 'static,
+    ) -> Self {
+        Check {
+            name,
+            aspect,
+            hint,
+            plans: None,
+            rule: Arc::new(rule),
+        }
+    }
+
+    /// Applies the check only under these named plans.
+    pub fn only(mut self, plans: &[&'static str]) -> Self {
+        self.plans = Some(plans.to_vec());
+        self
+    }
+
+    /// Whether the check applies under the plan called `plan`.
+    pub fn applies(&self, plan: &str) -> bool {
+        self.plans.as_ref().is_none_or(|p| p.contains(&plan))
+    }
+
+    /// Runs the check on one report.
+    pub fn check(&self, report: &Report) -> Result<(), Miss> {
+        (self.rule)(report)
+    }
+
+    /// A lifecycle check that fails on the first task matching `bad`, and otherwise when
+    /// the summary's count (read by `count`) is not zero. The hook for every "no X" check:
+    /// a new count in [`Summary`] (leaked resources, partial writes) is one call.
+    pub fn none_of(
+        name: &'static str,
+        hint: &'static str,
+        expected: &'static str,
+        count: fn(&Summary) -> usize,
+        bad: fn(&TaskReport) -> bool,
+    ) -> Self {
+        Check::new(name, Aspect::Lifecycle, hint, move |r| {
+            if let Some(t) = r.tasks.iter().find(|t| bad(t)) {
+                return Err(Miss::task(t, expected));
+            }
+            match count(&r.summary) {
+                0 => Ok(()),
+                n => Err(Miss::run(expected, format!("{n} in the summary"))),
+            }
+        })
+    }
+
+    /// No task still running when its parent ended.
+    pub fn no_orphans() -> Self {
+        Check::none_of(
+            "no-orphans",
+            "a task that outlives the scope that spawned it is an orphan: keep every task in \
+             a scope (a JoinSet, a TaskTracker you wait on) and end the scope only when all of \
+             them have ended or been aborted",
+            "ended (completed, failed or cancelled) before its parent returned",
+            |s| s.outlived,
+            |t| t.outlived_parent,
+        )
+    }
+
+    /// No error or panic that nobody looked at.
+    pub fn no_swallowed_errors() -> Self {
+        Check::none_of(
+            "no-swallowed-errors",
+            "every task's Err or panic must reach someone: await its handle (or join_next) and \
+             return or collect the error instead of dropping it",
+            "its error or panic looked at by its parent",
+            |s| s.swallowed,
+            |t| t.observed == Some(false),
+        )
+    }
+
+    /// No task still pending at the deadline.
+    pub fn no_stalled_tasks() -> Self {
+        Check::none_of(
+            "no-stalled-tasks",
+            "something waits for an event that never comes: every wait needs a wake-up \
+             (a timeout, a cancellation, a sender that is dropped)",
+            "ended before the virtual deadline",
+            |s| s.stalled,
+            |t| t.outcome == crate::report::Outcome::Stalled,
+        )
+    }
+
+    /// No task left running when the runtime shut down.
+    pub fn no_tasks_dropped_at_shutdown() -> Self {
+        Check::none_of(
+            "no-tasks-dropped-at-shutdown",
+            "a task was still running when everything else had ended: wait for it or cancel it \
+             before returning",
+            "ended before the runtime shut down",
+            |s| s.dropped_at_shutdown,
+            |t| t.outcome == crate::report::Outcome::DroppedAtShutdown,
+        )
+    }
+
+    /// No task spawned with plain `tokio::spawn`.
+    pub fn no_untracked_tasks() -> Self {
+        Check::none_of(
+            "no-untracked-tasks",
+            "spawn with faultline_harness::spawn, spawn_in or spawn_on so the task has a name \
+             and a parent; plain tokio::spawn hides it",
+            "every task spawned through faultline (spawn, spawn_in, spawn_on)",
+            |s| s.untracked,
+            |_| false,
+        )
+    }
+
+    /// Every lifecycle check the harness knows, in order.
+    pub fn lifecycle() -> Vec<Check> {
+        vec![
+            Check::no_orphans(),
+            Check::no_swallowed_errors(),
+            Check::no_stalled_tasks(),
+            Check::no_tasks_dropped_at_shutdown(),
+            Check::no_untracked_tasks(),
+        ]
+    }
+
+    /// A functional check that every task has ended by a virtual-time budget, per plan:
+    /// applies only under the plans listed.
+    pub fn within(
+        name: &'static str,
+        hint: &'static str,
+        budgets: &'static [(&'static str, u64)],
+    ) -> Self {
+        let plans: Vec<&'static str> = budgets.iter().map(|(p, _)| *p).collect();
+        Check::new(name, Aspect::Functional, hint, move |r| {
+            let plan = r.plan_name.as_deref().unwrap_or_default();
+            let Some(&(_, budget)) = budgets.iter().find(|(p, _)| *p == plan) else {
+                return Ok(());
+            };
+            let expected = format!("every task ended by {budget} ms (virtual)");
+            match r.quiescent_ms {
+                Some(at) if at <= budget => Ok(()),
+                Some(at) => Err(Miss::run(
+                    expected,
+                    format!("the last task ended at {at} ms"),
+                )),
+                None => Err(Miss::run(expected, "tasks still pending at the deadline")),
+            }
+        })
+        .only(&plans)
+    }
+}
+
+/// The checks a scenario's reference variant passes and its other variants fail.
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    /// The scenario it grades.
+    pub scenario: &'static str,
+    /// The lesson, as the scoreboard shows it (`03 gather vs TaskGroup`).
+    pub lesson: &'static str,
+    /// The variant a learner writes (and whose reference solution passes).
+    pub reference: &'static str,
+    /// The learner's file, relative to the repository root.
+    pub exercise: &'static str,
+    /// A variant that does nothing and returns at once: it must fail.
+    pub stub: Option<RunFn>,
+    /// Hints for the solution regions, by id.
+    pub hints: Vec<(&'static str, &'static str)>,
+    /// The checks, in the order they are reported.
+    pub checks: Vec<Check>,
+    /// For each other variant, the checks it must fail (and no others).
+    pub expected_failures: Vec<(&'static str, Vec<&'static str>)>,
+    /// Checks also applied under every single-fault plan of the sweep
+    /// ([`single_fault_plans`](crate::single_fault_plans) with the default actions).
+    pub sweep: Vec<&'static str>,
+}
+
+impl Rubric {
+    /// A rubric for `scenario`'s `structured` variant, with no checks yet.
+    pub fn new(scenario: &'static str, lesson: &'static str, exercise: &'static str) -> Self {
+        Rubric {
+            scenario,
+            lesson,
+            reference: "structured",
+            exercise,
+            stub: None,
+            hints: Vec::new(),
+            checks: Vec::new(),
+            expected_failures: Vec::new(),
+            sweep: Vec::new(),
+        }
+    }
+
+    /// Also applies the checks named here under every single-fault plan of the sweep
+    /// (typically the lifecycle checks a hang cannot break: not `no-stalled-tasks`).
+    pub fn sweep(mut self, checks: &[&'static str]) -> Self {
+        self.sweep = checks.to_vec();
+        self
+    }
+
+    /// The variant graded (default `structured`).
+    pub fn reference(mut self, variant: &'static str) -> Self {
+        self.reference = variant;
+        self
+    }
+
+    /// The do-nothing variant that must fail.
+    pub fn stub(mut self, stub: RunFn) -> Self {
+        self.stub = Some(stub);
+        self
+    }
+
+    /// A hint for the solution region marked `// faultline:solution begin <id>`.
+    pub fn hint(mut self, id: &'static str, text: &'static str) -> Self {
+        self.hints.push((id, text));
+        self
+    }
+
+    /// Adds a check.
+    pub fn check(mut self, check: Check) -> Self {
+        self.checks.push(check);
+        self
+    }
+
+    /// Adds several checks.
+    pub fn checks(mut self, checks: impl IntoIterator<Item = Check>) -> Self {
+        self.checks.extend(checks);
+        self
+    }
+
+    /// Says that `variant` fails exactly these checks.
+    pub fn expect_fail(mut self, variant: &'static str, checks: &[&'static str]) -> Self {
+        self.expected_failures.push((variant, checks.to_vec()));
+        self
+    }
+
+    /// The hint with id `id`.
+    pub fn find_hint(&self, id: &str) -> Option<&'static str> {
+        self.hints.iter().find(|(h, _)| *h == id).map(|(_, t)| *t)
+    }
+
+    /// Grades `scenario`'s variant called `variant` (seed 0, every plan).
+    pub fn grade(&self, scenario: &Scenario, variant: &str) -> Result<Grade, Error> {
+        let run = scenario.find_variant(variant)?.run;
+        self.grade_with(scenario, variant, run)
+    }
+
+    /// Grades `run`, shown as `variant`, under every plan of `scenario` (seed 0).
+    pub fn grade_with(
+        &self,
+        scenario: &Scenario,
+        variant: &str,
+        run: RunFn,
+    ) -> Result<Grade, Error> {
+        let mut checks: Vec<CheckGrade> = self
+            .checks
+            .iter()
+            .map(|c| CheckGrade {
+                name: c.name,
+                aspect: c.aspect,
+                hint: c.hint,
+                misses: Vec::new(),
+            })
+            .collect();
+        for named in &scenario.plans {
+            let plan = scenario.find_plan(named.name)?;
+            let report = run(&scenario.builder(variant, Some(named.name), plan, 0))?;
+            for (check, grade) in self.checks.iter().zip(&mut checks) {
+                if !check.applies(named.name) {
+                    continue;
+                }
+                if let Err(miss) = check.check(&report) {
+                    grade.misses.push(PlanMiss {
+                        plan: named.name.to_owned(),
+                        plan_text: named.text.to_owned(),
+                        miss,
+                        replay: report.replay.clone(),
+                    });
+                }
+            }
+        }
+        if !self.sweep.is_empty() {
+            let plans =
+                crate::sweep::single_fault_plans(scenario, &crate::sweep::default_actions())?;
+            for plan in plans {
+                let text = plan.to_string();
+                let report = run(&scenario.builder(variant, None, plan, 0))?;
+                for (check, grade) in self.checks.iter().zip(&mut checks) {
+                    if !self.sweep.contains(&check.name) {
+                        continue;
+                    }
+                    if let Err(miss) = check.check(&report) {
+                        grade.misses.push(PlanMiss {
+                            plan: format!("sweep: {text}"),
+                            plan_text: text.clone(),
+                            miss,
+                            replay: report.replay.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(Grade {
+            scenario: scenario.name.to_owned(),
+            variant: variant.to_owned(),
+            checks,
+        })
+    }
+}
+
+/// How one variant did on a rubric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grade {
+    /// The scenario.
+    pub scenario: String,
+    /// The variant graded.
+    pub variant: String,
+    /// One entry per check, in the rubric's order.
+    pub checks: Vec<CheckGrade>,
+}
+
+/// How one variant did on one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckGrade {
+    /// The check's name.
+    pub name: &'static str,
+    /// Functional or lifecycle.
+    pub aspect: Aspect,
+    /// The check's hint.
+    pub hint: &'static str,
+    /// Every plan under which it failed, in the scenario's order.
+    pub misses: Vec<PlanMiss>,
+}
+
+/// A check that failed under one plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanMiss {
+    /// The plan's name.
+    pub plan: String,
+    /// The plan's text.
+    pub plan_text: String,
+    /// What was expected and found.
+    pub miss: Miss,
+    /// The command that replays the run.
+    pub replay: String,
+}
+
+impl Grade {
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(CheckGrade::passed)
+    }
+
+    /// The names of the checks that failed, in order.
+    pub fn failed(&self) -> Vec<&'static str> {
+        self.checks
+            .iter()
+            .filter(|c| !c.passed())
+            .map(|c| c.name)
+            .collect()
+    }
+
+    /// Checks passed, checks in all.
+    pub fn score(&self) -> (usize, usize) {
+        let passed = self.checks.iter().filter(|c| c.passed()).count();
+        (passed, self.checks.len())
+    }
+}
+
+impl CheckGrade {
+    /// Whether it passed under every plan.
+    pub fn passed(&self) -> bool {
+        self.misses.is_empty()
+    }
+}
+
+/// A failed check, for a learner: the first plan it failed under, the task, expected (-)
+/// and found (+), the hint, the command to run next, and the other plans it failed under.
+/// A passed check renders as one line.
+impl fmt::Display for CheckGrade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(first) = self.misses.first() else {
+            return writeln!(f, "✓ {}", self.name);
+        };
+        let plan = if first.plan == first.plan_text || first.plan.starts_with("sweep: ") {
+            first.plan.clone()
+        } else {
+            format!("{} ({})", first.plan, first.plan_text)
+        };
+        writeln!(f, "✗ {} — under plan {plan}", self.name)?;
+        if let Some(task) = &first.miss.task {
+            writeln!(f, "    task {task}")?;
+        }
+        writeln!(f, "    - expected  {}", first.miss.expected)?;
+        writeln!(f, "    + found     {}", first.miss.found)?;
+        writeln!(f, "    hint: {}", self.hint)?;
+        writeln!(f, "    next: {}", first.replay)?;
+        if self.misses.len() > 1 {
+            let rest = &self.misses[1..];
+            let mut others: Vec<String> = rest
+                .iter()
+                .filter(|m| !m.plan.starts_with("sweep: "))
+                .map(|m| m.plan.clone())
+                .collect();
+            match rest.len() - others.len() {
+                0 => {}
+                1 => others.push("1 sweep plan".to_owned()),
+                n => others.push(format!("{n} sweep plans")),
+            }
+            writeln!(f, "    also fails under: {}", others.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (passed, total) = self.score();
+        writeln!(
+            f,
+            "{} · {}: {passed}/{total} checks passed",
+            self.scenario, self.variant
+        )?;
+        for check in &self.checks {
+            write!(f, "{check}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,263 @@
+//! The learner edition: solution regions marked in the reference variants, and the export
+//! that writes a workspace in which each region is a stub for the learner to fill in.
+//!
+//! A region is the lines between `// faultline:solution begin <hint-id>` and
+//! `// faultline:solution end`; the hint's text comes from the scenario's rubric. It must
+//! be a whole block's body (a function's, say), so that the stub that replaces it compiles.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use faultline_harness::Rubric;
+
+const BEGIN: &str = "// faultline:solution begin";
+const END: &str = "// faultline:solution end";
+
+/// Files carrying this marker in their first lines test the reference solutions or the
+/// authoring tools: the learner edition leaves them out.
+pub const AUTHOR_ONLY: &str = "faultline:author-only";
+
+/// Top-level entries the learner edition leaves out: build output, git, the snapshots of
+/// the reference solutions (whose test is author-only) and CI.
+const SKIPPED: [&str; 4] = ["target", ".git", "snapshots", ".ci"];
+
+/// One solution region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The hint's id.
+    pub hint: String,
+    /// The line of the `begin` marker (from 1).
+    pub begin: usize,
+    /// The line of the `end` marker (from 1).
+    pub end: usize,
+}
+
+/// The solution regions in `text` (from `file`, for error messages).
+pub fn regions(file: &str, text: &str) -> anyhow::Result<Vec<Region>> {
+    let mut found = Vec::new();
+    let mut open: Option<(String, usize)> = None;
+    for (ix, line) in text.lines().enumerate() {
+        let line_no = ix + 1;
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix(BEGIN) {
+            if let Some((_, at)) = &open {
+                bail!(
+                    "{file}:{line_no}: a solution region begins inside the one begun at line {at}; close it first with `{END}`"
+                );
+            }
+            let hint = rest.trim();
+            if hint.is_empty() {
+                bail!("{file}:{line_no}: `{BEGIN}` needs a hint id, e.g. `{BEGIN} gather-joinset`");
+            }
+            open = Some((hint.to_owned(), line_no));
+        } else if trimmed.starts_with(END) {
+            let Some((hint, begin)) = open.take() else {
+                bail!("{file}:{line_no}: `{END}` without a `{BEGIN} <hint-id>` before it");
+            };
+            found.push(Region {
+                hint,
+                begin,
+                end: line_no,
+            });
+        }
+    }
+    if let Some((_, at)) = open {
+        bail!("{file}:{at}: solution region never ends: add `{END}`");
+    }
+    Ok(found)
+}
+
+/// `text` with every solution region replaced by a `todo!()` stub, a `// TODO:` line and
+/// the hint (looked up in `rubrics`).
+pub fn stub(file: &str, text: &str, rubrics: &[Rubric]) -> anyhow::Result<String> {
+    let regions = regions(file, text)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    let mut next = 0;
+    for region in &regions {
+        let hint = rubrics
+            .iter()
+            .find_map(|r| Some((r.scenario, r.find_hint(&region.hint)?)))
+            .with_context(|| {
+                format!(
+                    "{file}:{}: no rubric has a hint {:?}: add .hint({:?}, \"…\") to the scenario's rubric()",
+                    region.begin, region.hint, region.hint
+                )
+            })?;
+        for line in &lines[next..region.begin - 1] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        let marker = lines[region.begin - 1];
+        let indent = &marker[..marker.len() - marker.trim_start().len()];
+        out.push_str(&format!(
+            "{indent}// TODO: write this (exercise {}); `cargo test --test graded {}` grades it.\n",
+            hint.0, hint.0
+        ));
+        out.push_str(&format!("{indent}// hint: {}\n", hint.1));
+        out.push_str(&format!("{indent}todo!()\n"));
+        next = region.end;
+    }
+    for line in &lines[next..] {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Every file under `root` holding a solution region, relative to `root`, sorted.
+pub fn exercise_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for rel in walk(root)? {
+        if rel.extension().is_some_and(|e| e == "rs") {
+            let text = read(&root.join(&rel))?;
+            if !regions(&rel.display().to_string(), &text)?.is_empty() {
+                files.push(rel);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Writes the learner edition of the repository at `from` into `to` (which must not exist
+/// or be empty): every source file but build output, git, CI, snapshots and author-only
+/// tests, with each solution region stubbed. Returns the files stubbed.
+pub fn export(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if !from.join("Cargo.toml").is_file() {
+        bail!(
+            "{} is not the faultline repository (no Cargo.toml); pass the repository with --from",
+            from.display()
+        );
+    }
+    let occupied = to.exists()
+        && fs::read_dir(to)
+            .with_context(|| format!("{} is not a directory we can write into", to.display()))?
+            .next()
+            .is_some();
+    if occupied {
+        bail!(
+            "{} exists and is not empty: export into a new or empty directory",
+            to.display()
+        );
+    }
+    let rubrics = crate::rubrics();
+    let mut stubbed = Vec::new();
+    for rel in walk(from)? {
+        let src = from.join(&rel);
+        let dest = to.join(&rel);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let text = fs::read_to_string(&src).ok();
+        match text {
+            Some(text) if is_author_only(&text) => continue,
+            Some(text) if rel.extension().is_some_and(|e| e == "rs") => {
+                let name = rel.display().to_string();
+                if regions(&name, &text)?.is_empty() {
+                    write(&dest, &text)?;
+                } else {
+                    write(&dest, &stub(&name, &text, &rubrics)?)?;
+                    stubbed.push(rel);
+                }
+            }
+            _ => {
+                fs::copy(&src, &dest)
+                    .with_context(|| format!("copying {} to {}", src.display(), dest.display()))?;
+            }
+        }
+    }
+    write(&to.join("EXERCISES.md"), &guide(&rubrics))?;
+    Ok(stubbed)
+}
+
+fn is_author_only(text: &str) -> bool {
+    text.lines().take(5).any(|l| l.contains(AUTHOR_ONLY))
+}
+
+/// The learner's guide written at the export's root.
+fn guide(rubrics: &[Rubric]) -> String {
+    let mut out = String::from(
+        "# faultline exercises\n\nEach lesson's structured variant has `todo!()` where the fix goes, with a \
+         `// TODO:` line and a hint. Fill it in, then grade it:\n\n```sh\ncargo run -- grade          # progress per lesson, and what to do next\ncargo test --test graded     # the graded tests (all of `cargo test` grades too)\n```\n\n| lesson | file | command |\n|---|---|---|\n",
+    );
+    for r in rubrics {
+        out.push_str(&format!(
+            "| {} | `{}` | `cargo test --test graded {}` |\n",
+            r.lesson, r.exercise, r.scenario
+        ));
+    }
+    out
+}
+
+/// Every file under `root`, relative to it, sorted, skipping the top-level [`SKIPPED`].
+fn walk(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut dirs = vec![PathBuf::new()];
+    while let Some(dir) = dirs.pop() {
+        let entries = fs::read_dir(root.join(&dir))
+            .with_context(|| format!("reading {}", root.join(&dir).display()))?;
+        for entry in entries {
+            let entry = entry?;
+            let rel = dir.join(entry.file_name());
+            if dir.as_os_str().is_empty()
+                && SKIPPED
+                    .iter()
+                    .any(|s| entry.file_name() == std::ffi::OsStr::new(s))
+            {
+                continue;
+            }
+            if entry.file_type()?.is_dir() {
+                dirs.push(rel);
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_region_becomes_a_stub_with_its_hint() {
+        let text = "fn f() -> u8 {\n    // faultline:solution begin gather-joinset\n    1\n    // faultline:solution end\n}\n";
+        let out = stub("f.rs", text, &crate::rubrics()).unwrap();
+        assert!(out.starts_with("fn f() -> u8 {\n    // TODO: write this (exercise gather)"));
+        assert!(out.contains("    // hint: spawn the five fetches"));
+        assert!(out.ends_with("    todo!()\n}\n"), "{out}");
+        assert!(!out.contains("    1\n"));
+    }
+
+    #[test]
+    fn bad_regions_are_errors_that_say_where() {
+        let unknown = "// faultline:solution begin nope\n// faultline:solution end\n";
+        let err = stub("f.rs", unknown, &crate::rubrics()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("f.rs:1: no rubric has a hint \"nope\"")
+        );
+        let unterminated = "// faultline:solution begin x\n";
+        let err = regions("f.rs", unterminated).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("f.rs:1: solution region never ends")
+        );
+        let stray = "// faultline:solution end\n";
+        assert!(regions("f.rs", stray).is_err());
+        let nested = "// faultline:solution begin a\n// faultline:solution begin b\n";
+        assert!(regions("f.rs", nested).is_err());
+        assert!(regions("f.rs", "// faultline:solution begin\n").is_err());
+    }
+}

@@ -1,0 +1,203 @@
+//! The scoreboard: every rubric graded in-process against its exercise, as text for a
+//! learner or as exercism-shaped JSON.
+
+use std::fmt;
+
+use faultline_harness::{Grade, Rubric};
+use serde::Serialize;
+
+/// One lesson's exercise and how it did.
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    /// The lesson, e.g. `03 gather vs TaskGroup`.
+    pub lesson: &'static str,
+    /// The scenario (also the graded test's name).
+    pub scenario: &'static str,
+    /// The learner's file.
+    pub exercise: &'static str,
+    /// The grade, or why grading could not run.
+    pub grade: Result<Grade, String>,
+}
+
+impl Lesson {
+    /// Checks passed, checks in all (0 of 1 when grading could not run).
+    pub fn score(&self) -> (usize, usize) {
+        match &self.grade {
+            Ok(g) => g.score(),
+            Err(_) => (0, 1),
+        }
+    }
+
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.grade.as_ref().is_ok_and(Grade::passed)
+    }
+
+    /// The command that grades this exercise alone.
+    pub fn command(&self) -> String {
+        format!("cargo test --test graded {}", self.scenario)
+    }
+}
+
+/// Every lesson's grade, in course order.
+#[derive(Debug, Clone)]
+pub struct Scoreboard {
+    /// One entry per rubric.
+    pub lessons: Vec<Lesson>,
+}
+
+/// Grades one rubric's reference variant (the learner's exercise), in-process; or
+/// `variant` instead, to see how another variant fails.
+pub fn grade_one(rubric: &Rubric, variant: Option<&str>) -> Lesson {
+    let grade = crate::find(rubric.scenario)
+        .map_err(|e| format!("{e:#}"))
+        .and_then(|s| {
+            rubric
+                .grade(&s, variant.unwrap_or(rubric.reference))
+                .map_err(|e| e.to_string())
+        });
+    Lesson {
+        lesson: rubric.lesson,
+        scenario: rubric.scenario,
+        exercise: rubric.exercise,
+        grade,
+    }
+}
+
+/// Grades every rubric, or only the one for `only` (an unknown name is an error naming the
+/// known ones), optionally against another `variant` than the exercise.
+pub fn grade(only: Option<&str>, variant: Option<&str>) -> anyhow::Result<Scoreboard> {
+    let rubrics = crate::rubrics();
+    if let Some(name) = only
+        && !rubrics.iter().any(|r| r.scenario == name)
+    {
+        let known: Vec<&str> = rubrics.iter().map(|r| r.scenario).collect();
+        anyhow::bail!(
+            "unknown exercise {name:?}; known exercises: {} (see `cargo run -- grade`)",
+            known.join(", ")
+        );
+    }
+    let chosen: Vec<&Rubric> = rubrics
+        .iter()
+        .filter(|r| only.is_none_or(|n| n == r.scenario))
+        .collect();
+    if let Some(v) = variant {
+        for rubric in &chosen {
+            crate::find(rubric.scenario)?.find_variant(v)?;
+        }
+    }
+    let lessons = chosen.into_iter().map(|r| grade_one(r, variant)).collect();
+    Ok(Scoreboard { lessons })
+}
+
+impl Scoreboard {
+    /// Whether every exercise passes.
+    pub fn passed(&self) -> bool {
+        self.lessons.iter().all(Lesson::passed)
+    }
+
+    /// The first lesson not yet passed.
+    pub fn next(&self) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| !l.passed())
+    }
+
+    /// The results in exercism's shape (`version` 2, `status` pass/fail/error, one test
+    /// per check), pretty-printed.
+    pub fn to_json(&self) -> String {
+        let mut tests = Vec::new();
+        let mut errored = None;
+        for lesson in &self.lessons {
+            match &lesson.grade {
+                Ok(grade) => {
+                    for check in &grade.checks {
+                        tests.push(TestResult {
+                            name: format!("{}: {}", lesson.scenario, check.name),
+                            status: if check.passed() { "pass" } else { "fail" },
+                            message: (!check.passed()).then(|| check.to_string()),
+                        });
+                    }
+                }
+                Err(why) => {
+                    errored.get_or_insert_with(|| format!("{}: {why}", lesson.scenario));
+                    tests.push(TestResult {
+                        name: lesson.scenario.to_owned(),
+                        status: "error",
+                        message: Some(why.clone()),
+                    });
+                }
+            }
+        }
+        let status = match (&errored, self.passed()) {
+            (Some(_), _) => "error",
+            (None, true) => "pass",
+            (None, false) => "fail",
+        };
+        let results = Results {
+            version: 2,
+            status,
+            message: errored,
+            tests,
+        };
+        serde_json::to_string_pretty(&results).expect("results always serialize") + "\n"
+    }
+}
+
+#[derive(Serialize)]
+struct Results {
+    version: u32,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    tests: Vec<TestResult>,
+}
+
+#[derive(Serialize)]
+struct TestResult {
+    name: String,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+impl fmt::Display for Scoreboard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "faultline exercises")?;
+        let w = self
+            .lessons
+            .iter()
+            .map(|l| l.lesson.len())
+            .max()
+            .unwrap_or(0);
+        for lesson in &self.lessons {
+            let (passed, total) = lesson.score();
+            let mark = if lesson.passed() { "✓" } else { "✗" };
+            writeln!(
+                f,
+                "  {mark} {:w$}  {passed}/{total}  {}",
+                lesson.lesson, lesson.exercise
+            )?;
+        }
+        let done = self.lessons.iter().filter(|l| l.passed()).count();
+        writeln!(f, "{done}/{} lessons passed", self.lessons.len())?;
+        let Some(next) = self.next() else {
+            return writeln!(f, "every exercise passes: well done");
+        };
+        writeln!(f)?;
+        writeln!(
+            f,
+            "next: lesson {} — edit {}, then run `{}`",
+            next.lesson,
+            next.exercise,
+            next.command()
+        )?;
+        match &next.grade {
+            Ok(grade) => {
+                for check in grade.checks.iter().filter(|c| !c.passed()) {
+                    write!(f, "{check}")?;
+                }
+                Ok(())
+            }
+            Err(why) => writeln!(f, "  grading could not run: {why}"),
+        }
+    }
+}

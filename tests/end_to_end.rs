@@ -1,0 +1,127 @@
+//! faultline:author-only — the learner edition and the scaffolding, end to end, in
+//! temporary copies of the repository built with `cargo` (slow: `#[ignore]`d from the
+//! default run; `.ci/run` runs them with `--ignored`).
+//!
+//! Both build in one shared target dir, `target/end-to-end`, so the dependencies compile
+//! once; each build is of the graded test target (or the workspace's tests) only. They
+//! take turns (`TURN`), and each writes its sources after the other's build: cargo
+//! judges a workspace member fresh by comparing its sources' mtimes (paths relative to the
+//! workspace root) with the shared artifact, so sources older than another copy's build
+//! would be taken as already built.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+
+static TURN: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = repo().join("target").join("end-to-end-work").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `cargo <args>` in `dir`, with the shared target dir; returns (success, stdout + stderr).
+fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo().join("target").join("end-to-end"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .expect("cargo runs");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Exports the learner edition; every exercise's graded test fails there; with the
+/// reference solutions put back, every one passes.
+#[test]
+#[ignore = "slow: builds an exported workspace; .ci/run runs it"]
+fn every_exported_exercise_fails_until_its_solution_is_back() {
+    let _turn = my_turn();
+    let dir = scratch("learner");
+    let stubbed = faultline::exercises::export(&repo(), &dir).unwrap();
+    let rubrics = faultline::rubrics();
+    for rubric in &rubrics {
+        assert!(
+            stubbed.iter().any(|f| f == Path::new(rubric.exercise)),
+            "exercise {} ({}) has no solution region to stub",
+            rubric.scenario,
+            rubric.exercise
+        );
+    }
+    let (ok, out) = cargo(&dir, &["test", "--offline", "--test", "graded"]);
+    assert!(!ok, "the unsolved edition passes:\n{out}");
+    for rubric in &rubrics {
+        let line = format!("test {} ... FAILED", rubric.scenario);
+        assert!(out.contains(&line), "{line:?} missing:\n{out}");
+        assert!(
+            out.contains("hint:") && out.contains("next: cargo run -- run"),
+            "{out}"
+        );
+    }
+    for file in &stubbed {
+        std::fs::copy(repo().join(file), dir.join(file)).unwrap();
+    }
+    let (ok, out) = cargo(&dir, &["test", "--offline", "--test", "graded"]);
+    assert!(ok, "the reference solutions fail in the export:\n{out}");
+    for rubric in &rubrics {
+        let line = format!("test {} ... ok", rubric.scenario);
+        assert!(out.contains(&line), "{line:?} missing:\n{out}");
+    }
+}
+
+/// Copies the repository's sources (not `target/`, not `.git`) to `to`.
+fn copy_repo(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if from == repo() && (name == "target" || name == ".git") {
+            continue;
+        }
+        let (src, dest) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_repo(&src, &dest);
+        } else {
+            std::fs::create_dir_all(to).unwrap();
+            std::fs::copy(&src, &dest).unwrap();
+        }
+    }
+}
+
+/// In a copy of the repository, `cargo run -- new demo` then `cargo test` passes with no
+/// other edit.
+#[test]
+#[ignore = "slow: builds a copy of the workspace; .ci/run runs it"]
+fn a_new_scenario_passes_every_test_as_scaffolded() {
+    let _turn = my_turn();
+    let dir = scratch("new");
+    copy_repo(&repo(), &dir);
+    let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
+    assert!(ok, "cargo run -- new demo failed:\n{out}");
+    for file in [
+        "snapshots/demo@structured@none.snap",
+        "scenarios/demo/src/rubric.rs",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing:\n{out}");
+    }
+    let (ok, out) = cargo(&dir, &["test", "-q", "--offline"]);
+    assert!(ok, "cargo test fails after `new demo`:\n{out}");
+    let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
+    assert!(!ok && out.contains("already exists"), "{out}");
+}

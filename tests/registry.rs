@@ -1,0 +1,221 @@
+//! faultline:author-only — the catalogue is complete: every scenario has its variants, its
+//! plans, a rubric with an exercise and its snapshots; every snapshot belongs to a test.
+//! Each rule is a function from data to problems, proven able to fail on broken data.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use faultline::harness::{Report, Rubric, Scenario};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Snapshots that `tests/snapshots.rs` and `tests/sweep.rs` name outside the
+/// `{scenario}@{variant}@{plan}` and `{scenario}@compare@{plan}` families.
+const OTHER_SNAPSHOTS: [&str; 3] = [
+    "gather@unstructured@fetch3-and-4-fail@json",
+    "compare-all",
+    "gather@sweep",
+];
+
+/// What is wrong with the scenarios' variants and plans.
+fn variant_problems(scenarios: &[Scenario]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in scenarios {
+        let names: Vec<&str> = s.variants.iter().map(|v| v.name).collect();
+        if !names.contains(&"structured") {
+            out.push(format!("{}: no `structured` variant ({names:?})", s.name));
+        }
+        if !names.iter().any(|n| n.starts_with("unstructured")) {
+            out.push(format!("{}: no `unstructured` variant ({names:?})", s.name));
+        }
+        if s.plans.first().map(|p| p.name) != Some("none") {
+            out.push(format!("{}: its first plan must be `none`", s.name));
+        }
+        for plan in &s.plans {
+            if let Err(e) = s.find_plan(plan.name) {
+                out.push(format!("{} / {}: {e}", s.name, plan.name));
+            }
+        }
+    }
+    out
+}
+
+/// What is wrong with the rubrics: one per scenario, in order, each with an exercise file
+/// holding solution regions whose hints it has.
+fn rubric_problems(scenarios: &[Scenario], rubrics: &[Rubric]) -> Vec<String> {
+    let mut out = Vec::new();
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name).collect();
+    let graded: Vec<&str> = rubrics.iter().map(|r| r.scenario).collect();
+    if graded != names {
+        out.push(format!(
+            "rubrics {graded:?} do not match scenarios {names:?}: add \
+             `scenario_<name>::rubric()` to src/lib.rs::rubrics(), in the same order"
+        ));
+    }
+    for rubric in rubrics {
+        let Some(s) = scenarios.iter().find(|s| s.name == rubric.scenario) else {
+            continue;
+        };
+        if let Err(e) = s.find_variant(rubric.reference) {
+            out.push(format!("{}: {e}", rubric.scenario));
+        }
+        let text = match std::fs::read_to_string(repo().join(rubric.exercise)) {
+            Ok(text) => text,
+            Err(e) => {
+                out.push(format!(
+                    "{}: exercise {}: {e}",
+                    rubric.scenario, rubric.exercise
+                ));
+                continue;
+            }
+        };
+        match faultline::exercises::regions(rubric.exercise, &text) {
+            Err(e) => out.push(format!("{e:#}")),
+            Ok(regions) if regions.is_empty() => out.push(format!(
+                "{}: no `// faultline:solution begin <hint-id>` region",
+                rubric.exercise
+            )),
+            Ok(regions) => {
+                for region in regions
+                    .iter()
+                    .filter(|r| rubric.find_hint(&r.hint).is_none())
+                {
+                    out.push(format!(
+                        "{}:{}: hint {:?} is not in the rubric",
+                        rubric.exercise, region.begin, region.hint
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every snapshot name the tests produce.
+fn expected_snapshots(scenarios: &[Scenario]) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = OTHER_SNAPSHOTS.iter().map(|n| n.to_string()).collect();
+    for s in scenarios {
+        for plan in &s.plans {
+            names.insert(format!("{}@compare@{}", s.name, plan.name));
+            for v in &s.variants {
+                names.insert(format!("{}@{}@{}", s.name, v.name, plan.name));
+            }
+        }
+    }
+    names
+}
+
+/// Snapshots missing, and snapshot files no test produces.
+fn snapshot_problems(scenarios: &[Scenario], files: &BTreeSet<String>) -> Vec<String> {
+    let expected = expected_snapshots(scenarios);
+    let mut out = Vec::new();
+    for missing in expected.difference(files) {
+        out.push(format!(
+            "missing snapshot {missing}.snap: write it with \
+             `INSTA_UPDATE=always cargo test --test snapshots` and read it"
+        ));
+    }
+    for stray in files.difference(&expected) {
+        out.push(format!(
+            "snapshots/{stray}.snap belongs to no test: delete it (or name it in \
+             OTHER_SNAPSHOTS if a new test writes it)"
+        ));
+    }
+    out
+}
+
+fn snapshot_files() -> BTreeSet<String> {
+    std::fs::read_dir(repo().join("snapshots"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".snap").map(str::to_owned)
+        })
+        .collect()
+}
+
+fn assert_none(problems: Vec<String>) {
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_scenario_has_a_structured_and_an_unstructured_variant_and_plans() {
+    assert_none(variant_problems(&faultline::scenarios()));
+}
+
+#[test]
+fn every_scenario_has_a_rubric_with_an_exercise_to_stub() {
+    assert_none(rubric_problems(
+        &faultline::scenarios(),
+        &faultline::rubrics(),
+    ));
+}
+
+#[test]
+fn every_scenario_has_its_snapshots_and_every_snapshot_a_test() {
+    assert_none(snapshot_problems(
+        &faultline::scenarios(),
+        &snapshot_files(),
+    ));
+}
+
+fn run_nothing(b: &faultline::harness::Builder) -> Result<Report, faultline::harness::Error> {
+    b.run(|| async {})
+}
+
+/// The rules fail on broken catalogues: a missing variant, a missing rubric, a region-less
+/// exercise, a missing snapshot, a stray one.
+#[test]
+fn the_registry_rules_can_fail() {
+    let lacking = Scenario::new("lacking", "no unstructured variant, no plans")
+        .variant("structured", run_nothing);
+    let problems = variant_problems(std::slice::from_ref(&lacking));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("no `unstructured` variant")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("first plan must be `none`")),
+        "{problems:?}"
+    );
+
+    let mut scenarios = faultline::scenarios();
+    scenarios.push(lacking.clone().plan("none", "none"));
+    let problems = rubric_problems(&scenarios, &faultline::rubrics());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("do not match scenarios")),
+        "{problems:?}"
+    );
+
+    let no_region = Rubric::new("lacking", "NN lacking", "Cargo.toml");
+    let problems = rubric_problems(&[lacking.plan("none", "none")], &[no_region]);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("no `// faultline:solution begin")),
+        "{problems:?}"
+    );
+
+    let mut files = snapshot_files();
+    files.remove("gather@structured@none");
+    files.insert("gather@structured@gone".to_owned());
+    let problems = snapshot_problems(&faultline::scenarios(), &files);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("missing snapshot gather@structured@none.snap"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("gather@structured@gone.snap belongs to no test"))
+    );
+}

@@ -1,0 +1,188 @@
+//! faultline:author-only — proves every rubric can fail; not exported to learners.
+//!
+//! Every rubric passes its reference variant, fails each other variant on exactly the
+//! checks it lists, and fails a stub that returns at once and one that panics (what an
+//! unsolved exercise does). Every check fails somewhere: on a variant, on a stub, or — for
+//! the harness's own lifecycle checks — on a ground-truth program built to break it.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use faultline::harness::{Builder, Check, Plan, Report, point, spawn};
+
+fn scenario_of(rubric: &faultline::harness::Rubric) -> faultline::harness::Scenario {
+    faultline::find(rubric.scenario).expect("every rubric names a known scenario")
+}
+
+#[test]
+fn every_reference_variant_passes_its_rubric() {
+    for rubric in faultline::rubrics() {
+        let grade = rubric
+            .grade(&scenario_of(&rubric), rubric.reference)
+            .unwrap();
+        assert!(
+            grade.passed(),
+            "the reference fails its own rubric:\n{grade}"
+        );
+    }
+}
+
+#[test]
+fn every_other_variant_fails_exactly_the_checks_listed() {
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        for variant in scenario
+            .variants
+            .iter()
+            .filter(|v| v.name != rubric.reference)
+        {
+            let listed = rubric
+                .expected_failures
+                .iter()
+                .find(|(v, _)| *v == variant.name)
+                .map(|(_, checks)| checks.clone())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "rubric {} lists no expected failures for variant {}: add \
+                         .expect_fail({:?}, &[..]) to its rubric()",
+                        rubric.scenario, variant.name, variant.name
+                    )
+                });
+            assert!(
+                !listed.is_empty(),
+                "{}: variant {} must fail some check",
+                rubric.scenario,
+                variant.name
+            );
+            let grade = rubric.grade(&scenario, variant.name).unwrap();
+            let failed = grade.failed();
+            let want: BTreeSet<&str> = listed.iter().copied().collect();
+            let got: BTreeSet<&str> = failed.iter().copied().collect();
+            assert_eq!(
+                got, want,
+                "{} / {}: failed checks differ from the rubric's list\n{grade}",
+                rubric.scenario, variant.name
+            );
+        }
+    }
+}
+
+/// What an exported, unsolved exercise does: `todo!()` panics at once.
+fn panicking_stub(b: &Builder) -> Result<Report, faultline::harness::Error> {
+    b.run(|| async { std::panic::panic_any::<&str>("not yet implemented") as () })
+}
+
+#[test]
+fn every_rubric_fails_a_stub_that_returns_at_once_and_one_that_panics() {
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        let stub = rubric
+            .stub
+            .unwrap_or_else(|| panic!("rubric {} has no .stub(..)", rubric.scenario));
+        for (name, run) in [("stub", stub), ("todo", panicking_stub as _)] {
+            let grade = rubric.grade_with(&scenario, name, run).unwrap();
+            assert!(
+                !grade.passed(),
+                "{} passes the {name} stub:\n{grade}",
+                rubric.scenario
+            );
+        }
+    }
+}
+
+fn lifecycle_names() -> BTreeSet<&'static str> {
+    Check::lifecycle().iter().map(|c| c.name).collect()
+}
+
+#[test]
+fn every_scenario_specific_check_fails_on_some_variant_or_stub() {
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        let mut failed: BTreeSet<&str> = rubric
+            .expected_failures
+            .iter()
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
+        let stub = rubric.stub.expect("checked above");
+        failed.extend(rubric.grade_with(&scenario, "stub", stub).unwrap().failed());
+        for check in &rubric.checks {
+            assert!(
+                failed.contains(check.name) || lifecycle_names().contains(check.name),
+                "{}: check {} never fails: nothing proves it can (add a variant or plan that \
+                 breaks it, or drop it)",
+                rubric.scenario,
+                check.name
+            );
+        }
+    }
+}
+
+fn run(plan: &str, body: fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) -> Report {
+    let mut b = Builder::new("proof", "case");
+    b.named_plan("p", Plan::parse(plan).unwrap())
+        .deadline(Duration::from_secs(10));
+    b.run(body).unwrap()
+}
+
+/// Each of the harness's lifecycle checks fails on a program built to break it.
+#[test]
+fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
+    let cases: [(&str, Report); 5] = [
+        (
+            "no-orphans",
+            run("none", || {
+                Box::pin(async {
+                    drop(spawn(
+                        "child",
+                        tokio::time::sleep(Duration::from_millis(50)),
+                    ));
+                })
+            }),
+        ),
+        (
+            "no-swallowed-errors",
+            run("work=error(Boom)", || {
+                Box::pin(async {
+                    let _ = spawn("child", async { point("work").await }).await;
+                })
+            }),
+        ),
+        (
+            "no-stalled-tasks",
+            run("none", || Box::pin(std::future::pending())),
+        ),
+        (
+            "no-tasks-dropped-at-shutdown",
+            run("none", || {
+                Box::pin(async {
+                    // Detached, never ends, never wakes: dropped when the runtime goes.
+                    drop(spawn("child", std::future::pending::<()>()));
+                })
+            }),
+        ),
+        (
+            "no-untracked-tasks",
+            run("none", || {
+                Box::pin(async {
+                    tokio::spawn(async {}).await.unwrap();
+                })
+            }),
+        ),
+    ];
+    let names: BTreeSet<&str> = cases.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, lifecycle_names(), "one case per lifecycle check");
+    for check in Check::lifecycle() {
+        let (_, report) = cases.iter().find(|(n, _)| *n == check.name).unwrap();
+        assert!(
+            check.check(report).is_err(),
+            "{} passes a program built to break it:\n{report}",
+            check.name
+        );
+        let clean = run("none", || Box::pin(async {}));
+        assert!(
+            check.check(&clean).is_ok(),
+            "{} fails a clean run",
+            check.name
+        );
+    }
+}
