@@ -16,6 +16,7 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::injector::Injector;
 use crate::name::Name;
 use crate::plan::{Action, Plan};
 use crate::report::{CancelCause, Outcome};
@@ -129,6 +130,8 @@ pub(crate) struct Ledger {
     pub(crate) start: Instant,
     pub(crate) phase: Phase,
     pub(crate) plan: Plan,
+    /// The plan's per-run state: used-up counts and the seeded rolls.
+    injector: Injector,
     pub(crate) tasks: Vec<TaskRec>,
     pub(crate) errors: Vec<ErrorRec>,
     pub(crate) hits: Vec<HitRec>,
@@ -143,8 +146,9 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    pub(crate) fn new(start: Instant, plan: Plan, quiet: Arc<Notify>) -> Self {
+    pub(crate) fn new(start: Instant, plan: Plan, seed: u64, quiet: Arc<Notify>) -> Self {
         Ledger {
+            injector: Injector::new(&plan, seed),
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             start,
             phase: Phase::Running,
@@ -380,7 +384,9 @@ impl Ledger {
                 1
             }
         };
-        let action = self.plan.action_for(point, key.as_deref(), count);
+        let action = self
+            .injector
+            .decide(&self.plan, point, key.as_deref(), count);
         let at = self.now();
         self.hits.push(HitRec {
             point,

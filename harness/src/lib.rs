@@ -23,6 +23,7 @@ mod catalog;
 mod error;
 mod failure;
 mod fault;
+mod injector;
 mod ledger;
 mod name;
 mod plan;
@@ -39,11 +40,11 @@ pub use error::{Error, ErrorKind};
 /// An error that knows whether anybody looked at it.
 pub use failure::Failure;
 /// Fault points, and the run's shutdown signal.
-pub use fault::{Point, point, shutdown_token};
+pub use fault::{FromFault, Point, point, shutdown_token};
 /// Task names (`caller`, `fetch[3]`).
 pub use name::Name;
 /// Fault plans and their text form.
-pub use plan::{Action, Event, Plan, Rule, Selector, TimedEvent};
+pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEvent};
 /// Several reports side by side.
 pub use render::side_by_side;
 /// The report: plain data.

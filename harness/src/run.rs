@@ -221,7 +221,12 @@ impl Builder {
     }
 
     fn empty_report(&self, result: &str) -> Report {
-        let ledger = Ledger::new(Instant::now(), self.plan.clone(), Arc::new(Notify::new()));
+        let ledger = Ledger::new(
+            Instant::now(),
+            self.plan.clone(),
+            self.seed,
+            Arc::new(Notify::new()),
+        );
         report::build(&ledger, self.facts(result.to_owned(), None, 0))
     }
 
@@ -259,7 +264,10 @@ impl Builder {
             let _enter = runtime.enter();
             Instant::now()
         };
-        ledger::install(shared, Ledger::new(start, self.plan.clone(), quiet.clone()));
+        ledger::install(
+            shared,
+            Ledger::new(start, self.plan.clone(), self.seed, quiet.clone()),
+        );
         let driven = runtime.block_on(self.drive(body, quiet));
         ledger::with(|l| l.phase = Phase::Shutdown);
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
