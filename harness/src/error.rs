@@ -39,6 +39,21 @@ impl Error {
         }
     }
 
+    pub(crate) fn plan_file(message: String) -> Self {
+        Error {
+            kind: ErrorKind::Plan,
+            message,
+        }
+    }
+
+    /// The same error, saying which part of a plan file it came from.
+    pub(crate) fn within(self, place: &str) -> Self {
+        Error {
+            kind: self.kind,
+            message: format!("in {place} of the plan file: {}", self.message),
+        }
+    }
+
     pub(crate) fn misuse(message: impl Into<String>) -> Self {
         Error {
             kind: ErrorKind::Misuse,

@@ -27,6 +27,7 @@ mod injector;
 mod ledger;
 mod name;
 mod plan;
+mod plan_file;
 mod render;
 mod report;
 mod run;
@@ -43,7 +44,7 @@ pub use failure::Failure;
 pub use fault::{FromFault, Point, point, shutdown_token};
 /// Task names (`caller`, `fetch[3]`).
 pub use name::Name;
-/// Fault plans and their text form.
+/// Fault plans and their text form (`Plan::from_toml` reads plan files).
 pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEvent};
 /// Several reports side by side.
 pub use render::side_by_side;
