@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Misuse,
     /// The runtime could not be built.
     Runtime,
+    /// A case ran twice gave two different reports (`--check-determinism`).
+    Nondeterministic,
 }
 
 impl Error {
@@ -51,6 +53,13 @@ impl Error {
         Error {
             kind: self.kind,
             message: format!("in {place} of the plan file: {}", self.message),
+        }
+    }
+
+    pub(crate) fn nondeterministic(message: String) -> Self {
+        Error {
+            kind: ErrorKind::Nondeterministic,
+            message,
         }
     }
 

@@ -20,6 +20,7 @@
 //! so tasks get names; mark places that can fail with [`point`].
 
 mod catalog;
+mod determinism;
 mod error;
 mod failure;
 mod fault;
@@ -36,6 +37,8 @@ mod task;
 
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
 pub use catalog::{NamedPlan, Scenario, Variant};
+/// Run a case twice and diff the renderings (`--check-determinism`).
+pub use determinism::{check_determinism, compare_reports, line_diff};
 /// The harness's own errors (bad plan text, misuse), each with a hint.
 pub use error::{Error, ErrorKind};
 /// An error that knows whether anybody looked at it.
@@ -52,7 +55,10 @@ pub use render::side_by_side;
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_WATCHDOG, run};
-/// Sweeps over every single-fault plan.
-pub use sweep::{Finding, SweepReport, VariantSweep, default_actions, single_fault_plans, sweep};
+/// Sweeps over every single-fault plan (and pair), seed and variant.
+pub use sweep::{
+    Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
+    single_fault_plans, sweep, sweep_plans, sweep_with,
+};
 /// Tracked spawning over real tokio handles, sets and trackers.
 pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};
