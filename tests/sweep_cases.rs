@@ -1,0 +1,101 @@
+//! Every sweep case as its own test, generated from the catalogue at run time (no macro,
+//! no build script), so that `cargo nextest run --partition hash:1/4` splits them across
+//! machines. One case = scenario × variant × plan (every single fault and every pair) ×
+//! seed; its name is `{scenario}/{variant}/{plan}/seed{n}`.
+//!
+//! Each case: runs twice and must render the same bytes; its report's plan text must parse
+//! back to the plan it ran (the replay command replays it); and a `structured` variant (the
+//! course's fix) must never orphan, swallow, drop a task at shutdown or leave one untracked.
+//!
+//! `cargo test --test sweep_cases` runs them all in one process (libtest-mimic takes
+//! libtest's flags: a filter, `--exact`, `--list`, `--test-threads`).
+
+use faultline::harness::{Plan, Scenario, SweepOptions, compare_reports, sweep_plans};
+use libtest_mimic::{Arguments, Failed, Trial};
+
+/// Seeds every case runs with (`FAULTLINE_SWEEP_SEEDS`, default 1: seed 0).
+fn seeds() -> Vec<u64> {
+    let n = std::env::var("FAULTLINE_SWEEP_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1u64);
+    (0..n.max(1)).collect()
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let options = SweepOptions {
+        pairs: true,
+        seeds: seeds(),
+        ..SweepOptions::default()
+    };
+    let mut trials = Vec::new();
+    for scenario in faultline::scenarios() {
+        let plans = sweep_plans(&scenario, &options).expect("the baseline runs");
+        for variant in &scenario.variants {
+            for plan in &plans {
+                for &seed in &options.seeds {
+                    let name = format!(
+                        "{}/{}/{}/seed{seed}",
+                        scenario.name,
+                        variant.name,
+                        plan.to_string().replace("; ", ";")
+                    );
+                    let (scenario, variant, plan) = (scenario.clone(), variant.name, plan.clone());
+                    trials.push(Trial::test(name, move || {
+                        case(&scenario, variant, &plan, seed)
+                    }));
+                }
+            }
+        }
+    }
+    trials.push(Trial::test(
+        "self_check/a_structured_variant_that_orphans_fails",
+        self_check,
+    ));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn case(scenario: &Scenario, variant: &str, plan: &Plan, seed: u64) -> Result<(), Failed> {
+    let v = scenario.find_variant(variant).map_err(|e| e.to_string())?;
+    let builder = scenario.builder(variant, None, plan.clone(), seed);
+    let first = (v.run)(&builder).map_err(|e| e.to_string())?;
+    let second = (v.run)(&builder).map_err(|e| e.to_string())?;
+    compare_reports(variant, &first, &second).map_err(|e| e.to_string())?;
+    let replayed = Plan::parse(&first.plan).map_err(|e| e.to_string())?;
+    if &replayed != plan {
+        return Err(format!("the report's plan {:?} does not replay {plan}", first.plan).into());
+    }
+    if variant == "structured" {
+        let s = &first.summary;
+        let defects = [
+            ("orphaned", s.outlived),
+            ("swallowed", s.swallowed),
+            ("dropped at shutdown", s.dropped_at_shutdown),
+            ("untracked", s.untracked),
+        ];
+        for (kind, n) in defects {
+            if n > 0 {
+                return Err(format!("the structured variant {kind} {n} task(s):\n{first}").into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The case check can fail: gather's unstructured body posing as `structured` is caught.
+fn self_check() -> Result<(), Failed> {
+    let real = scenario_gather::scenario();
+    let impostor = real
+        .find_variant("unstructured")
+        .map_err(|e| e.to_string())?
+        .run;
+    let fake = Scenario::new("gather", "unstructured posing as structured")
+        .root(real.root)
+        .variant("structured", impostor);
+    let plan = Plan::parse("fetch[0]=error(SweepError)").map_err(|e| e.to_string())?;
+    match case(&fake, "structured", &plan, 0) {
+        Err(failed) if format!("{failed:?}").contains("the structured variant orphaned") => Ok(()),
+        other => Err(format!("the check missed an orphaning variant: {other:?}").into()),
+    }
+}
