@@ -363,11 +363,12 @@ fn every_error_says_where_what_and_a_hint() {
         let head = format!("invalid fault plan at column {column}: {expected}");
         let caret = format!("\n  {:>column$}\n", "^");
         let hint_line = err.lines().last().unwrap_or_default();
-        if !err.starts_with(&head)
-            || !err.contains(&format!("\n  {text}\n"))
-            || !err.contains(&caret)
-            || !(hint_line.starts_with("  hint: ") && hint_line.contains(hint))
-        {
+        let good = err.starts_with(&head)
+            && err.contains(&format!("\n  {text}\n"))
+            && err.contains(&caret)
+            && hint_line.starts_with("  hint: ")
+            && hint_line.contains(hint);
+        if !good {
             wrong.push(format!(
                 "{text:?}: wanted {head:?} and a hint with {hint:?}, got:\n{err}"
             ));
