@@ -24,10 +24,12 @@ mod determinism;
 mod error;
 mod failure;
 mod fault;
+// A plan's per-run state: used-up counts and seeded probability rolls.
 mod injector;
 mod ledger;
 mod name;
 mod plan;
+// Plan files in TOML (`Plan::from_toml`).
 mod plan_file;
 mod render;
 mod report;
@@ -43,7 +45,7 @@ pub use determinism::{check_determinism, compare_reports, line_diff};
 pub use error::{Error, ErrorKind};
 /// An error that knows whether anybody looked at it.
 pub use failure::Failure;
-/// Fault points, and the run's shutdown signal.
+/// Fault points, your own error type for them, and the run's shutdown signal.
 pub use fault::{FromFault, Point, point, shutdown_token};
 /// Task names (`caller`, `fetch[3]`).
 pub use name::Name;
