@@ -10,7 +10,7 @@ use faultline::harness::{
     Plan, Report, SweepOptions, check_determinism as twice, default_actions, side_by_side,
     sweep_with,
 };
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Concurrency fault injection for async Rust on tokio: see what your tasks really did.
 #[derive(Parser)]
@@ -110,14 +110,18 @@ fn run(cli: Cli) -> anyhow::Result<String> {
             };
             // On stderr, and only on a terminal: indicatif draws nothing elsewhere, so
             // stdout (and every snapshot of it) holds the report alone.
-            let bar = ProgressBar::new(0).with_style(
+            let bar = ProgressBar::hidden().with_style(
                 ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs ({eta})")
                     .expect("the template is valid")
                     .progress_chars("=> "),
             );
             bar.set_prefix(format!("sweep {}", scenario.name));
             let report = sweep_with(&scenario, &options, |done, total| {
-                bar.set_length(total as u64);
+                if done == 1 {
+                    // The total is known from the first case on: draw from then.
+                    bar.set_length(total as u64);
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
                 bar.set_position(done as u64);
             });
             bar.finish_and_clear();
