@@ -9,7 +9,32 @@ use divan::counter::ItemsCount;
 use faultline_harness::{Plan, Scenario, SweepOptions, sweep_plans, sweep_with};
 
 fn main() {
+    ratio("singles", false, 40);
+    ratio("pairs", true, 8);
     divan::main();
+}
+
+/// The ratio sweep ÷ one by one, from `rounds` alternating runs of each, fastest of each:
+/// alternating keeps both sides under the same background load, which on a shared
+/// 2-core machine moves the medians by 2× between runs.
+#[allow(clippy::disallowed_methods)] // a benchmark measures wall time on purpose
+fn ratio(name: &str, pairs: bool, rounds: usize) {
+    use std::time::{Duration, Instant};
+    let scenario = scenario_gather::scenario();
+    let plans = cases(&scenario, pairs);
+    let (mut sweep, mut single) = (Duration::MAX, Duration::MAX);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        divan::black_box(full_sweep(&scenario, pairs));
+        sweep = sweep.min(t.elapsed());
+        let t = Instant::now();
+        divan::black_box(one_by_one(&scenario, &plans));
+        single = single.min(t.elapsed());
+    }
+    println!(
+        "{name}: sweep {sweep:.2?}, one by one {single:.2?}: sweep ÷ one by one = {:.2}× (fastest of {rounds} alternating rounds)",
+        sweep.as_secs_f64() / single.as_secs_f64()
+    );
 }
 
 fn options(pairs: bool) -> SweepOptions {
