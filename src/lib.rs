@@ -8,7 +8,11 @@ use faultline_harness::Scenario;
 
 /// Every scenario, in course order.
 pub fn scenarios() -> Vec<Scenario> {
-    vec![scenario_gather::scenario()]
+    vec![
+        scenario_gather::scenario(),
+        scenario_awaitables::scenario(),
+        scenario_blocking::scenario(),
+    ]
 }
 
 /// The scenario called `name`, or an error that lists the known ones.

@@ -46,7 +46,7 @@ fn a_task_that_never_yields_is_reported_by_the_watchdog() {
     release.store(true, Ordering::Relaxed);
     assert!(
         r.result
-            .starts_with("did not yield within 0 s of wall time: task spinner"),
+            .starts_with("did not yield for 500ms of wall time: task spinner"),
         "{}",
         r.result
     );
@@ -78,6 +78,32 @@ fn a_blocking_call_on_the_executor_is_reported_by_the_watchdog() {
     );
 }
 
+/// A million tasks: the run finishes, memory stays bounded (the ledger judges the first
+/// `max_tasks` individually and counts the rest), the report says so.
+#[test]
+fn a_million_tasks_finish_with_a_bounded_ledger() {
+    let r = Builder::new("misbehaves", "million")
+        .run(|| async {
+            for i in 0..1_000_000 {
+                drop(spawn(("t", i), async {}));
+            }
+        })
+        .unwrap();
+    assert_eq!(r.tasks.len(), faultline::harness::DEFAULT_MAX_TASKS);
+    assert_eq!(
+        r.overflow,
+        1_000_001 - faultline::harness::DEFAULT_MAX_TASKS
+    );
+    assert_eq!(
+        r.summary.untracked, 0,
+        "tasks past the cap are tracked, only not judged"
+    );
+    assert!(
+        r.to_string()
+            .contains("900001 more tasks past the ledger's cap, not judged")
+    );
+}
+
 /// Many tasks: the run finishes, and the text report stays readable (rows are capped).
 #[test]
 fn ten_thousand_tasks_render_a_capped_report() {
@@ -93,4 +119,95 @@ fn ten_thousand_tasks_render_a_capped_report() {
     let text = r.to_string();
     assert!(text.contains("… 9801 more tasks"), "rows are capped");
     assert!(text.lines().count() < 700, "{} lines", text.lines().count());
+}
+
+/// A `spawn_blocking` call that never ends holds the paused clock and the runtime forever:
+/// no task is being polled, and the watchdog says so.
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a blocking pool thread that never ends is the misbehaviour"
+)]
+fn a_blocking_task_that_never_ends_is_reported_by_the_watchdog() {
+    let release = Arc::new(AtomicBool::new(false));
+    let held = release.clone();
+    let mut b = Builder::new("misbehaves", "blocking-forever");
+    b.watchdog(Duration::from_millis(300));
+    let r = b
+        .run(move || async move {
+            tokio::task::spawn_blocking(move || {
+                while !held.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+            .await
+            .ok();
+        })
+        .unwrap();
+    release.store(true, Ordering::Relaxed);
+    assert!(
+        r.result.starts_with("no progress for 300ms of wall time"),
+        "{}",
+        r.result
+    );
+    assert_eq!(r.task("body").unwrap().outcome, Outcome::Stalled);
+}
+
+fn blocking_run(
+    variant: &str,
+    body: fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>,
+) -> faultline::harness::Report {
+    let mut b = Builder::new("misbehaves", variant);
+    b.detect_blocking(Duration::from_millis(20));
+    b.run(move || async move { spawn("worker", body()).await.ok() })
+        .unwrap()
+}
+
+/// A short `std::thread::sleep` on the executor: virtual time does not move, but the poll
+/// held the thread — the blocked-executor verdict.
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "blocking the executor is the misbehaviour under test"
+)]
+fn a_short_blocking_sleep_is_flagged() {
+    let r = blocking_run("sleep", || {
+        Box::pin(async { std::thread::sleep(Duration::from_millis(60)) })
+    });
+    let worker = r.task("worker").unwrap();
+    assert_eq!((worker.blocking_polls, worker.end_ms), (1, Some(0)), "{r}");
+    assert_eq!(r.summary.blocking, 1);
+    assert!(!r.is_clean());
+    assert!(r.to_string().contains("BLOCKED the executor (1 polls)"));
+}
+
+/// A CPU loop with no `.await` is flagged by its CPU time. The loop runs until the thread
+/// has used 60 ms of CPU (not of wall time), so a busy machine cannot make it look idle.
+#[test]
+fn a_cpu_loop_is_flagged() {
+    let r = blocking_run("spin", || {
+        Box::pin(async {
+            let start = thread_cpu();
+            while thread_cpu() - start < Duration::from_millis(60) {
+                std::hint::black_box(0u64);
+            }
+        })
+    });
+    assert_eq!(r.task("worker").unwrap().blocking_polls, 1, "{r}");
+}
+
+fn thread_cpu() -> Duration {
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_THREAD).unwrap();
+    let t = usage.user_time();
+    Duration::from_secs(t.tv_sec() as u64) + Duration::from_micros(t.tv_usec() as u64)
+}
+
+/// Async waiting is not blocking: a task that sleeps on the virtual clock is clean.
+#[test]
+fn async_waiting_is_not_flagged() {
+    let r = blocking_run("async", || {
+        Box::pin(async { tokio::time::sleep(Duration::from_secs(5)).await })
+    });
+    assert_eq!(r.summary.blocking, 0, "{r}");
+    assert!(r.is_clean());
 }

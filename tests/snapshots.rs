@@ -55,3 +55,44 @@ fn gather_json() {
 fn main_comparison() {
     check("compare-all", &faultline::compare_all(SEED).unwrap());
 }
+
+#[rstest]
+fn blocking_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "db-fails")] plan: &str,
+) {
+    let report = scenario_blocking::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("blocking@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn blocking_comparison(#[values("none", "db-fails")] plan: &str) {
+    let scenario = scenario_blocking::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("blocking@compare@{plan}"), &side_by_side(&reports));
+}
+
+#[rstest]
+fn awaitables_report(
+    #[values("unstructured", "unstructured_racy", "structured")] variant: &str,
+    #[values("none", "send-fails")] plan: &str,
+) {
+    let report = scenario_awaitables::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("awaitables@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn awaitables_comparison(#[values("none", "send-fails")] plan: &str) {
+    let scenario = scenario_awaitables::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(
+        &format!("awaitables@compare@{plan}"),
+        &side_by_side(&reports),
+    );
+}

@@ -19,6 +19,8 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
     /// The plans, in order; the first is the baseline.
     pub plans: Vec<NamedPlan>,
+    /// Settings every run of the scenario needs (e.g. blocking detection).
+    pub setup: fn(&mut Builder),
 }
 
 /// One variant of a scenario.
@@ -48,12 +50,19 @@ impl Scenario {
             root: "body",
             variants: Vec::new(),
             plans: Vec::new(),
+            setup: |_| {},
         }
     }
 
     /// Names the task that runs the body.
     pub fn root(mut self, name: &'static str) -> Self {
         self.root = name;
+        self
+    }
+
+    /// Settings every run of the scenario needs, applied before the variant, plan and seed.
+    pub fn setup(mut self, setup: fn(&mut Builder)) -> Self {
+        self.setup = setup;
         self
     }
 
@@ -110,6 +119,7 @@ impl Scenario {
         seed: u64,
     ) -> Builder {
         let mut b = Builder::new(self.name, variant);
+        (self.setup)(&mut b);
         let replay_plan = match plan_name {
             Some(name) => format!("--plan {name}"),
             None => format!("--faults '{plan}'"),

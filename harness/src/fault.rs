@@ -21,7 +21,9 @@ use crate::report::CancelCause;
 /// ```
 ///
 /// Under a plan the point may return an error, wait on the virtual clock, hang, panic or
-/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it does nothing.
+/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it returns a
+/// `NotInARun` error that says how to run the code: a fault point only makes sense under
+/// the harness (it is a dev-dependency, so production code never reaches one).
 /// The error is a [`Failure`]; [`Point::error_as`] turns it into your own error type.
 pub fn point(name: &'static str) -> Point {
     Point {
@@ -131,7 +133,17 @@ impl<E: FromFault + 'static> IntoFuture for Point<E> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let label = self.label();
-            let action = ledger::with(|l| l.hit(self.name, self.key.clone())).flatten();
+            let Some(action) = ledger::with(|l| l.hit(self.name, self.key.clone())) else {
+                let failure = Failure::new(
+                    "NotInARun",
+                    format!(
+                        "fault point {label} was hit outside a faultline run, so no plan applies; \
+                         run this code through faultline_harness::Builder::run (not #[tokio::test] \
+                         or a runtime of your own)"
+                    ),
+                );
+                return Err(E::from_fault("NotInARun", failure));
+            };
             match action {
                 None | Some(Action::Off) => Ok(()),
                 Some(Action::Error(kind)) => {

@@ -7,7 +7,7 @@
 //! the watchdog (on the caller's thread) can read it when the run's thread is stuck.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
@@ -96,6 +96,8 @@ pub(crate) struct TaskRec {
     pub(crate) panic_delivery: Delivery,
     /// Order in which tasks ended (a tie-break within one virtual instant).
     pub(crate) end_seq: Option<u64>,
+    /// Polls that blocked the executor thread (when detection is on).
+    pub(crate) blocking_polls: u32,
 }
 
 #[derive(Debug)]
@@ -127,6 +129,10 @@ pub(crate) struct HitRec {
 
 pub(crate) struct Ledger {
     pub(crate) run: u64,
+    /// Tasks judged individually at most; the rest are only counted (memory stays bounded).
+    max_tasks: usize,
+    /// Tasks spawned past `max_tasks`.
+    pub(crate) overflow: usize,
     pub(crate) start: Instant,
     pub(crate) phase: Phase,
     pub(crate) plan: Plan,
@@ -146,9 +152,17 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    pub(crate) fn new(start: Instant, plan: Plan, seed: u64, quiet: Arc<Notify>) -> Self {
+    pub(crate) fn new(
+        start: Instant,
+        plan: Plan,
+        seed: u64,
+        quiet: Arc<Notify>,
+        max_tasks: usize,
+    ) -> Self {
         Ledger {
             injector: Injector::new(&plan, seed),
+            max_tasks,
+            overflow: 0,
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             start,
             phase: Phase::Running,
@@ -172,7 +186,19 @@ impl Ledger {
         self.tasks[ix as usize].name.as_str()
     }
 
-    pub(crate) fn spawned(&mut self, name: Name, token: Option<CancellationToken>) -> TaskIx {
+    /// Records a spawn; `None` past the cap on tasks judged individually.
+    pub(crate) fn spawned(
+        &mut self,
+        name: Name,
+        token: Option<CancellationToken>,
+    ) -> Option<TaskIx> {
+        if self.tasks.len() >= self.max_tasks {
+            if self.overflow == 0 {
+                tracing::warn!(target: "faultline", cap = self.max_tasks, "task ledger full: further tasks run, but are not judged individually");
+            }
+            self.overflow += 1;
+            return None;
+        }
         let ix = self.tasks.len() as TaskIx;
         let now = self.now();
         self.tasks.push(TaskRec {
@@ -187,9 +213,10 @@ impl Ledger {
             carried: Vec::new(),
             panic_delivery: Delivery::Pending,
             end_seq: None,
+            blocking_polls: 0,
         });
         self.alive += 1;
-        ix
+        Some(ix)
     }
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
@@ -294,6 +321,16 @@ impl Ledger {
             }
         };
         self.ended(ix, ended);
+    }
+
+    /// Records a poll of `ix` that blocked the executor thread.
+    pub(crate) fn blocked(&mut self, ix: TaskIx) {
+        let at_ms = self.now().as_millis() as u64;
+        let rec = &mut self.tasks[ix as usize];
+        rec.blocking_polls += 1;
+        if rec.blocking_polls == 1 {
+            tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task blocked the executor: one poll held the runtime's thread (a blocking call or a CPU loop in async code)");
+        }
     }
 
     /// Aborts a tracked task for the given reason. Returns false if it is not alive.
@@ -404,6 +441,10 @@ impl Ledger {
 pub(crate) struct Shared {
     ledger: Mutex<Option<Ledger>>,
     polling: AtomicU32,
+    /// Polls started so far: the watchdog's measure of progress.
+    progress: AtomicU64,
+    /// Whether the runtime is running the body (the watchdog only judges then).
+    in_runtime: AtomicBool,
 }
 
 const NOT_POLLING: u32 = u32::MAX;
@@ -413,6 +454,8 @@ impl Shared {
         Shared {
             ledger: Mutex::new(None),
             polling: AtomicU32::new(NOT_POLLING),
+            progress: AtomicU64::new(0),
+            in_runtime: AtomicBool::new(false),
         }
     }
 
@@ -430,6 +473,19 @@ impl Shared {
         self.ledger
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn set_in_runtime(&self, running: bool) {
+        self.in_runtime.store(running, Ordering::Relaxed);
+    }
+
+    pub(crate) fn in_runtime(&self) -> bool {
+        self.in_runtime.load(Ordering::Relaxed)
+    }
+
+    /// How many polls have started.
+    pub(crate) fn progress(&self) -> u64 {
+        self.progress.load(Ordering::Relaxed)
     }
 
     /// The task that was being polled when asked, if any.
@@ -475,16 +531,19 @@ pub(crate) fn current_task() -> Option<TaskIx> {
 /// Marks `ix` as the task being polled until the returned guard drops.
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
     let previous = CURRENT.with(|c| c.replace(Some(ix)));
-    set_polling(ix);
+    set_polling(ix, true);
     EnterGuard(previous)
 }
 
-fn set_polling(ix: TaskIx) {
+fn set_polling(ix: TaskIx, starts: bool) {
     LEDGER.with(|cell| {
         if let Ok(shared) = cell.try_borrow()
             && let Some(shared) = shared.as_ref()
         {
             shared.polling.store(ix, Ordering::Relaxed);
+            if starts {
+                shared.progress.fetch_add(1, Ordering::Relaxed);
+            }
         }
     });
 }
@@ -494,6 +553,6 @@ pub(crate) struct EnterGuard(Option<TaskIx>);
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.0));
-        set_polling(self.0.unwrap_or(NOT_POLLING));
+        set_polling(self.0.unwrap_or(NOT_POLLING), false);
     }
 }

@@ -19,6 +19,7 @@
 //! Start with [`Builder`] (or [`run`]); spawn with [`spawn`], [`spawn_in`] or [`spawn_on`]
 //! so tasks get names; mark places that can fail with [`point`].
 
+mod blocking;
 mod catalog;
 mod determinism;
 mod error;
@@ -56,7 +57,7 @@ pub use render::side_by_side;
 /// The report: plain data.
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
 /// The runner.
-pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_WATCHDOG, run};
+pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use sweep::{
     Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,

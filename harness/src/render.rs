@@ -173,6 +173,9 @@ fn verdict(t: &TaskReport) -> String {
     if let Some(cause) = &t.cancelled_by {
         parts.push(cause.to_string());
     }
+    if t.blocking_polls > 0 {
+        parts.push(format!("BLOCKED the executor ({} polls)", t.blocking_polls));
+    }
     if t.outlived_parent {
         let parent = t.parent.as_deref().unwrap_or("-");
         parts.push(match t.outlived_by_ms {
@@ -297,6 +300,16 @@ fn summary(r: &Report) -> String {
         s.dropped_at_shutdown,
         s.untracked
     );
+    if s.blocking > 0 {
+        let _ = write!(out, " · {} blocked the executor", s.blocking);
+    }
+    if r.overflow > 0 {
+        let _ = write!(
+            out,
+            " · {} more tasks past the ledger's cap, not judged",
+            r.overflow
+        );
+    }
     if s.failed_untraced > 0 {
         let _ = write!(out, " · {} failed (untraced)", s.failed_untraced);
     }
@@ -337,6 +350,9 @@ fn compact(t: &TaskReport) -> String {
     }
     if t.outlived_parent {
         out.push_str(" OUTLIVED");
+    }
+    if t.blocking_polls > 0 {
+        out.push_str(" BLOCKED");
     }
     out
 }
@@ -390,6 +406,9 @@ pub fn side_by_side(reports: &[Report]) -> String {
         r.summary.dropped_at_shutdown
     }));
     rows.push(count("untracked", |r| r.summary.untracked));
+    if reports.iter().any(|r| r.summary.blocking > 0) {
+        rows.push(count("blocked the executor", |r| r.summary.blocking));
+    }
     rows.push((
         "quiescent at".to_owned(),
         per(&|r| {

@@ -39,6 +39,9 @@ pub struct Report {
     pub deadline_ms: u64,
     /// The command that replays this run.
     pub replay: String,
+    /// Tasks spawned past the ledger's cap ([`Builder::max_tasks`](crate::Builder::max_tasks)):
+    /// they ran, but are not in `tasks` and have no verdict.
+    pub overflow: usize,
 }
 
 /// One task's life and verdict.
@@ -65,6 +68,9 @@ pub struct TaskReport {
     pub outlived_by_ms: Option<u64>,
     /// The errors it failed with, or its panic message.
     pub detail: Option<String>,
+    /// Polls that blocked the executor thread (counted only with
+    /// [`Builder::detect_blocking`](crate::Builder::detect_blocking)).
+    pub blocking_polls: u32,
 }
 
 /// How a task ended.
@@ -156,6 +162,8 @@ pub struct Summary {
     pub dropped_at_shutdown: usize,
     /// Tasks spawned without faultline's tracking (plain `tokio::spawn`).
     pub untracked: usize,
+    /// Tasks that blocked the executor thread at least once.
+    pub blocking: usize,
 }
 
 impl Report {
@@ -165,10 +173,11 @@ impl Report {
     }
 
     /// Whether nothing went wrong with any task's lifecycle: no swallowed error or panic,
-    /// no task that outlived its parent, stalled, was dropped at shutdown or went untracked.
+    /// no task that outlived its parent, stalled, was dropped at shutdown, went untracked
+    /// or blocked the executor.
     pub fn is_clean(&self) -> bool {
         let s = &self.summary;
-        s.swallowed + s.outlived + s.stalled + s.dropped_at_shutdown + s.untracked == 0
+        s.swallowed + s.outlived + s.stalled + s.dropped_at_shutdown + s.untracked + s.blocking == 0
     }
 
     /// The task named `name`, if there is one.
@@ -257,6 +266,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
                 outlived_parent: outlived,
                 outlived_by_ms,
                 detail,
+                blocking_polls: t.blocking_polls,
             }
         })
         .collect();
@@ -295,6 +305,9 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         if t.outlived_parent {
             summary.outlived += 1;
         }
+        if t.blocking_polls > 0 {
+            summary.blocking += 1;
+        }
     }
     Report {
         scenario: facts.scenario,
@@ -302,7 +315,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         seed: facts.seed,
         plan: ledger.plan.to_string(),
         plan_name: facts.plan_name,
-        seeded_scheduler: cfg!(tokio_unstable),
+        seeded_scheduler: cfg!(all(tokio_unstable, not(loom))),
         result: facts.result,
         tasks,
         errors,
@@ -311,6 +324,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         quiescent_ms: facts.quiescent.map(ms),
         deadline_ms: ms(facts.deadline),
         replay: facts.replay,
+        overflow: ledger.overflow,
     }
 }
 

@@ -26,6 +26,9 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
 /// (a dropped `JoinSet` aborts its tasks on the next tick). The clock does not move.
 const SETTLE_TICKS: usize = 4;
 
+/// Tasks a run judges individually by default; past this they are only counted.
+pub const DEFAULT_MAX_TASKS: usize = 100_000;
+
 /// Wall time a run may take before the watchdog gives up on it (see [`Builder::watchdog`]).
 pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 
@@ -55,6 +58,8 @@ pub struct Builder {
     root: String,
     replay: Option<String>,
     watchdog: Duration,
+    max_tasks: usize,
+    blocking: Option<Duration>,
 }
 
 impl Builder {
@@ -70,6 +75,8 @@ impl Builder {
             root: "body".to_owned(),
             replay: None,
             watchdog: DEFAULT_WATCHDOG,
+            max_tasks: DEFAULT_MAX_TASKS,
+            blocking: None,
         }
     }
 
@@ -114,6 +121,22 @@ impl Builder {
     /// the run's thread is abandoned and the report says which task did not yield.
     pub fn watchdog(&mut self, limit: Duration) -> &mut Self {
         self.watchdog = limit;
+        self
+    }
+
+    /// How many tasks the run judges individually (default 100,000, about 25 MB of
+    /// ledger). Tasks spawned past it still run, and the report counts them.
+    pub fn max_tasks(&mut self, max: usize) -> &mut Self {
+        self.max_tasks = max;
+        self
+    }
+
+    /// Flags tasks whose poll holds the runtime's thread longer than `threshold` of wall
+    /// time with the thread busy or blocked (a `std::thread::sleep`, a CPU loop): the
+    /// **blocked the executor** verdict. Off by default: it costs two `getrusage` calls per
+    /// poll. 10 ms is a good threshold.
+    pub fn detect_blocking(&mut self, threshold: Duration) -> &mut Self {
+        self.blocking = Some(threshold);
         self
     }
 
@@ -168,20 +191,31 @@ impl Builder {
                 let _ = done.send(this.run_here(body, &run_shared));
             })
             .map_err(Error::runtime)?;
-        match outcome.recv_timeout(self.watchdog) {
-            Ok(report) => {
-                let _ = thread.join();
-                report
-            }
-            Err(RecvTimeoutError::Timeout) => Ok(self.abandoned(&shared)),
-            Err(RecvTimeoutError::Disconnected) => {
-                let why = match thread.join() {
-                    Err(payload) => crate::task::panic_message(payload.as_ref()),
-                    Ok(()) => "unknown".to_owned(),
-                };
-                Err(Error::misuse(format!(
-                    "the run's thread panicked outside any task (a Drop that panics?): {why}"
-                )))
+        // The watchdog: give up only when no poll started for a whole period (a long run
+        // that keeps polling is fine; one poll that never returns is not).
+        let mut seen = shared.progress();
+        loop {
+            match outcome.recv_timeout(self.watchdog) {
+                Ok(report) => {
+                    let _ = thread.join();
+                    return report;
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let now = shared.progress();
+                    if now == seen && shared.in_runtime() {
+                        return Ok(self.abandoned(&shared));
+                    }
+                    seen = now;
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let why = match thread.join() {
+                        Err(payload) => crate::task::panic_message(payload.as_ref()),
+                        Ok(()) => "unknown".to_owned(),
+                    };
+                    return Err(Error::misuse(format!(
+                        "the run's thread panicked outside any task (a Drop that panics?): {why}"
+                    )));
+                }
             }
         }
     }
@@ -202,14 +236,18 @@ impl Builder {
         for ix in alive {
             ledger.ended(ix, Ended::Stalled);
         }
-        let result = format!(
-            "did not yield within {} s of wall time: task {} never returned to the executor \
-             (a loop without .await, or a blocking call); its thread was abandoned",
-            self.watchdog.as_secs(),
-            stuck_name
-                .as_deref()
-                .unwrap_or("(none: the harness itself)")
-        );
+        let result = match &stuck_name {
+            Some(task) => format!(
+                "did not yield for {:?} of wall time: task {task} never returned to the executor \
+                 (a loop without .await, or a blocking call); its thread was abandoned",
+                self.watchdog
+            ),
+            None => format!(
+                "no progress for {:?} of wall time: the runtime waited on something that is not a task \
+                 (a spawn_blocking call that never ends?); its thread was abandoned",
+                self.watchdog
+            ),
+        };
         tracing::error!(target: "faultline", task = stuck_name.as_deref().unwrap_or("-"), "{result}");
         let mut report = report::build(ledger, self.facts(result, None, 0));
         if let Some(name) = stuck_name
@@ -226,6 +264,7 @@ impl Builder {
             self.plan.clone(),
             self.seed,
             Arc::new(Notify::new()),
+            0,
         );
         report::build(&ledger, self.facts(result.to_owned(), None, 0))
     }
@@ -266,16 +305,25 @@ impl Builder {
         };
         ledger::install(
             shared,
-            Ledger::new(start, self.plan.clone(), self.seed, quiet.clone()),
+            Ledger::new(
+                start,
+                self.plan.clone(),
+                self.seed,
+                quiet.clone(),
+                self.max_tasks,
+            ),
         );
+        crate::blocking::set_threshold(self.blocking);
+        shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
+        shared.set_in_runtime(false);
         ledger::with(|l| l.phase = Phase::Shutdown);
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
         let ledger = ledger::uninstall().expect("the run's ledger is installed until here");
-        let untracked = if cfg!(tokio_unstable) {
+        let untracked = if cfg!(all(tokio_unstable, not(loom))) {
             spawned
                 .load(Ordering::Relaxed)
-                .saturating_sub(ledger.tasks.len())
+                .saturating_sub(ledger.tasks.len() + ledger.overflow)
         } else {
             driven.untracked_seen
         };
@@ -288,7 +336,7 @@ impl Builder {
         ))
     }
 
-    #[cfg_attr(not(tokio_unstable), allow(unused_variables))]
+    #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(unused_variables))]
     fn runtime(
         &self,
         quiet: &Arc<Notify>,
@@ -296,7 +344,7 @@ impl Builder {
     ) -> Result<tokio::runtime::Runtime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(true);
-        #[cfg(tokio_unstable)]
+        #[cfg(all(tokio_unstable, not(loom)))]
         {
             builder.rng_seed(tokio::runtime::RngSeed::from_bytes(
                 &self.seed.to_le_bytes(),
@@ -362,7 +410,7 @@ impl Builder {
             }
             untracked_seen = untracked_seen.max(alive.saturating_sub(tracked_alive()));
             // Without tokio's task hooks, untracked tasks do not wake the driver when they end.
-            let poll_untracked = !cfg!(tokio_unstable) && alive > tracked_alive();
+            let poll_untracked = !cfg!(all(tokio_unstable, not(loom))) && alive > tracked_alive();
             tokio::select! {
                 biased;
                 () = quiet.notified() => {}

@@ -10,6 +10,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::blocking;
 use crate::failure::Failure;
 use crate::ledger::{self, Ended, TaskIx};
 use crate::name::Name;
@@ -110,7 +111,7 @@ impl Task {
 
     fn wrap<F: Future>(self, inner: F) -> (Tracked<F>, Option<(u64, TaskIx)>) {
         let Task { name, token } = self;
-        let ix = ledger::with(|l| (l.run, l.spawned(name, token)));
+        let ix = ledger::with(|l| l.spawned(name, token).map(|ix| (l.run, ix))).flatten();
         (
             Tracked {
                 inner,
@@ -165,7 +166,12 @@ where
             return this.inner.poll(cx);
         };
         let _current = ledger::enter(ix);
-        match catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx))) {
+        let probe = blocking::start();
+        let polled = catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx)));
+        if probe.is_some_and(blocking::Probe::blocked) {
+            ledger::with_run(run, |l| l.blocked(ix));
+        }
+        match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
                 *this.done = true;
