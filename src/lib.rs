@@ -9,9 +9,14 @@ use faultline_harness::Scenario;
 /// Every scenario, in course order.
 pub fn scenarios() -> Vec<Scenario> {
     vec![
+        scenario_streams::scenario(),
+        scenario_guards::scenario(),
         scenario_gather::scenario(),
+        scenario_scopes::scenario(),
         scenario_awaitables::scenario(),
         scenario_blocking::scenario(),
+        scenario_limits::scenario(),
+        scenario_shutdown::scenario(),
     ]
 }
 

@@ -40,8 +40,8 @@ fn every_report_is_byte_identical_across_reruns() {
         }
     }
     assert!(
-        checked >= 12,
-        "expected at least gather's 3 variants × 4 plans, checked {checked}"
+        checked >= 42,
+        "expected at least gather's 12, guards' 14, streams' 6 and scopes' 10 variant × plan runs, checked {checked}"
     );
 }
 

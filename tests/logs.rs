@@ -61,3 +61,47 @@ fn swallowed_panics_shutdown_drops_and_stalls_are_logged() {
 async fn boom() {
     panic!("boom")
 }
+
+#[test]
+#[traced_test]
+fn a_leaked_connection_and_a_partial_write_are_logged() {
+    let report = Builder::new("tracing", "resources")
+        .run(|| async {
+            let pool = faultline::harness::Pool::new("db", 1);
+            let store = faultline::harness::Store::new("accounts");
+            spawn("leaker", async move {
+                let conn = pool.checkout().await;
+                let mut tx = store.begin();
+                tx.write("alice");
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                drop((conn, tx));
+            })
+            .await
+            .unwrap();
+        })
+        .unwrap();
+    assert_eq!(report.summary.leaked_resources, Some(1));
+    assert_eq!(report.summary.partial_writes, Some(1));
+    assert!(logs_contain("connection leaked"));
+    assert!(logs_contain("partial write"));
+    assert!(logs_contain("task=\"leaker\""));
+    assert!(logs_contain("at_ms=30"));
+}
+
+#[test]
+#[traced_test]
+fn a_returned_connection_and_a_committed_transaction_are_not_logged() {
+    Builder::new("tracing", "clean resources")
+        .run(|| async {
+            let pool = faultline::harness::Pool::new("db", 1);
+            let store = faultline::harness::Store::new("accounts");
+            let conn = pool.checkout().await;
+            let mut tx = store.begin();
+            tx.write("alice");
+            tx.commit();
+            pool.checkin(conn);
+        })
+        .unwrap();
+    assert!(!logs_contain("connection leaked"));
+    assert!(!logs_contain("partial write"));
+}

@@ -1,4 +1,4 @@
-//! Snapshots of every gather variant under every plan, and of the side-by-side comparison.
+//! Snapshots of every scenario variant under every plan, and of the side-by-side comparisons.
 //! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
 
 use faultline::harness::side_by_side;
@@ -57,6 +57,95 @@ fn main_comparison() {
 }
 
 #[rstest]
+fn guards_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values(
+        "none",
+        "query-fails",
+        "query-times-out",
+        "request-cancelled",
+        "pool-exhausted",
+        "transfer-fails",
+        "transfer-cancelled"
+    )]
+    plan: &str,
+) {
+    let report = scenario_guards::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("guards@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn guards_comparison(
+    #[values(
+        "none",
+        "query-fails",
+        "query-times-out",
+        "request-cancelled",
+        "pool-exhausted",
+        "transfer-fails",
+        "transfer-cancelled"
+    )]
+    plan: &str,
+) {
+    let scenario = scenario_guards::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("guards@compare@{plan}"), &side_by_side(&reports));
+}
+
+/// The resource ledger's JSON shape: `resources`, `summary.leaked_resources`,
+/// `summary.partial_writes`.
+#[test]
+fn guards_json() {
+    let report = scenario_guards::scenario()
+        .run("unstructured", "pool-exhausted", SEED)
+        .unwrap();
+    check("guards@unstructured@pool-exhausted@json", &report.to_json());
+}
+
+#[rstest]
+fn streams_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "page-fails", "search-cancelled")] plan: &str,
+) {
+    let report = scenario_streams::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("streams@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn streams_comparison(#[values("none", "page-fails", "search-cancelled")] plan: &str) {
+    let scenario = scenario_streams::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("streams@compare@{plan}"), &side_by_side(&reports));
+}
+
+#[rstest]
+fn scopes_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "job-cancelled", "two-workers-fail", "loop-fails", "shutdown")] plan: &str,
+) {
+    let report = scenario_scopes::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("scopes@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn scopes_comparison(
+    #[values("none", "job-cancelled", "two-workers-fail", "loop-fails", "shutdown")] plan: &str,
+) {
+    let scenario = scenario_scopes::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("scopes@compare@{plan}"), &side_by_side(&reports));
+}
+
+#[rstest]
 fn blocking_report(
     #[values("unstructured", "structured")] variant: &str,
     #[values("none", "db-fails")] plan: &str,
@@ -95,4 +184,42 @@ fn awaitables_comparison(#[values("none", "send-fails")] plan: &str) {
         &format!("awaitables@compare@{plan}"),
         &side_by_side(&reports),
     );
+}
+
+#[rstest]
+fn shutdown_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "sigterm", "process-fails")] plan: &str,
+) {
+    let report = scenario_shutdown::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("shutdown@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn shutdown_comparison(#[values("none", "sigterm", "process-fails")] plan: &str) {
+    let scenario = scenario_shutdown::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("shutdown@compare@{plan}"), &side_by_side(&reports));
+}
+
+#[rstest]
+fn limits_report(
+    #[values("unstructured", "structured")] variant: &str,
+    #[values("none", "api-flaky")] plan: &str,
+) {
+    let report = scenario_limits::scenario()
+        .run(variant, plan, SEED)
+        .unwrap();
+    check(&format!("limits@{variant}@{plan}"), &report.to_string());
+}
+
+#[rstest]
+fn limits_comparison(#[values("none", "api-flaky")] plan: &str) {
+    let scenario = scenario_limits::scenario();
+    let parsed = scenario.find_plan(plan).unwrap();
+    let reports = scenario.run_all(Some(plan), &parsed, SEED).unwrap();
+    check(&format!("limits@compare@{plan}"), &side_by_side(&reports));
 }

@@ -1,6 +1,58 @@
-//! The puzzle's full single-fault sweep: every site × action, every variant.
+//! Full single-fault sweeps: every site × action, every variant. For the lesson 01–03 pack,
+//! the structured variant must come out clean under every plan, and the unstructured one
+//! must be caught by some plan.
 
-use faultline::harness::{SweepOptions, default_actions, sweep, sweep_with};
+use faultline::harness::{Scenario, SweepOptions, SweepReport, default_actions, sweep, sweep_with};
+use rstest::rstest;
+
+/// Findings that are defects for the lesson 01–03 pack (`stalled` is left to lesson 06:
+/// a hang with no deadline stalls a structured variant too).
+const DEFECTS: [&str; 6] = [
+    "orphaned",
+    "swallowed",
+    "dropped at shutdown",
+    "untracked",
+    "leaked resources",
+    "partial writes",
+];
+
+fn full_sweep(scenario: &Scenario) -> SweepReport {
+    sweep(scenario, &default_actions(), &[0], |_, _| {}).unwrap()
+}
+
+#[rstest]
+#[case::streams(scenario_streams::scenario())]
+#[case::guards(scenario_guards::scenario())]
+#[case::scopes(scenario_scopes::scenario())]
+#[case::shutdown(scenario_shutdown::scenario())]
+fn structured_is_clean_and_unstructured_is_caught(#[case] scenario: Scenario) {
+    let report = full_sweep(&scenario);
+    assert!(!report.plans.is_empty(), "no fault site was hit:\n{report}");
+    for kind in DEFECTS {
+        assert_eq!(
+            report.count("structured", kind),
+            Some(0),
+            "{} structured {kind}:\n{report}",
+            scenario.name
+        );
+    }
+    let caught: usize = DEFECTS
+        .iter()
+        .map(|kind| report.count("unstructured", kind).unwrap())
+        .sum();
+    assert!(
+        caught > 0,
+        "{}: no plan catches the unstructured variant:\n{report}",
+        scenario.name
+    );
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(format!("{}@sweep", scenario.name), report.to_string());
+    });
+}
 
 fn gather_sweep() -> faultline::harness::SweepReport {
     sweep(

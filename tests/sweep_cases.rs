@@ -1,7 +1,8 @@
 //! Every sweep case as its own test, generated from the catalogue at run time (no macro,
 //! no build script), so that `cargo nextest run --partition hash:1/4` splits them across
-//! machines. One case = scenario × variant × plan (every single fault and every pair) ×
-//! seed; its name is `{scenario}/{variant}/{plan}/seed{n}`.
+//! machines. One case = scenario × variant × plan (every single fault, and every pair
+//! where there are at most [`PAIRS_UP_TO`] singles) × seed; its name is
+//! `{scenario}/{variant}/{plan}/seed{n}`.
 //!
 //! Each case: runs twice and must render the same bytes; its report's plan text must parse
 //! back to the plan it ran (the replay command replays it); and in the scenarios of
@@ -11,14 +12,25 @@
 //! `cargo test --test sweep_cases` runs them all in one process (libtest-mimic takes
 //! libtest's flags: a filter, `--exact`, `--list`, `--test-threads`).
 
-use faultline::harness::{Plan, Scenario, SweepOptions, compare_reports, sweep_plans};
+use faultline::harness::{Plan, Scenario, SweepOptions, compare_reports, pair_plans, sweep_plans};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// Scenarios whose `structured` variant is structured concurrency (a scope that owns its
 /// tasks): under any fault it must leave no orphan and swallow nothing. Other lessons'
 /// fixes are about something else (`blocking`: `spawn_blocking`; `awaitables`: wakers),
 /// and their sweeps report orphans as findings, not failures.
-const STRUCTURED_CONCURRENCY: &[&str] = &["gather"];
+const STRUCTURED_CONCURRENCY: &[&str] = &["gather", "streams", "guards", "scopes", "shutdown"];
+
+/// Pairs are added for scenarios with at most this many single-fault plans: pairs grow
+/// with the square (gather: 25 singles, 250 pairs; a scenario with 1,000 singles would
+/// have over a million).
+const PAIRS_UP_TO: usize = 50;
+
+/// A scenario with more single-fault plans than this (`limits`: 300 requests) has its
+/// cases marked ignored, so that the README's `cargo test` stays quick: run them with
+/// `cargo test --test sweep_cases -- --include-ignored`, or
+/// `cargo nextest run --run-ignored all`.
+const IGNORED_OVER: usize = 200;
 
 /// Seeds every case runs with (`FAULTLINE_SWEEP_SEEDS`, default 1: seed 0).
 fn seeds() -> Vec<u64> {
@@ -31,14 +43,18 @@ fn seeds() -> Vec<u64> {
 
 fn main() {
     let args = Arguments::from_args();
-    let options = SweepOptions {
-        pairs: true,
+    let singles = SweepOptions {
         seeds: seeds(),
         ..SweepOptions::default()
     };
     let mut trials = Vec::new();
     for scenario in faultline::scenarios() {
-        let plans = sweep_plans(&scenario, &options).expect("the baseline runs");
+        let mut plans = sweep_plans(&scenario, &singles).expect("the baseline runs");
+        let large = plans.len() > IGNORED_OVER;
+        if plans.len() <= PAIRS_UP_TO {
+            plans.extend(pair_plans(&plans));
+        }
+        let options = &singles;
         for variant in &scenario.variants {
             for plan in &plans {
                 for &seed in &options.seeds {
@@ -49,9 +65,8 @@ fn main() {
                         plan.to_string().replace("; ", ";")
                     );
                     let (scenario, variant, plan) = (scenario.clone(), variant.name, plan.clone());
-                    trials.push(Trial::test(name, move || {
-                        case(&scenario, variant, &plan, seed)
-                    }));
+                    let trial = Trial::test(name, move || case(&scenario, variant, &plan, seed));
+                    trials.push(trial.with_ignored_flag(large));
                 }
             }
         }
@@ -80,10 +95,12 @@ fn case(scenario: &Scenario, variant: &str, plan: &Plan, seed: u64) -> Result<()
             ("swallowed", s.swallowed),
             ("dropped at shutdown", s.dropped_at_shutdown),
             ("untracked", s.untracked),
+            ("leaked resources", s.leaked_resources.unwrap_or(0)),
+            ("partial writes", s.partial_writes.unwrap_or(0)),
         ];
         for (kind, n) in defects {
             if n > 0 {
-                return Err(format!("the structured variant {kind} {n} task(s):\n{first}").into());
+                return Err(format!("the structured variant: {kind} {n}:\n{first}").into());
             }
         }
     }
@@ -102,7 +119,7 @@ fn self_check() -> Result<(), Failed> {
         .variant("structured", impostor);
     let plan = Plan::parse("fetch[0]=error(SweepError)").map_err(|e| e.to_string())?;
     match case(&fake, "structured", &plan, 0) {
-        Err(failed) if format!("{failed:?}").contains("the structured variant orphaned") => Ok(()),
+        Err(failed) if format!("{failed:?}").contains("the structured variant: orphaned") => Ok(()),
         other => Err(format!("the check missed an orphaning variant: {other:?}").into()),
     }
 }

@@ -331,3 +331,23 @@ fn a_run_inside_a_run_is_refused_with_a_hint() {
         r.result
     );
 }
+
+#[test]
+fn exit_on_return_drops_what_is_still_running_like_tokio_main() {
+    let mut b = Builder::new("ground-truth", "exit");
+    b.exit_on_return(true);
+    let r = b
+        .run(|| async {
+            drop(spawn("child", sleep(ms(250))));
+            sleep(ms(100)).await;
+        })
+        .unwrap();
+    let child = r.task("child").unwrap();
+    assert_eq!(
+        (child.outcome, child.end_ms),
+        (Outcome::DroppedAtShutdown, None),
+        "{r}"
+    );
+    assert!(child.outlived_parent);
+    assert_eq!(r.quiescent_ms, None);
+}

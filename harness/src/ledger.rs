@@ -20,6 +20,7 @@ use crate::injector::Injector;
 use crate::name::Name;
 use crate::plan::{Action, Plan};
 use crate::report::{CancelCause, Outcome};
+use crate::resource::ResourceRec;
 
 /// Index of a task in its run's ledger.
 pub(crate) type TaskIx = u32;
@@ -141,6 +142,8 @@ pub(crate) struct Ledger {
     pub(crate) tasks: Vec<TaskRec>,
     pub(crate) errors: Vec<ErrorRec>,
     pub(crate) hits: Vec<HitRec>,
+    /// Every pool, gauge and store created in the run, in creation order.
+    pub(crate) resources: Vec<ResourceRec>,
     /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
     hit_counts: Vec<(&'static str, u32)>,
     pub(crate) alive: usize,
@@ -170,6 +173,7 @@ impl Ledger {
             tasks: Vec::new(),
             errors: Vec::new(),
             hits: Vec::new(),
+            resources: Vec::new(),
             hit_counts: Vec::new(),
             alive: 0,
             seq: 0,

@@ -17,7 +17,9 @@
 //! ```
 //!
 //! Start with [`Builder`] (or [`run`]); spawn with [`spawn`], [`spawn_in`] or [`spawn_on`]
-//! so tasks get names; mark places that can fail with [`point`].
+//! so tasks get names; mark places that can fail with [`point`]. Take connections from a
+//! [`Pool`], run transactions on a [`Store`] and count levels with a [`Gauge`], and the
+//! report says what leaked, who waited and what was left half-written.
 
 mod blocking;
 mod catalog;
@@ -25,6 +27,7 @@ mod determinism;
 mod error;
 mod failure;
 mod fault;
+mod gauge;
 // A plan's per-run state: used-up counts and seeded probability rolls.
 mod injector;
 mod ledger;
@@ -32,9 +35,12 @@ mod name;
 mod plan;
 // Plan files in TOML (`Plan::from_toml`).
 mod plan_file;
+mod pool;
 mod render;
 mod report;
+mod resource;
 mod run;
+mod store;
 mod sweep;
 mod task;
 
@@ -48,16 +54,27 @@ pub use error::{Error, ErrorKind};
 pub use failure::Failure;
 /// Fault points, your own error type for them, and the run's shutdown signal.
 pub use fault::{FromFault, Point, point, shutdown_token};
+/// A level whose peak the report shows (items buffered, items held in memory).
+pub use gauge::Gauge;
 /// Task names (`caller`, `fetch[3]`).
 pub use name::Name;
 /// Fault plans and their text form (`Plan::from_toml` reads plan files).
 pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEvent};
+/// A pool of connections over a `Semaphore`: guarded leases and manual checkouts.
+pub use pool::{Checkout, Lease, Pool};
 /// Several reports side by side.
 pub use render::side_by_side;
 /// The report: plain data.
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
+/// The resource ledger's part of the report: pools, gauges, stores.
+pub use resource::{
+    GaugeReport, LeaseReport, PoolReport, ResourceReport, StoreReport, TxOutcome, TxReport,
+    WaitOutcome, WaitReport,
+};
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
+/// A simulated transactional store: manual transactions and rollback-on-drop guards.
+pub use store::{Store, Tx, TxGuard};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use sweep::{
     Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,

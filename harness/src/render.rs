@@ -6,6 +6,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::report::{Outcome, Report, TaskReport};
+use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 
 /// Columns of the timeline's bar.
 const WIDTH: u64 = 64;
@@ -38,6 +39,10 @@ impl fmt::Display for Report {
         if !self.hits.is_empty() {
             writeln!(f)?;
             hits(f, self)?;
+        }
+        if !self.resources.is_empty() {
+            writeln!(f)?;
+            resources(f, self)?;
         }
         writeln!(f)?;
         writeln!(f, "summary: {}", summary(self))?;
@@ -286,6 +291,118 @@ fn hits(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     Ok(())
 }
 
+fn resources(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    writeln!(f, "resources")?;
+    let who = |t: &Option<String>| t.clone().unwrap_or_else(|| "the run".to_owned());
+    for res in &r.resources {
+        match res {
+            ResourceReport::Pool(p) => {
+                let leaked = res.leaked();
+                let dry = p
+                    .exhausted_ms
+                    .map_or_else(String::new, |at| format!(" · ran dry at {at} ms"));
+                let leaked_text = if leaked > 0 {
+                    format!("{leaked} LEAKED")
+                } else {
+                    "0 leaked".to_owned()
+                };
+                writeln!(
+                    f,
+                    "  pool {} (capacity {}): peak {} in use · {} acquired · {leaked_text}{dry}",
+                    p.name,
+                    p.capacity,
+                    p.peak_in_use,
+                    p.leases.len()
+                )?;
+                for l in p.leases.iter().filter(|l| l.leaked).take(MAX_ROWS) {
+                    let how = if l.manual { "checked out" } else { "leased" };
+                    let fate = match l.lost_ms {
+                        Some(at) => format!("dropped without a check-in at {at} ms"),
+                        None => "still held at the end of the run".to_owned(),
+                    };
+                    writeln!(
+                        f,
+                        "    LEAKED: {how} by {} at {} ms, never returned: {fate}",
+                        who(&l.task),
+                        l.acquired_ms
+                    )?;
+                }
+                for w in p.waits.iter().take(MAX_ROWS) {
+                    let until = w.until_ms.map_or_else(String::new, |u| u.to_string());
+                    let outcome = match w.outcome {
+                        WaitOutcome::Acquired => "got one",
+                        WaitOutcome::GaveUp => "GAVE UP",
+                        WaitOutcome::StillWaiting => "still waiting at the end",
+                    };
+                    writeln!(
+                        f,
+                        "    waited: {} {}→{until} ms, {outcome}",
+                        who(&w.task),
+                        w.from_ms
+                    )?;
+                }
+            }
+            ResourceReport::Gauge(g) => writeln!(
+                f,
+                "  gauge {}: peak {} at {} ms · {} added · {} at the end",
+                g.name, g.peak, g.peak_ms, g.added, g.final_value
+            )?,
+            ResourceReport::Store(s) => {
+                let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
+                let partial = res.partial_writes();
+                let partial_text = if partial > 0 {
+                    format!(
+                        "{partial} PARTIAL WRITE{}",
+                        if partial == 1 { "" } else { "S" }
+                    )
+                } else {
+                    "0 partial writes".to_owned()
+                };
+                writeln!(
+                    f,
+                    "  store {}: {} committed · {} rolled back · {} rolled back on drop · {partial_text}",
+                    s.name,
+                    count(TxOutcome::Committed),
+                    count(TxOutcome::RolledBack),
+                    count(TxOutcome::RolledBackOnDrop),
+                )?;
+                for t in s
+                    .transactions
+                    .iter()
+                    .filter(|t| t.outcome != TxOutcome::Committed)
+                    .take(MAX_ROWS)
+                {
+                    let writes = if t.writes.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        t.writes.join(", ")
+                    };
+                    let at = t
+                        .ended_ms
+                        .map_or_else(String::new, |e| format!(" at {e} ms"));
+                    let fate = match t.outcome {
+                        TxOutcome::Partial => format!(
+                            "PARTIAL WRITE: neither committed nor rolled back (handle dropped{at})"
+                        ),
+                        TxOutcome::RolledBack => format!("rolled back{at}"),
+                        TxOutcome::RolledBackOnDrop => {
+                            format!("rolled back by its guard's Drop{at}")
+                        }
+                        TxOutcome::Committed => format!("committed{at}"),
+                    };
+                    writeln!(
+                        f,
+                        "    tx by {} begun at {} ms, wrote {writes}: {fate}",
+                        who(&t.task),
+                        t.begun_ms
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn summary(r: &Report) -> String {
     let s = &r.summary;
     let mut out = format!(
@@ -313,6 +430,12 @@ fn summary(r: &Report) -> String {
     if s.failed_untraced > 0 {
         let _ = write!(out, " · {} failed (untraced)", s.failed_untraced);
     }
+    if let (Some(leaked), Some(partial)) = (s.leaked_resources, s.partial_writes) {
+        let _ = write!(
+            out,
+            " · {leaked} leaked resources · {partial} partial writes"
+        );
+    }
     match r.quiescent_ms {
         Some(at) => {
             let _ = write!(out, " · quiescent at {at} ms");
@@ -327,6 +450,9 @@ fn summary(r: &Report) -> String {
     }
     out
 }
+
+/// Task rows in a side-by-side comparison; past it the rest are counted in one row.
+const SIDE_BY_SIDE_TASKS: usize = 24;
 
 /// Longest cell in a side-by-side comparison; longer text is cut with `…`.
 const CELL: usize = 34;
@@ -355,6 +481,57 @@ fn compact(t: &TaskReport) -> String {
         out.push_str(" BLOCKED");
     }
     out
+}
+
+/// A resource in one cell, for the comparison.
+fn resource_cell(res: &ResourceReport) -> String {
+    match res {
+        ResourceReport::Pool(p) => {
+            let mut out = format!("peak {}/{}", p.peak_in_use, p.capacity);
+            if let Some(at) = p.exhausted_ms {
+                let _ = write!(out, ", dry at {at}");
+            }
+            match res.leaked() {
+                0 => {}
+                n => {
+                    let _ = write!(out, ", {n} LEAKED");
+                }
+            }
+            out
+        }
+        ResourceReport::Gauge(g) => format!(
+            "peak {} at {} · in {} · end {}",
+            g.peak, g.peak_ms, g.added, g.final_value
+        ),
+        ResourceReport::Store(s) => {
+            let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
+            let mut parts = Vec::new();
+            for (o, label) in [
+                (TxOutcome::Committed, "committed"),
+                (TxOutcome::RolledBack, "rolled back"),
+                (TxOutcome::RolledBackOnDrop, "rolled back on drop"),
+                (TxOutcome::Partial, "PARTIAL"),
+            ] {
+                match count(o) {
+                    0 => {}
+                    n => parts.push(format!("{n} {label}")),
+                }
+            }
+            if parts.is_empty() {
+                "no tx".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        }
+    }
+}
+
+fn resource_label(res: &ResourceReport) -> String {
+    match res {
+        ResourceReport::Pool(p) => format!("pool {}", p.name),
+        ResourceReport::Gauge(g) => format!("gauge {}", g.name),
+        ResourceReport::Store(s) => format!("store {}", s.name),
+    }
 }
 
 /// Several reports of one scenario under one plan, side by side: a column per variant.
@@ -387,10 +564,22 @@ pub fn side_by_side(reports: &[Report]) -> String {
     let per = |f: &dyn Fn(&Report) -> String| reports.iter().map(f).collect::<Vec<_>>();
     rows.push(("".to_owned(), per(&|r| r.variant.clone())));
     rows.push(("result".to_owned(), per(&|r| cell(&r.result))));
-    for name in &names {
+    let shown = if names.len() > SIDE_BY_SIDE_TASKS {
+        SIDE_BY_SIDE_TASKS - 1
+    } else {
+        names.len()
+    };
+    for name in &names[..shown] {
         rows.push((
             name.to_string(),
             per(&|r| r.task(name).map_or_else(|| "-".to_owned(), compact)),
+        ));
+    }
+    if shown < names.len() {
+        let more = names.len() - shown;
+        rows.push((
+            format!("… {more} more tasks"),
+            per(&|_| "(see each report)".to_owned()),
         ));
     }
     let count =
@@ -408,6 +597,31 @@ pub fn side_by_side(reports: &[Report]) -> String {
     rows.push(count("untracked", |r| r.summary.untracked));
     if reports.iter().any(|r| r.summary.blocking > 0) {
         rows.push(count("blocked the executor", |r| r.summary.blocking));
+    }
+    if reports.iter().any(|r| !r.resources.is_empty()) {
+        rows.push(count("leaked resources", |r| {
+            r.summary.leaked_resources.unwrap_or(0)
+        }));
+        rows.push(count("partial writes", |r| {
+            r.summary.partial_writes.unwrap_or(0)
+        }));
+        let mut seen: Vec<(&str, String)> = Vec::new();
+        for r in reports {
+            for res in &r.resources {
+                if !seen.iter().any(|(n, _)| *n == res.name()) {
+                    seen.push((res.name(), resource_label(res)));
+                }
+            }
+        }
+        for (name, label) in seen {
+            rows.push((
+                label,
+                per(&|r| {
+                    r.resource(name)
+                        .map_or_else(|| "-".to_owned(), |res| cell(&resource_cell(res)))
+                }),
+            ));
+        }
     }
     rows.push((
         "quiescent at".to_owned(),

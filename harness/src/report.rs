@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::ledger::{Delivery, Ended, Ledger, Looker};
+use crate::resource::{self, ResourceReport};
 
 /// What one run did, per task, per error and per fault-point hit. Plain data: compare it,
 /// serialize it ([`Report::to_json`]), or print it (`Display` renders the text report).
@@ -31,6 +32,10 @@ pub struct Report {
     pub errors: Vec<ErrorReport>,
     /// Every fault-point hit, in order.
     pub hits: Vec<HitReport>,
+    /// Every pool, gauge and store the run created, in creation order (absent from the
+    /// JSON when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<ResourceReport>,
     /// Counts of each verdict.
     pub summary: Summary,
     /// Virtual ms at which the last task ended; `None` if tasks were still pending at the deadline.
@@ -164,6 +169,14 @@ pub struct Summary {
     pub untracked: usize,
     /// Tasks that blocked the executor thread at least once.
     pub blocking: usize,
+    /// Pool connections never returned; `None` (absent from the JSON) when the run
+    /// created no resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leaked_resources: Option<usize>,
+    /// Transactions neither committed nor rolled back; `None` (absent from the JSON) when
+    /// the run created no resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_writes: Option<usize>,
 }
 
 impl Report {
@@ -172,12 +185,25 @@ impl Report {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
 
-    /// Whether nothing went wrong with any task's lifecycle: no swallowed error or panic,
-    /// no task that outlived its parent, stalled, was dropped at shutdown, went untracked
-    /// or blocked the executor.
+    /// Whether nothing went wrong: no swallowed error or panic, no task that outlived its
+    /// parent, stalled, was dropped at shutdown, went untracked or blocked the executor, no
+    /// leaked resource and no partial write.
     pub fn is_clean(&self) -> bool {
         let s = &self.summary;
-        s.swallowed + s.outlived + s.stalled + s.dropped_at_shutdown + s.untracked + s.blocking == 0
+        s.swallowed
+            + s.outlived
+            + s.stalled
+            + s.dropped_at_shutdown
+            + s.untracked
+            + s.blocking
+            + s.leaked_resources.unwrap_or(0)
+            + s.partial_writes.unwrap_or(0)
+            == 0
+    }
+
+    /// The resource named `name`, if there is one.
+    pub fn resource(&self, name: &str) -> Option<&ResourceReport> {
+        self.resources.iter().find(|r| r.name() == name)
     }
 
     /// The task named `name`, if there is one.
@@ -309,6 +335,11 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
             summary.blocking += 1;
         }
     }
+    let resources = resource::build(ledger);
+    if !resources.is_empty() {
+        summary.leaked_resources = Some(resources.iter().map(ResourceReport::leaked).sum());
+        summary.partial_writes = Some(resources.iter().map(ResourceReport::partial_writes).sum());
+    }
     Report {
         scenario: facts.scenario,
         variant: facts.variant,
@@ -320,6 +351,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
         tasks,
         errors,
         hits,
+        resources,
         summary,
         quiescent_ms: facts.quiescent.map(ms),
         deadline_ms: ms(facts.deadline),

@@ -60,6 +60,7 @@ pub struct Builder {
     watchdog: Duration,
     max_tasks: usize,
     blocking: Option<Duration>,
+    exit_on_return: bool,
 }
 
 impl Builder {
@@ -77,6 +78,7 @@ impl Builder {
             watchdog: DEFAULT_WATCHDOG,
             max_tasks: DEFAULT_MAX_TASKS,
             blocking: None,
+            exit_on_return: false,
         }
     }
 
@@ -128,6 +130,15 @@ impl Builder {
     /// ledger). Tasks spawned past it still run, and the report counts them.
     pub fn max_tasks(&mut self, max: usize) -> &mut Self {
         self.max_tasks = max;
+        self
+    }
+
+    /// Drops the runtime as soon as the body returns, as `#[tokio::main]` does when `main`
+    /// returns: every task still running is **dropped at shutdown** at that instant. By
+    /// default the run instead waits for every task to end (up to the deadline), so late
+    /// completions of orphans are seen.
+    pub fn exit_on_return(&mut self, exit: bool) -> &mut Self {
+        self.exit_on_return = exit;
         self
     }
 
@@ -397,10 +408,20 @@ impl Builder {
             };
         };
 
+        let metrics = tokio::runtime::Handle::current().metrics();
+        if self.exit_on_return {
+            let quiescent = (metrics.num_alive_tasks() == 0).then(|| Instant::now() - start);
+            return Driven {
+                result,
+                quiescent,
+                untracked_seen: metrics
+                    .num_alive_tasks()
+                    .saturating_sub(ledger::with(|l| l.alive).unwrap_or(0)),
+            };
+        }
         for _ in 0..SETTLE_TICKS {
             tokio::task::yield_now().await;
         }
-        let metrics = tokio::runtime::Handle::current().metrics();
         let tracked_alive = || ledger::with(|l| l.alive).unwrap_or(0);
         let mut untracked_seen = metrics.num_alive_tasks().saturating_sub(tracked_alive());
         let quiescent = loop {

@@ -59,7 +59,8 @@ pub struct VariantSweep {
 /// A kind of finding in a sweep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// `orphaned`, `swallowed`, `stalled`, `dropped at shutdown`, `untracked` or `cancelled`.
+    /// `orphaned`, `swallowed`, `stalled`, `dropped at shutdown`, `untracked`,
+    /// `leaked resources`, `partial writes` or `cancelled`.
     pub kind: &'static str,
     /// Runs that had it.
     pub runs: usize,
@@ -72,12 +73,16 @@ type Count = fn(&Report) -> usize;
 
 /// The kinds of finding, and how to read each from a report. `cancelled` is not a defect
 /// (a structured variant cancels on purpose) but shows where cancellation happened.
-const KINDS: [(&str, Count); 6] = [
+const KINDS: [(&str, Count); 8] = [
     ("orphaned", |r| r.summary.outlived),
     ("swallowed", |r| r.summary.swallowed),
     ("stalled", |r| r.summary.stalled),
     ("dropped at shutdown", |r| r.summary.dropped_at_shutdown),
     ("untracked", |r| r.summary.untracked),
+    ("leaked resources", |r| {
+        r.summary.leaked_resources.unwrap_or(0)
+    }),
+    ("partial writes", |r| r.summary.partial_writes.unwrap_or(0)),
     ("cancelled", |r| r.summary.cancelled),
 ];
 

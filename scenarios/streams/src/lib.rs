@@ -1,0 +1,109 @@
+//! # streams: async generators → `Stream` (lesson 01)
+//!
+//! A source has 20 pages; fetching one takes 10 ms and passes the fault point `page[i]`;
+//! the consumer spends 50 ms on each page it reads. The body `main` runs two consumers in
+//! turn, each in its own task: `search` reads pages until it has found 3, then stops early
+//! and drops its stream; `summary` sums all 20. Gauges count pages produced but not yet read
+//! (`search backlog`, `summary backlog`) and pages the summary holds in memory (`summary held`).
+//!
+//! | variant | Python | tokio |
+//! |---|---|---|
+//! | `unstructured` | `create_task(producer(queue))` + `async for` over the queue; `[p async for p in pages()]` then a loop | a detached `spawn`ed producer over an unbounded `mpsc` channel, read as a `Stream`; `try_collect` into a `Vec`, then a loop |
+//! | `structured` | an async generator (`async def pages(): … yield page`); process in the `async for` | `futures::stream::unfold` (a generator `Stream`, follows the paused clock); process each page in the `while let` |
+//!
+//! ## What the snapshots show
+//! - `none`: `search` stops at 160 ms with pages 0–2, but `unstructured`'s `search-feed`
+//!   runs on: it fetches all 20 pages (fault points `page[3..19]` hit for nobody) and ends at
+//!   200 ms, **OUTLIVED search by 40 ms**; 17 pages were produced for nobody (`search
+//!   backlog` ends at 17, peak 17). `structured` fetched exactly the 3 pages it read: the
+//!   generator runs inside `search` and stopped when the stream was dropped; no producer task
+//!   exists. The summary: collect-then-process holds all 20 pages at once (`summary held`
+//!   peak 20 at 360 ms); process-as-it-arrives holds 1. Memory is the win, not speed: the
+//!   lazy generator does not fetch ahead, so `structured` takes 1380 ms against 1360 ms
+//!   (overlapping fetch and work with a bounded channel is lesson 07's backpressure).
+//! - `page-fails` (`page[5]` errors, in both feeds): `unstructured`'s producers fail in
+//!   detached tasks nobody awaits — both errors are **SWALLOWED** — and the consumers just see
+//!   the channel close: the body returns `Ok` with a wrong total (10, the sum of pages 0–4).
+//!   `structured`: the error is the stream's next item; `search` never reaches page 5 (lazy),
+//!   `summary` fails with the error, and the body returns it.
+//! - `search-cancelled` (`search` aborted at 100 ms): `unstructured`'s producer outlives the
+//!   cancelled consumer and fetches to the end (backlog 18); `structured` has nothing left
+//!   running at 100 ms.
+//! - The sweep (`cargo run -- sweep streams`, 100 single-fault plans): `unstructured` orphans
+//!   a producer under 52 and swallows an error or panic under 40; `structured` does neither
+//!   under any. A `hang` at a page stalls both (20 plans): a generator with no deadline
+//!   waits forever too.
+//!
+//! ## How Rust differs from the course's Python
+//! - Breaking out of `async for` over a Python async generator does not close it at once
+//!   (it is finalized later, by `aclose()` or the loop's asyncgen hooks); dropping a Rust
+//!   `Stream` drops the generator's state machine on the spot, mid-`.await` if need be.
+//! - tokio's `mpsc` does tell the producer the consumer is gone: `send` fails once the
+//!   receiver is dropped. A producer that checks (`if tx.send(p).is_err() { break }`) stops
+//!   one page late; this one ignores the result, as a producer `put`ting into an
+//!   `asyncio.Queue` (which has no notion of a departed consumer) effectively does. Either
+//!   way it is a detached task: nobody awaits it, so its errors are swallowed.
+
+use std::future::Future;
+use std::time::Duration;
+
+use faultline_harness::{Failure, Scenario, point, spawn};
+
+pub mod structured;
+pub mod unstructured;
+
+/// A page: its number.
+pub type Page = u64;
+
+/// What the body returns: the pages the search found and the sum of every page.
+pub type Outcome = Result<(Vec<Page>, u64), Failure>;
+
+/// Pages the source has.
+pub const PAGES: u64 = 20;
+/// Time to fetch one page.
+pub const FETCH: Duration = Duration::from_millis(10);
+/// Time the consumer spends on one page.
+pub const CONSUME: Duration = Duration::from_millis(50);
+/// Pages the search wants before it stops.
+pub const WANTED: usize = 3;
+
+/// Fetches page `i`: waits [`FETCH`], then passes the fault point `page[i]`.
+pub async fn fetch_page(i: Page) -> Result<Page, Failure> {
+    tokio::time::sleep(FETCH).await;
+    point("page").key(i).await?;
+    Ok(i)
+}
+
+/// The body: runs the `search` task to the end, then the `summary` task, and returns both
+/// results (the same in both variants: only the stream and the consumers differ).
+pub async fn consume<S, SF, T, TF>(search: S, summarize: T) -> Outcome
+where
+    S: FnOnce() -> SF,
+    SF: Future<Output = Result<Vec<Page>, Failure>> + Send + 'static,
+    T: FnOnce() -> TF,
+    TF: Future<Output = Result<u64, Failure>> + Send + 'static,
+{
+    let found = spawn("search", search()).await.map_err(Failure::from)??;
+    let total = spawn("summary", summarize())
+        .await
+        .map_err(Failure::from)??;
+    Ok((found, total))
+}
+
+/// The scenario: its variants and the plans they are compared under.
+pub fn scenario() -> Scenario {
+    Scenario::new(
+        "streams",
+        "async generators vs a producer task over a queue: orphaned producers, items held in memory",
+    )
+    .root("main")
+    .variant("unstructured", |b| {
+        b.run(|| consume(unstructured::search, unstructured::summarize))
+    })
+    .variant("structured", |b| {
+        b.run(|| consume(structured::search, structured::summarize))
+    })
+    .plan("none", "none")
+    .plan("page-fails", "page[5]=error(HttpError)")
+    .plan("search-cancelled", "@100ms cancel(search)")
+}
