@@ -5,7 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use faultline::harness::{Plan, Report, default_actions, side_by_side, sweep};
+use faultline::harness::{
+    Plan, Report, SweepOptions, check_determinism as twice, default_actions, side_by_side,
+    sweep_with,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Concurrency fault injection for async Rust on tokio: see what your tasks really did.
 #[derive(Parser)]
@@ -29,15 +33,21 @@ enum Command {
         /// The variant; all of them, side by side, when omitted.
         #[arg(long)]
         variant: Option<String>,
-        /// One of the scenario's named plans (see `list`); wins over --faults.
+        /// One of the scenario's named plans (see `list`); wins over --plan-file and --faults.
         #[arg(long)]
         plan: Option<String>,
+        /// A TOML plan file (see the README); wins over --faults.
+        #[arg(long, value_name = "PATH")]
+        plan_file: Option<PathBuf>,
         /// A plan in text form, e.g. 'fetch#3=error(ConnectionError)'; also read from FAULTLINE_FAULTS.
         #[arg(long, env = "FAULTLINE_FAULTS")]
         faults: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Run every variant twice; fail with a diff if the two reports differ.
+        #[arg(long)]
+        check_determinism: bool,
     },
     /// Run every variant under every single-fault plan a baseline run makes possible.
     Sweep {
@@ -46,9 +56,15 @@ enum Command {
         /// How many seeds to run each plan with (seeds 0..N).
         #[arg(long, default_value_t = 1)]
         seeds: u64,
+        /// Also every pair of single faults at two different sites.
+        #[arg(long)]
+        pairs: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Run every case twice; fail on the first difference, with a diff.
+        #[arg(long)]
+        check_determinism: bool,
     },
     /// List the scenarios, their variants and their plans.
     List,
@@ -133,11 +149,35 @@ fn run(cli: Cli) -> anyhow::Result<String> {
         Command::Sweep {
             scenario,
             seeds,
+            pairs,
             format,
+            check_determinism,
         } => {
             let scenario = faultline::find(&scenario)?;
-            let seeds: Vec<u64> = (0..seeds.max(1)).collect();
-            let report = sweep(&scenario, &default_actions(), &seeds, |_, _| {})?;
+            let options = SweepOptions {
+                actions: default_actions(),
+                seeds: (0..seeds.max(1)).collect(),
+                pairs,
+                check_determinism,
+            };
+            // On stderr, and only on a terminal: indicatif draws nothing elsewhere, so
+            // stdout (and every snapshot of it) holds the report alone.
+            let bar = ProgressBar::hidden().with_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs ({eta})")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix(format!("sweep {}", scenario.name));
+            let report = sweep_with(&scenario, &options, |done, total| {
+                if done == 1 {
+                    // The total is known from the first case on: draw from then.
+                    bar.set_length(total as u64);
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
+            let report = report?;
             Ok(match format {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Text => report.to_string(),
@@ -147,38 +187,53 @@ fn run(cli: Cli) -> anyhow::Result<String> {
             scenario,
             variant,
             plan,
+            plan_file,
             faults,
             format,
+            check_determinism,
         } => {
             let scenario = faultline::find(&scenario)?;
-            let (plan_name, plan) = match (plan, faults) {
-                (Some(name), _) => {
+            let (plan_name, plan) = match (plan, plan_file, faults) {
+                (Some(name), _, _) => {
                     let plan = scenario.find_plan(&name)?;
                     (Some(name), plan)
                 }
-                (None, Some(text)) => (
+                (None, Some(path), _) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("could not read plan file {}", path.display()))?;
+                    let plan =
+                        Plan::from_toml(&text).with_context(|| path.display().to_string())?;
+                    (None, plan)
+                }
+                (None, None, Some(text)) => (
                     None,
                     Plan::parse(&text).context("in --faults (or FAULTLINE_FAULTS)")?,
                 ),
-                (None, None) => {
+                (None, None, None) => {
                     let Some(first) = scenario.plans.first() else {
                         bail!("scenario {} has no plans", scenario.name)
                     };
                     (Some(first.name.to_owned()), Plan::parse(first.text)?)
                 }
             };
-            let reports: Vec<Report> = match variant {
-                Some(v) => {
-                    let found = scenario.find_variant(&v)?;
-                    vec![(found.run)(&scenario.builder(
-                        &v,
-                        plan_name.as_deref(),
-                        plan,
-                        cli.seed,
-                    ))?]
-                }
-                None => scenario.run_all(plan_name.as_deref(), &plan, cli.seed)?,
+            let variants = match variant {
+                Some(v) => vec![*scenario.find_variant(&v)?],
+                None => scenario.variants.clone(),
             };
+            let mut reports: Vec<Report> = Vec::new();
+            for v in variants {
+                let builder =
+                    scenario.builder(v.name, plan_name.as_deref(), plan.clone(), cli.seed);
+                reports.push(if check_determinism {
+                    let label = format!(
+                        "{} / {} / {plan} / seed {}",
+                        scenario.name, v.name, cli.seed
+                    );
+                    twice(&label, || (v.run)(&builder))?
+                } else {
+                    (v.run)(&builder)?
+                });
+            }
             Ok(match (format, reports.as_slice()) {
                 (Format::Json, [one]) => one.to_json() + "\n",
                 (Format::Json, many) => serde_json::to_string_pretty(many)? + "\n",

@@ -13,7 +13,8 @@ fn repo() -> PathBuf {
 
 /// Snapshots that `tests/snapshots.rs` and `tests/sweep.rs` name outside the
 /// `{scenario}@{variant}@{plan}` and `{scenario}@compare@{plan}` families.
-const OTHER_SNAPSHOTS: [&str; 3] = [
+const OTHER_SNAPSHOTS: [&str; 4] = [
+    "gather@sweep@pairs",
     "gather@unstructured@fetch3-and-4-fail@json",
     "compare-all",
     "gather@sweep",

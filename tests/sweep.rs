@@ -4,7 +4,7 @@
 //! the structured variant must come out clean under every plan, and the unstructured one
 //! must be caught by some plan.
 
-use faultline::harness::{Scenario, SweepReport, default_actions, sweep};
+use faultline::harness::{Scenario, SweepOptions, SweepReport, default_actions, sweep, sweep_with};
 use rstest::rstest;
 
 /// Findings that are defects for the lesson 01–03 pack (`stalled` is left to lesson 06:
@@ -106,5 +106,52 @@ fn the_sweep_snapshot() {
         omit_expression => true,
     }, {
         insta::assert_snapshot!("gather@sweep", gather_sweep().to_string());
+    });
+}
+
+fn gather_pair_sweep() -> faultline::harness::SweepReport {
+    let options = SweepOptions {
+        pairs: true,
+        ..SweepOptions::default()
+    };
+    sweep_with(&scenario_gather::scenario(), &options, |_, _| {}).unwrap()
+}
+
+#[test]
+fn structured_gather_never_orphans_swallows_or_leaks_under_two_faults() {
+    let report = gather_pair_sweep();
+    assert_eq!(report.singles, 25);
+    assert_eq!(
+        report.plans.len(),
+        25 + 250,
+        "10 pairs of sites × 5 × 5 actions"
+    );
+    for kind in ["orphaned", "swallowed", "dropped at shutdown", "untracked"] {
+        assert_eq!(
+            report.count("structured", kind),
+            Some(0),
+            "structured {kind}:\n{report}"
+        );
+    }
+    // Two failures: the unstructured gather returns the first and swallows the second.
+    assert!(
+        report.count("unstructured", "swallowed").unwrap() > 0,
+        "{report}"
+    );
+    let text = report.to_string();
+    assert!(
+        text.contains("unstructured swallowed: cargo run -- run gather --variant unstructured --faults 'fetch[0]=error(SweepError); fetch[3]=error(SweepError)' --seed 0"),
+        "the replay command of a pair plan:\n{text}"
+    );
+}
+
+#[test]
+fn the_pair_sweep_snapshot() {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("gather@sweep@pairs", gather_pair_sweep().to_string());
     });
 }

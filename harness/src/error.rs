@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Misuse,
     /// The runtime could not be built.
     Runtime,
+    /// A case ran twice gave two different reports (`--check-determinism`).
+    Nondeterministic,
 }
 
 impl Error {
@@ -35,6 +37,28 @@ impl Error {
         );
         Error {
             kind: ErrorKind::Plan,
+            message,
+        }
+    }
+
+    pub(crate) fn plan_file(message: String) -> Self {
+        Error {
+            kind: ErrorKind::Plan,
+            message,
+        }
+    }
+
+    /// The same error, saying which part of a plan file it came from.
+    pub(crate) fn within(self, place: &str) -> Self {
+        Error {
+            kind: self.kind,
+            message: format!("in {place} of the plan file: {}", self.message),
+        }
+    }
+
+    pub(crate) fn nondeterministic(message: String) -> Self {
+        Error {
+            kind: ErrorKind::Nondeterministic,
             message,
         }
     }

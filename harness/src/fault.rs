@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use tokio_util::sync::CancellationToken;
@@ -23,23 +24,79 @@ use crate::report::CancelCause;
 /// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it returns a
 /// `NotInARun` error that says how to run the code: a fault point only makes sense under
 /// the harness (it is a dev-dependency, so production code never reaches one).
+/// The error is a [`Failure`]; [`Point::error_as`] turns it into your own error type.
 pub fn point(name: &'static str) -> Point {
-    Point { name, key: None }
+    Point {
+        name,
+        key: None,
+        error: PhantomData,
+    }
 }
 
-/// A fault point about to be hit; see [`point`].
+/// A fault point about to be hit; see [`point`]. `E` is the error an injected
+/// `error(Kind)` becomes: [`Failure`] unless [`error_as`](Point::error_as) says otherwise.
 #[must_use = "a fault point does nothing until it is awaited"]
-#[derive(Debug, Clone)]
-pub struct Point {
+pub struct Point<E = Failure> {
     name: &'static str,
     key: Option<String>,
+    error: PhantomData<fn() -> E>,
 }
 
-impl Point {
+/// A scenario's own error type, built from an injected `error(Kind)`.
+///
+/// The harness passes the kind (read without counting as a look) and the traced
+/// [`Failure`]; keep the `Failure` inside your error, so the report still knows whether
+/// anybody looked at it (reading it through `Display`, `kind()`… is a look; dropping
+/// every copy unread is a **swallowed** error).
+///
+/// ```
+/// use faultline_harness::{Failure, FromFault, point};
+///
+/// #[derive(Debug)]
+/// enum FetchError {
+///     Connection(Failure),
+///     Other(Failure),
+/// }
+///
+/// impl FromFault for FetchError {
+///     fn from_fault(kind: &str, failure: Failure) -> Self {
+///         match kind {
+///             "ConnectionError" => FetchError::Connection(failure),
+///             _ => FetchError::Other(failure),
+///         }
+///     }
+/// }
+///
+/// async fn fetch() -> Result<(), FetchError> {
+///     point("fetch").error_as::<FetchError>().await?;
+///     Ok(())
+/// }
+/// ```
+pub trait FromFault: Sized {
+    /// The error for an injected `error(kind)`.
+    fn from_fault(kind: &str, failure: Failure) -> Self;
+}
+
+impl FromFault for Failure {
+    fn from_fault(_kind: &str, failure: Failure) -> Self {
+        failure
+    }
+}
+
+impl<E> Point<E> {
     /// Distinguishes hits of one point, so a plan can select `fetch[3]`.
     pub fn key(mut self, key: impl fmt::Display) -> Self {
         self.key = Some(key.to_string());
         self
+    }
+
+    /// Makes an injected `error(Kind)` come out as `F` (see [`FromFault`]).
+    pub fn error_as<F: FromFault>(self) -> Point<F> {
+        Point {
+            name: self.name,
+            key: self.key,
+            error: PhantomData,
+        }
     }
 
     fn label(&self) -> String {
@@ -50,27 +107,48 @@ impl Point {
     }
 }
 
-impl IntoFuture for Point {
-    type Output = Result<(), Failure>;
+impl<E> fmt::Debug for Point<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Point")
+            .field("name", &self.name)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl<E> Clone for Point<E> {
+    fn clone(&self) -> Self {
+        Point {
+            name: self.name,
+            key: self.key.clone(),
+            error: PhantomData,
+        }
+    }
+}
+
+impl<E: FromFault + 'static> IntoFuture for Point<E> {
+    type Output = Result<(), E>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let label = self.label();
-            let Some(action) = ledger::with(|l| l.hit(self.name, self.key)) else {
-                return Err(Failure::new(
+            let Some(action) = ledger::with(|l| l.hit(self.name, self.key.clone())) else {
+                let failure = Failure::new(
                     "NotInARun",
                     format!(
                         "fault point {label} was hit outside a faultline run, so no plan applies; \
                          run this code through faultline_harness::Builder::run (not #[tokio::test] \
                          or a runtime of your own)"
                     ),
-                ));
+                );
+                return Err(E::from_fault("NotInARun", failure));
             };
             match action {
-                None => Ok(()),
+                None | Some(Action::Off) => Ok(()),
                 Some(Action::Error(kind)) => {
-                    Err(Failure::new(kind, format!("injected at {label}")))
+                    let failure = Failure::new(kind.clone(), format!("injected at {label}"));
+                    Err(E::from_fault(&kind, failure))
                 }
                 Some(Action::Delay(d)) => {
                     tokio::time::sleep(d).await;

@@ -16,6 +16,7 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::injector::Injector;
 use crate::name::Name;
 use crate::plan::{Action, Plan};
 use crate::report::{CancelCause, Outcome};
@@ -136,6 +137,8 @@ pub(crate) struct Ledger {
     pub(crate) start: Instant,
     pub(crate) phase: Phase,
     pub(crate) plan: Plan,
+    /// The plan's per-run state: used-up counts and the seeded rolls.
+    injector: Injector,
     pub(crate) tasks: Vec<TaskRec>,
     pub(crate) errors: Vec<ErrorRec>,
     pub(crate) hits: Vec<HitRec>,
@@ -152,8 +155,15 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    pub(crate) fn new(start: Instant, plan: Plan, quiet: Arc<Notify>, max_tasks: usize) -> Self {
+    pub(crate) fn new(
+        start: Instant,
+        plan: Plan,
+        seed: u64,
+        quiet: Arc<Notify>,
+        max_tasks: usize,
+    ) -> Self {
         Ledger {
+            injector: Injector::new(&plan, seed),
             max_tasks,
             overflow: 0,
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
@@ -415,7 +425,9 @@ impl Ledger {
                 1
             }
         };
-        let action = self.plan.action_for(point, key.as_deref(), count);
+        let action = self
+            .injector
+            .decide(&self.plan, point, key.as_deref(), count);
         let at = self.now();
         self.hits.push(HitRec {
             point,

@@ -23,13 +23,18 @@
 
 mod blocking;
 mod catalog;
+mod determinism;
 mod error;
 mod failure;
 mod fault;
 mod gauge;
+// A plan's per-run state: used-up counts and seeded probability rolls.
+mod injector;
 mod ledger;
 mod name;
 mod plan;
+// Plan files in TOML (`Plan::from_toml`).
+mod plan_file;
 mod pool;
 mod render;
 mod report;
@@ -42,18 +47,20 @@ mod task;
 
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
 pub use catalog::{NamedPlan, Scenario, Variant};
+/// Run a case twice and diff the renderings (`--check-determinism`).
+pub use determinism::{check_determinism, compare_reports, line_diff};
 /// The harness's own errors (bad plan text, misuse), each with a hint.
 pub use error::{Error, ErrorKind};
 /// An error that knows whether anybody looked at it.
 pub use failure::Failure;
-/// Fault points, and the run's shutdown signal.
-pub use fault::{Point, point, shutdown_token};
+/// Fault points, your own error type for them, and the run's shutdown signal.
+pub use fault::{FromFault, Point, point, shutdown_token};
 /// A level whose peak the report shows (items buffered, items held in memory).
 pub use gauge::Gauge;
 /// Task names (`caller`, `fetch[3]`).
 pub use name::Name;
-/// Fault plans and their text form.
-pub use plan::{Action, Event, Plan, Rule, Selector, TimedEvent};
+/// Fault plans and their text form (`Plan::from_toml` reads plan files).
+pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEvent};
 /// A pool of connections over a `Semaphore`: guarded leases and manual checkouts.
 pub use pool::{Checkout, Lease, Pool};
 /// Several reports side by side.
@@ -71,7 +78,10 @@ pub use rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
 /// A simulated transactional store: manual transactions and rollback-on-drop guards.
 pub use store::{Store, Tx, TxGuard};
-/// Sweeps over every single-fault plan.
-pub use sweep::{Finding, SweepReport, VariantSweep, default_actions, single_fault_plans, sweep};
+/// Sweeps over every single-fault plan (and pair), seed and variant.
+pub use sweep::{
+    Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
+    single_fault_plans, sweep, sweep_plans, sweep_with,
+};
 /// Tracked spawning over real tokio handles, sets and trackers.
 pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};

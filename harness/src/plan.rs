@@ -8,12 +8,25 @@
 //! db=hang                             every hit of `db` hangs until cancelled
 //! parse=panic(bad input)              panics with that message
 //! fetch[1]=cancel                     the task is cancelled there, as if aborted
+//! fetch=25%error(E)                   a quarter of the hits fail (seeded by the run's seed)
+//! fetch=3*error(E)                    the first 3 hits fail, then the rule is used up
+//! fetch=2*error(E)->delay(1s)         2 errors, then every later hit waits 1 s
+//! fetch=2*off->error(E)               2 hits pass untouched, then every later hit fails
 //! @200ms cancel(caller)               abort the task named `caller` at 200 ms
 //! @1500ms shutdown                    fire the run's shutdown signal at 1.5 s
 //! ```
 //!
+//! The action side is a chain of terms `[P%][N*]action`, joined by `->`, with fail-rs's
+//! meaning: at each hit the first term that is not used up and whose probability roll
+//! succeeds applies (and a count of `N` is used up after `N` applications). When no term
+//! applies, the rule passes and later rules are asked. So `fetch=50%error(E)->delay(1s)`
+//! fails half the hits and delays the others. Probabilities come from a PRNG seeded by the
+//! run's seed, the rule, the term and the hit number: the same seed makes the same
+//! decisions. A term after one that can never be used up (no count, no probability) could
+//! never apply, and is an error.
+//!
 //! `Display` gives back text that parses to the same plan. The parser is written by hand
-//! (a few dozen lines) so that every error says where, what was expected, and a hint.
+//! so that every error says where, what was expected, and a hint.
 
 use std::fmt;
 use std::str::FromStr;
@@ -33,9 +46,25 @@ pub struct Plan {
 pub struct Rule {
     /// Which hits of which point.
     pub point: Selector,
-    /// What they do.
+    /// What they do: the first term not used up whose probability roll succeeds
+    /// (`a->b`, fail-rs's chains). Never empty.
+    pub chain: Vec<Term>,
+}
+
+/// One term of a rule's chain: `[P%][N*]action`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// `25%`: applies only when the run's seeded roll succeeds; `None` is always.
+    pub probability: Option<Probability>,
+    /// `3*`: used up after this many applications; `None` is never used up.
+    pub count: Option<u32>,
+    /// What it does.
     pub action: Action,
 }
+
+/// A probability in hundredths of a percent (basis points): `25%` is 2500, `0.5%` is 50.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Probability(u16);
 
 /// Selects hits of a fault point: by name, optionally by key and by hit number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +90,8 @@ pub enum Action {
     Panic(String),
     /// Cancel the task at this point, as if it had been aborted.
     Cancel,
+    /// Do nothing (fail-rs's `off`): useful in a chain, `2*off->error(E)`.
+    Off,
 }
 
 /// Something the harness does at a virtual time.
@@ -92,9 +123,27 @@ impl Plan {
         text.parse()
     }
 
-    /// Adds a rule (after the existing ones: earlier rules win).
-    pub fn rule(mut self, point: Selector, action: Action) -> Self {
-        self.rules.push(Rule { point, action });
+    /// Adds a rule with a single, unbounded action (after the existing ones: earlier rules win).
+    pub fn rule(self, point: Selector, action: Action) -> Self {
+        self.chain(point, vec![Term::new(action)])
+    }
+
+    /// Adds a rule with a chain of terms (`a->b`). Panics on an empty chain (API misuse).
+    pub fn chain(mut self, point: Selector, chain: Vec<Term>) -> Self {
+        assert!(
+            !chain.is_empty(),
+            "a rule needs at least one term: pass vec![Term::new(action)]"
+        );
+        self.rules.push(Rule { point, chain });
+        self
+    }
+
+    /// This plan's rules followed by `other`'s, and both plans' events (a pair in a sweep).
+    pub fn and(mut self, other: &Plan) -> Self {
+        self.rules.extend(other.rules.iter().cloned());
+        for e in &other.events {
+            self = self.at(e.at, e.event.clone());
+        }
         self
     }
 
@@ -119,13 +168,50 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty() && self.events.is_empty()
     }
+}
 
-    /// The action for the `hit`th hit of `point` with `key`: the first matching rule's.
-    pub(crate) fn action_for(&self, point: &str, key: Option<&str>, hit: u32) -> Option<Action> {
-        self.rules
-            .iter()
-            .find(|r| r.point.matches(point, key, hit))
-            .map(|r| r.action.clone())
+impl Term {
+    /// An unbounded term: applies at every hit.
+    pub fn new(action: Action) -> Self {
+        Term {
+            probability: None,
+            count: None,
+            action,
+        }
+    }
+
+    /// Applies only with this probability (`25%`).
+    pub fn probability(mut self, p: Probability) -> Self {
+        self.probability = Some(p);
+        self
+    }
+
+    /// Used up after `n` applications (`3*`).
+    pub fn times(mut self, n: u32) -> Self {
+        self.count = Some(n);
+        self
+    }
+
+    /// Whether this term applies forever, so that nothing after it in a chain can.
+    pub fn is_unbounded(&self) -> bool {
+        self.probability.is_none() && self.count.is_none()
+    }
+}
+
+impl Probability {
+    /// `percent`% (0 to 100; larger values are clamped to 100).
+    pub fn percent(percent: u16) -> Self {
+        Probability(percent.min(100) * 100)
+    }
+
+    /// `bp` hundredths of a percent (0 to 10,000; larger values are clamped).
+    pub fn basis_points(bp: u16) -> Self {
+        Probability(bp.min(10_000))
+    }
+
+    /// In hundredths of a percent.
+    pub fn as_basis_points(self) -> u16 {
+        self.0
     }
 }
 
@@ -151,7 +237,7 @@ impl Selector {
         self
     }
 
-    fn matches(&self, point: &str, key: Option<&str>, hit: u32) -> bool {
+    pub(crate) fn matches(&self, point: &str, key: Option<&str>, hit: u32) -> bool {
         self.name == point
             && self.key.as_deref().is_none_or(|k| Some(k) == key)
             && self.hit.is_none_or(|n| n == hit)
@@ -172,7 +258,37 @@ impl fmt::Display for Plan {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.point, self.action)
+        write!(f, "{}=", self.point)?;
+        for (i, term) in self.chain.iter().enumerate() {
+            if i > 0 {
+                f.write_str("->")?;
+            }
+            write!(f, "{term}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = self.probability {
+            write!(f, "{p}")?;
+        }
+        if let Some(n) = self.count {
+            write!(f, "{n}*")?;
+        }
+        write!(f, "{}", self.action)
+    }
+}
+
+impl fmt::Display for Probability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (whole, frac) = (self.0 / 100, self.0 % 100);
+        match frac {
+            0 => write!(f, "{whole}%"),
+            _ if frac % 10 == 0 => write!(f, "{whole}.{}%", frac / 10),
+            _ => write!(f, "{whole}.{frac:02}%"),
+        }
     }
 }
 
@@ -197,6 +313,7 @@ impl fmt::Display for Action {
             Action::Hang => f.write_str("hang"),
             Action::Panic(msg) => write!(f, "panic({msg})"),
             Action::Cancel => f.write_str("cancel"),
+            Action::Off => f.write_str("off"),
         }
     }
 }
@@ -385,13 +502,102 @@ impl Parser<'_> {
         self.skip_spaces();
         self.expect("=", "a rule reads point=action, e.g. fetch=delay(250ms)")?;
         self.skip_spaces();
-        let action = self.action()?;
+        let mut chain = vec![self.term()?];
+        loop {
+            self.skip_spaces();
+            if !self.eat("->") {
+                break;
+            }
+            let at = self.pos - 2;
+            if chain.last().is_some_and(Term::is_unbounded) {
+                return Err(Error::plan(
+                    self.text,
+                    at,
+                    "the term after '->' can never apply: the one before it is never used up",
+                    "give the earlier term a count or a probability, e.g. 2*error(E)->delay(1s)",
+                ));
+            }
+            self.skip_spaces();
+            chain.push(self.term()?);
+        }
         self.done()?;
-        Ok(Rule { point, action })
+        Ok(Rule { point, chain })
+    }
+
+    /// `[P%][N*]action`.
+    fn term(&mut self) -> Result<Term, Error> {
+        let hint = "a term reads [P%][N*]action: 25%error(E), 3*delay(1s), 50%2*hang";
+        let mut term = Term::new(Action::Off);
+        if self.rest().starts_with(|c: char| c.is_ascii_digit()) {
+            let start = self.pos;
+            let whole = self.number("a number", hint)?;
+            if self.eat(".") || self.rest().starts_with('%') {
+                let mut bp = whole.saturating_mul(100);
+                if self.text[start..self.pos].ends_with('.') {
+                    let frac_at = self.pos;
+                    let frac = self.take_while(|c| c.is_ascii_digit()).to_owned();
+                    if frac.is_empty() || frac.len() > 2 {
+                        self.pos = frac_at;
+                        return Err(self.fail(
+                            "one or two decimals",
+                            "probabilities go down to hundredths of a percent, e.g. 12.5% or 0.01%",
+                        ));
+                    }
+                    let frac: u64 = frac.parse().unwrap_or(0);
+                    bp += if self.pos - frac_at == 1 {
+                        frac * 10
+                    } else {
+                        frac
+                    };
+                }
+                self.expect("%", "a probability ends with '%', e.g. 25%error(E)")?;
+                if bp > 10_000 {
+                    return Err(Error::plan(
+                        self.text,
+                        start,
+                        "a probability above 100%",
+                        "write a percentage from 0% to 100%",
+                    ));
+                }
+                term.probability = Some(Probability(bp as u16));
+                if self.rest().starts_with(|c: char| c.is_ascii_digit()) {
+                    let n = self.number("a count", hint)?;
+                    self.expect("*", "a count ends with '*', e.g. 3*error(E)")?;
+                    term.count = Some(self.count(n, start)?);
+                }
+            } else if self.eat("*") {
+                term.count = Some(self.count(whole, start)?);
+            } else {
+                return Err(self.fail(
+                    "'%' or '*' after a number",
+                    "25%error(E) applies a quarter of the time; 3*error(E) applies 3 times",
+                ));
+            }
+        }
+        term.action = self.action()?;
+        Ok(term)
+    }
+
+    fn count(&self, n: u64, start: usize) -> Result<u32, Error> {
+        match u32::try_from(n) {
+            Ok(0) => Err(Error::plan(
+                self.text,
+                start,
+                "a count of 0 never applies",
+                "counts start at 1, e.g. 3*error(E); to skip hits, use off: 2*off->error(E)",
+            )),
+            Ok(n) => Ok(n),
+            Err(_) => Err(Error::plan(
+                self.text,
+                start,
+                "the count is too large",
+                "counts go up to 4294967295",
+            )),
+        }
     }
 
     fn action(&mut self) -> Result<Action, Error> {
-        let hint = "actions are error(Kind), delay(250ms), hang, panic(message) and cancel";
+        let hint = "actions are error(Kind), delay(250ms), hang, panic(message), cancel and off";
         let word = self.take_while(|c| c.is_ascii_alphabetic()).to_owned();
         match word.as_str() {
             "error" => {
@@ -411,6 +617,7 @@ impl Parser<'_> {
             }
             "hang" => Ok(Action::Hang),
             "cancel" => Ok(Action::Cancel),
+            "off" => Ok(Action::Off),
             "panic" => {
                 if self.eat("(") {
                     Ok(Action::Panic(self.until_close("panic message")?))
@@ -480,7 +687,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid fault plan at column 10: expected an action, found 'e'\n  \
-             fetch[3]=eror(X)\n           ^\n  hint: actions are error(Kind), delay(250ms), hang, panic(message) and cancel"
+             fetch[3]=eror(X)\n           ^\n  hint: actions are error(Kind), delay(250ms), hang, panic(message), cancel and off"
         );
         let err = Plan::parse("a=delay(5m)").unwrap_err();
         assert!(
@@ -493,16 +700,5 @@ mod tests {
             err.to_string().contains("hit numbers count from 1"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn first_matching_rule_wins() {
-        let plan = Plan::parse("fetch#2=hang; fetch=error(E)").unwrap();
-        assert_eq!(
-            plan.action_for("fetch", None, 1),
-            Some(Action::Error("E".into()))
-        );
-        assert_eq!(plan.action_for("fetch", None, 2), Some(Action::Hang));
-        assert_eq!(plan.action_for("other", None, 2), None);
     }
 }

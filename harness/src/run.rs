@@ -273,6 +273,7 @@ impl Builder {
         let ledger = Ledger::new(
             Instant::now(),
             self.plan.clone(),
+            self.seed,
             Arc::new(Notify::new()),
             0,
         );
@@ -315,7 +316,13 @@ impl Builder {
         };
         ledger::install(
             shared,
-            Ledger::new(start, self.plan.clone(), quiet.clone(), self.max_tasks),
+            Ledger::new(
+                start,
+                self.plan.clone(),
+                self.seed,
+                quiet.clone(),
+                self.max_tasks,
+            ),
         );
         crate::blocking::set_threshold(self.blocking);
         shared.set_in_runtime(true);

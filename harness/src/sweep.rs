@@ -1,16 +1,18 @@
-//! Sweeps: every single-fault plan a baseline run makes possible, for every variant.
+//! Sweeps: every single-fault plan a baseline run makes possible (and optionally every
+//! pair of them), for every variant and seed.
 //!
 //! A baseline run (no faults) of each variant records every fault-point hit. Each distinct
 //! site (a keyed point, or the nth hit of an unkeyed one) times each action gives one
-//! single-fault plan; every variant runs under each plan and each seed. The result counts,
-//! per variant, the plans that ended with each kind of finding, and keeps the first such
-//! plan's replay command.
+//! single-fault plan; two single-fault plans at different sites give a pair. Every variant
+//! runs under each plan and each seed. The result counts, per variant, the runs that ended
+//! with each kind of finding, and keeps the first such run's replay command.
 
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
 use crate::catalog::Scenario;
+use crate::determinism::check_determinism;
 use crate::error::Error;
 use crate::plan::{Action, Plan, Selector};
 use crate::report::Report;
@@ -33,6 +35,8 @@ pub struct SweepReport {
     pub scenario: String,
     /// The seeds each plan ran with.
     pub seeds: Vec<u64>,
+    /// How many of `plans` are single-fault plans (they come first; the rest are pairs).
+    pub singles: usize,
     /// Every plan tried, in text form.
     pub plans: Vec<String>,
     /// One row per variant.
@@ -107,15 +111,89 @@ pub fn single_fault_plans(scenario: &Scenario, actions: &[Action]) -> Result<Vec
         .collect())
 }
 
+/// Every pair of single-fault plans at two different sites, in order (`a; b` with `a`
+/// before `b` in `singles`). Two faults at one site make no pair: the first rule would win.
+pub fn pair_plans(singles: &[Plan]) -> Vec<Plan> {
+    let site = |p: &Plan| p.rules().first().map(|r| r.point.clone());
+    let mut pairs = Vec::new();
+    for (i, a) in singles.iter().enumerate() {
+        for b in &singles[i + 1..] {
+            if site(a) != site(b) {
+                pairs.push(a.clone().and(b));
+            }
+        }
+    }
+    pairs
+}
+
+/// What to sweep: the actions tried at every site, the seeds, pairs or not, and whether
+/// each run is done twice and compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepOptions {
+    /// The actions tried at every site ([`default_actions`] by default).
+    pub actions: Vec<Action>,
+    /// The seeds every plan runs with (`[0]` by default).
+    pub seeds: Vec<u64>,
+    /// Also every pair of single faults at two different sites.
+    pub pairs: bool,
+    /// Run every case twice; fail with a diff on the first difference.
+    pub check_determinism: bool,
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        SweepOptions {
+            actions: default_actions(),
+            seeds: vec![0],
+            pairs: false,
+            check_determinism: false,
+        }
+    }
+}
+
+/// Every plan a sweep with `options` runs: the single-fault plans, then the pairs.
+pub fn sweep_plans(scenario: &Scenario, options: &SweepOptions) -> Result<Vec<Plan>, Error> {
+    let singles = single_fault_plans(scenario, &options.actions)?;
+    Ok(with_pairs(singles, options.pairs))
+}
+
+fn with_pairs(mut singles: Vec<Plan>, pairs: bool) -> Vec<Plan> {
+    if pairs {
+        let pairs = pair_plans(&singles);
+        singles.extend(pairs);
+    }
+    singles
+}
+
 /// Runs every variant of `scenario` under every single-fault plan and seed.
 /// `progress` is called once per run (for a progress bar).
 pub fn sweep(
     scenario: &Scenario,
     actions: &[Action],
     seeds: &[u64],
+    progress: impl FnMut(usize, usize),
+) -> Result<SweepReport, Error> {
+    let options = SweepOptions {
+        actions: actions.to_vec(),
+        seeds: seeds.to_vec(),
+        ..SweepOptions::default()
+    };
+    sweep_with(scenario, &options, progress)
+}
+
+/// Runs every variant of `scenario` under every plan of [`sweep_plans`] and every seed.
+/// `progress(done, total)` is called once per case (for a progress bar). With
+/// `check_determinism`, the first case whose two runs differ ends the sweep with an error
+/// holding the diff.
+pub fn sweep_with(
+    scenario: &Scenario,
+    options: &SweepOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<SweepReport, Error> {
-    let plans = single_fault_plans(scenario, actions)?;
+    let plans = single_fault_plans(scenario, &options.actions)?;
+    let singles = plans.len();
+    let plans = with_pairs(plans, options.pairs);
+    let seeds = &options.seeds;
     let total = plans.len() * seeds.len() * scenario.variants.len();
     let mut done = 0;
     let mut variants = Vec::new();
@@ -135,8 +213,16 @@ pub fn sweep(
         };
         for plan in &plans {
             for &seed in seeds {
-                let report =
-                    (variant.run)(&scenario.builder(variant.name, None, plan.clone(), seed))?;
+                let builder = scenario.builder(variant.name, None, plan.clone(), seed);
+                let report = if options.check_determinism {
+                    let label = format!(
+                        "{} / {} / {plan} / seed {seed}",
+                        scenario.name, variant.name
+                    );
+                    check_determinism(&label, || (variant.run)(&builder))?
+                } else {
+                    (variant.run)(&builder)?
+                };
                 row.runs += 1;
                 let mut clean = true;
                 for (finding, (_, count)) in row.findings.iter_mut().zip(KINDS) {
@@ -156,6 +242,7 @@ pub fn sweep(
     Ok(SweepReport {
         scenario: scenario.name.to_owned(),
         seeds: seeds.to_vec(),
+        singles,
         plans: plans.iter().map(ToString::to_string).collect(),
         variants,
     })
@@ -171,11 +258,16 @@ impl SweepReport {
 
 impl fmt::Display for SweepReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pairs = self.plans.len() - self.singles;
+        let pairs = match pairs {
+            0 => String::new(),
+            n => format!(" + {n} pairs"),
+        };
         writeln!(
             f,
-            "sweep {} · {} single-fault plans × {} seed(s) × {} variants",
+            "sweep {} · {} single-fault plans{pairs} × {} seed(s) × {} variants",
             self.scenario,
-            self.plans.len(),
+            self.singles,
             self.seeds.len(),
             self.variants.len()
         )?;

@@ -35,6 +35,9 @@
 //! any fetch stalls *every* variant, the structured one included: a `JoinSet` (like a
 //! `TaskGroup`) waits for its children, so a child that never ends needs a deadline
 //! (`tokio::time::timeout`, lesson 06), which is not what structured concurrency provides.
+//! With `--pairs` (250 more plans: two faults at two fetches) `structured` still never
+//! orphans or swallows, and `unstructured` now swallows too: it returns the first error,
+//! and the second, raised in a detached task, is dropped unread (question 3).
 //!
 //! ## How Rust differs from CPython (measured, see ROADMAP.md)
 //! - CPython's `gather()` also lets the other tasks run on, but cancelling gather's

@@ -1,0 +1,190 @@
+//! The built binary: bad plans from every source exit non-zero with the parser's message
+//! (never a panic); the determinism check passes on the catalogue and fails with a diff
+//! when two runs differ; nothing progress-related reaches stdout.
+
+use std::process::{Command, Output};
+
+use faultline::harness::{Builder, Plan, check_determinism, compare_reports};
+
+fn faultline(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args(args).env_remove("FAULTLINE_FAULTS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the faultline binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Exits 1 (not 101, a panic) with `message` on stderr and nothing on stdout.
+fn assert_rejected(out: &Output, message: &[&str]) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit code; stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "stdout: {}", text(&out.stdout));
+    for m in message {
+        assert!(stderr.contains(m), "stderr lacks {m:?}:\n{stderr}");
+    }
+}
+
+const PARSER_SAYS: [&str; 4] = [
+    "invalid fault plan at column 9: expected an action, found 'e'",
+    "  fetch=2*eror(E)\n",
+    "          ^\n",
+    "hint: actions are error(Kind)",
+];
+
+#[test]
+fn a_malformed_faults_flag_exits_non_zero_with_the_parsers_message() {
+    let out = faultline(&["run", "gather", "--faults", "fetch=2*eror(E)"], &[]);
+    assert_rejected(&out, &PARSER_SAYS);
+    assert!(text(&out.stderr).starts_with("error: in --faults (or FAULTLINE_FAULTS): "));
+}
+
+#[test]
+fn a_malformed_environment_variable_exits_non_zero_with_the_parsers_message() {
+    let out = faultline(
+        &["run", "gather"],
+        &[("FAULTLINE_FAULTS", "fetch=2*eror(E)")],
+    );
+    assert_rejected(&out, &PARSER_SAYS);
+}
+
+#[test]
+fn a_malformed_plan_file_exits_non_zero_with_the_parsers_message() {
+    let dir = std::env::temp_dir().join(format!("faultline-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad_rule = dir.join("bad-rule.toml");
+    std::fs::write(&bad_rule, "rules = [\"fetch=2*eror(E)\"]\n").unwrap();
+    let out = faultline(
+        &["run", "gather", "--plan-file", bad_rule.to_str().unwrap()],
+        &[],
+    );
+    assert_rejected(&out, &PARSER_SAYS);
+    assert_rejected(&out, &["in rules[0] of the plan file"]);
+
+    let bad_toml = dir.join("bad.toml");
+    std::fs::write(&bad_toml, "rules = [\n").unwrap();
+    let out = faultline(
+        &["run", "gather", "--plan-file", bad_toml.to_str().unwrap()],
+        &[],
+    );
+    assert_rejected(&out, &["invalid plan file:", "hint: a plan file holds"]);
+
+    let missing = dir.join("missing.toml");
+    let out = faultline(
+        &["run", "gather", "--plan-file", missing.to_str().unwrap()],
+        &[],
+    );
+    assert_rejected(&out, &["could not read plan file"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_good_plan_file_runs() {
+    let path = std::env::temp_dir().join(format!("faultline-good-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        "[[rule]]\npoint = \"fetch\"\nkey = \"3\"\ndo = \"error(ConnectionError)\"\n",
+    )
+    .unwrap();
+    let out = faultline(
+        &[
+            "run",
+            "gather",
+            "--variant",
+            "structured",
+            "--plan-file",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    );
+    std::fs::remove_file(&path).unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("plan fetch[3]=error(ConnectionError)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_issue_command_works_and_passes_the_determinism_check() {
+    let out = faultline(
+        &[
+            "run",
+            "gather",
+            "--faults",
+            "fetch#3=error(ConnectionError)",
+            "--check-determinism",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("gather · plan fetch#3=error(ConnectionError) · seed 0\n")
+    );
+}
+
+#[test]
+fn a_sweep_prints_only_the_report_on_stdout_and_json_on_request() {
+    let out = faultline(&["sweep", "gather", "--check-determinism"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("sweep gather · 25 single-fault plans × 1 seed(s) × 3 variants\n"),
+        "{stdout}"
+    );
+    // Off a terminal indicatif draws nothing: no bar, no escape codes on either stream.
+    for stream in [&stdout, &text(&out.stderr)] {
+        assert!(
+            !stream.contains("runs (") && !stream.contains('\x1b'),
+            "{stream}"
+        );
+    }
+    let out = faultline(&["sweep", "gather", "--pairs", "--format", "json"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is JSON alone");
+    assert_eq!(json["singles"], 25);
+    assert_eq!(
+        json["plans"].as_array().unwrap().len(),
+        25 + 250,
+        "25 singles + 10 site pairs × 25"
+    );
+}
+
+/// The check can fail: two runs that differ give an error with a line diff.
+#[test]
+fn the_determinism_check_fails_with_a_diff_when_runs_differ() {
+    let mut seed = 0;
+    let err = check_determinism("flaky", || {
+        seed += 1;
+        let mut b = Builder::new("flaky", "seeded");
+        b.seed(seed).plan(Plan::none());
+        b.run(|| async {})
+    })
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(
+            "not deterministic: flaky rendered differently on its second run (text form)"
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains("\n--- first run\n+++ second run\n"), "{msg}");
+    assert!(
+        msg.contains("\n-flaky · seeded · plan none · seed 1\n"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("\n+flaky · seeded · plan none · seed 2\n"),
+        "{msg}"
+    );
+
+    let one = Builder::new("same", "x").run(|| async {}).unwrap();
+    assert!(compare_reports("same", &one, &one.clone()).is_ok());
+}
