@@ -13,10 +13,10 @@ pub fn rubric() -> Rubric {
     .stub(|b| b.run(|| async { crate::Outcome::Ok((Vec::new(), 0)) }))
     .hint(
         "streams-generator",
-        "no task and no channel: build the stream with futures::stream::unfold, whose state \
-         is the next page number; each step awaits fetch_page(i), counts it on `produced`, \
-         and yields the Result; stop after an Err or at PAGES. Count each read on `buffered` \
-         with .inspect(..)",
+        "no task and no channel: futures::stream::unfold, whose state is the next page to \
+         fetch (none after an error or past PAGES); each step awaits fetch_page(i), adds 1 \
+         to a clone of `buffered`, and yields the Result; subtract each page read with \
+         .inspect(..), then .boxed()",
     )
     .hint(
         "streams-process-as-it-arrives",
