@@ -28,7 +28,17 @@ pub fn scenarios() -> Vec<Scenario> {
 /// Every scenario's rubric (the graded exercise), in course order. Each scenario crate
 /// defines its own in `src/rubric.rs`; a scenario without one fails `tests/registry.rs`.
 pub fn rubrics() -> Vec<Rubric> {
-    vec![scenario_gather::rubric()]
+    vec![
+        scenario_streams::rubric(),
+        scenario_guards::rubric(),
+        scenario_gather::rubric(),
+        scenario_scopes::rubric(),
+        scenario_awaitables::rubric(),
+        scenario_blocking::rubric(),
+        scenario_limits::rubric(),
+        scenario_breaker::rubric(),
+        scenario_shutdown::rubric(),
+    ]
 }
 
 /// The scenario called `name`, or an error that lists the known ones.

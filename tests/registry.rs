@@ -12,13 +12,29 @@ fn repo() -> PathBuf {
 }
 
 /// Snapshots that `tests/snapshots.rs` and `tests/sweep.rs` name outside the
-/// `{scenario}@{variant}@{plan}` and `{scenario}@compare@{plan}` families.
-const OTHER_SNAPSHOTS: [&str; 4] = [
+/// `{scenario}@{variant}@{plan}`, `{scenario}@compare@{plan}` and `{case}@sweep` families.
+const OTHER_SNAPSHOTS: [&str; 5] = [
     "gather@sweep@pairs",
     "gather@unstructured@fetch3-and-4-fail@json",
+    "guards@unstructured@pool-exhausted@json",
     "compare-all",
     "gather@sweep",
 ];
+
+/// The cases of `tests/sweep.rs`'s `#[rstest]` sweep (`#[case::<scenario>(..)]`): each writes
+/// `<scenario>@sweep`. Read from the test's source, so the list cannot drift from it.
+fn swept_cases(sweep_rs: &str) -> Vec<String> {
+    sweep_rs
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("#[case::"))
+        .filter_map(|rest| rest.split('(').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn sweep_rs() -> String {
+    std::fs::read_to_string(repo().join("tests/sweep.rs")).unwrap()
+}
 
 /// What is wrong with the scenarios' variants and plans.
 fn variant_problems(scenarios: &[Scenario]) -> Vec<String> {
@@ -94,9 +110,10 @@ fn rubric_problems(scenarios: &[Scenario], rubrics: &[Rubric]) -> Vec<String> {
     out
 }
 
-/// Every snapshot name the tests produce.
-fn expected_snapshots(scenarios: &[Scenario]) -> BTreeSet<String> {
+/// Every snapshot name the tests produce, given the sweep test's cases.
+fn expected_snapshots(scenarios: &[Scenario], swept: &[String]) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = OTHER_SNAPSHOTS.iter().map(|n| n.to_string()).collect();
+    names.extend(swept.iter().map(|case| format!("{case}@sweep")));
     for s in scenarios {
         for plan in &s.plans {
             names.insert(format!("{}@compare@{}", s.name, plan.name));
@@ -109,9 +126,20 @@ fn expected_snapshots(scenarios: &[Scenario]) -> BTreeSet<String> {
 }
 
 /// Snapshots missing, and snapshot files no test produces.
-fn snapshot_problems(scenarios: &[Scenario], files: &BTreeSet<String>) -> Vec<String> {
-    let expected = expected_snapshots(scenarios);
+fn snapshot_problems(
+    scenarios: &[Scenario],
+    swept: &[String],
+    files: &BTreeSet<String>,
+) -> Vec<String> {
     let mut out = Vec::new();
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name).collect();
+    for case in swept.iter().filter(|c| !names.contains(&c.as_str())) {
+        out.push(format!(
+            "tests/sweep.rs: case {case:?} is not a scenario's name, but its snapshot is \
+             named after the scenario"
+        ));
+    }
+    let expected = expected_snapshots(scenarios, swept);
     for missing in expected.difference(files) {
         out.push(format!(
             "missing snapshot {missing}.snap: write it with \
@@ -158,6 +186,7 @@ fn every_scenario_has_a_rubric_with_an_exercise_to_stub() {
 fn every_scenario_has_its_snapshots_and_every_snapshot_a_test() {
     assert_none(snapshot_problems(
         &faultline::scenarios(),
+        &swept_cases(&sweep_rs()),
         &snapshot_files(),
     ));
 }
@@ -205,18 +234,33 @@ fn the_registry_rules_can_fail() {
         "{problems:?}"
     );
 
+    let swept = swept_cases(&sweep_rs());
+    assert!(swept.contains(&"guards".to_owned()), "{swept:?}");
     let mut files = snapshot_files();
     files.remove("gather@structured@none");
+    files.remove("guards@sweep");
     files.insert("gather@structured@gone".to_owned());
-    let problems = snapshot_problems(&faultline::scenarios(), &files);
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("missing snapshot gather@structured@none.snap"))
+    // A sweep snapshot of a scenario that tests/sweep.rs does not sweep is stray too.
+    files.insert("limits@sweep".to_owned());
+    let problems = snapshot_problems(&faultline::scenarios(), &swept, &files);
+    for want in [
+        "missing snapshot gather@structured@none.snap",
+        "missing snapshot guards@sweep.snap",
+        "gather@structured@gone.snap belongs to no test",
+        "limits@sweep.snap belongs to no test",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(want)),
+            "{want}: {problems:?}"
+        );
+    }
+    let problems = snapshot_problems(
+        &faultline::scenarios(),
+        &swept_cases("#[case::nosuch(scenario_nosuch::scenario())]"),
+        &snapshot_files(),
     );
     assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("gather@structured@gone.snap belongs to no test"))
+        problems.iter().any(|p| p.contains("case \"nosuch\"")),
+        "{problems:?}"
     );
 }

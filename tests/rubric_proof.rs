@@ -1,7 +1,8 @@
 //! faultline:author-only — proves every rubric can fail; not exported to learners.
 //!
 //! Every rubric passes its reference variant, fails each other variant on exactly the
-//! checks it lists, and fails a stub that returns at once and one that panics (what an
+//! checks it lists (except a variant it declares caught elsewhere, by a test it names: that
+//! one must pass), and fails a stub that returns at once and one that panics (what an
 //! unsolved exercise does). Every check fails somewhere: on a variant, on a stub, or — for
 //! the harness's own lifecycle checks — on a ground-truth program built to break it.
 
@@ -31,11 +32,9 @@ fn every_reference_variant_passes_its_rubric() {
 fn every_other_variant_fails_exactly_the_checks_listed() {
     for rubric in faultline::rubrics() {
         let scenario = scenario_of(&rubric);
-        for variant in scenario
-            .variants
-            .iter()
-            .filter(|v| v.name != rubric.reference)
-        {
+        for variant in scenario.variants.iter().filter(|v| {
+            v.name != rubric.reference && !rubric.caught_elsewhere.iter().any(|(c, _)| *c == v.name)
+        }) {
             let listed = rubric
                 .expected_failures
                 .iter()
@@ -62,6 +61,37 @@ fn every_other_variant_fails_exactly_the_checks_listed() {
                 got, want,
                 "{} / {}: failed checks differ from the rubric's list\n{grade}",
                 rubric.scenario, variant.name
+            );
+        }
+    }
+}
+
+/// A variant whose defect no report can show (a race one thread never runs into) is
+/// allowed to pass its rubric only when the rubric says so with `.caught_elsewhere(..)`,
+/// names the test that catches it, lists no expected failures for it, and it does pass:
+/// once the rubric catches it, it must move to `.expect_fail(..)`.
+#[test]
+fn every_variant_caught_elsewhere_passes_and_names_an_existing_test() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        for (variant, test) in &rubric.caught_elsewhere {
+            assert!(
+                !rubric.expected_failures.iter().any(|(v, _)| v == variant),
+                "{} / {variant}: both caught elsewhere and expected to fail",
+                rubric.scenario
+            );
+            assert!(
+                root.join(test).is_file(),
+                "{} / {variant}: the test that catches it, {test}, does not exist",
+                rubric.scenario
+            );
+            let grade = rubric.grade(&scenario, variant).unwrap();
+            assert!(
+                grade.passed(),
+                "{} / {variant} is said to be caught elsewhere, but the rubric catches it: \
+                 list it with .expect_fail(..) instead\n{grade}",
+                rubric.scenario
             );
         }
     }

@@ -100,7 +100,15 @@ fn the_cli_grades_prints_json_and_names_the_known_exercises() {
     let (ok, out, _) = cli(&["grade"]);
     assert!(ok && out.contains("every exercise passes"), "{out}");
     let (ok, _, err) = cli(&["grade", "nope"]);
-    assert!(!ok && err.contains("known exercises: gather"), "{err}");
+    let known = faultline::rubrics()
+        .iter()
+        .map(|r| r.scenario)
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert!(
+        !ok && err.contains(&format!("known exercises: {known}")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! faultline:author-only — pins the reference solutions' reports; not exported to learners.
 //!
 //! Snapshots of every scenario's variants under every plan (driven by the catalogue, so a
-//! new scenario needs no edit here), of the side-by-side comparisons, of gather's JSON
-//! form and of `cargo run`'s whole output.
+//! new scenario needs no edit here), of the side-by-side comparisons, of gather's and
+//! guards' JSON forms and of `cargo run`'s whole output.
 //! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
 
 use faultline::harness::side_by_side;
@@ -73,6 +73,15 @@ fn gather_json() {
         "gather@unstructured@fetch3-and-4-fail@json",
         &report.to_json(),
     );
+}
+
+/// The resource ledger's JSON form (pools, stores, leaks): pin its shape too.
+#[test]
+fn guards_json() {
+    let report = scenario_guards::scenario()
+        .run("unstructured", "pool-exhausted", SEED)
+        .unwrap();
+    check("guards@unstructured@pool-exhausted@json", &report.to_json());
 }
 
 /// The whole of `cargo run`'s output.

@@ -248,6 +248,51 @@ impl Check {
         })
         .only(&plans)
     }
+    /// A functional check that the run's result, as the report shows it, is exactly the one
+    /// listed for its plan: applies only under the plans listed.
+    pub fn returns(
+        name: &'static str,
+        hint: &'static str,
+        results: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        let plans: Vec<&'static str> = results.iter().map(|(p, _)| *p).collect();
+        Check::new(name, Aspect::Functional, hint, move |r| {
+            let plan = r.plan_name.as_deref().unwrap_or_default();
+            match results.iter().find(|(p, _)| *p == plan) {
+                Some(&(_, want)) if r.result != want => Err(Miss::run(want, r.result.clone())),
+                _ => Ok(()),
+            }
+        })
+        .only(&plans)
+    }
+
+    /// A check that the gauge called `gauge` never rose above a ceiling, per plan: applies
+    /// only under the plans listed. A run without the gauge never raised it: it passes.
+    pub fn gauge_at_most(
+        name: &'static str,
+        aspect: Aspect,
+        hint: &'static str,
+        gauge: &'static str,
+        ceilings: &'static [(&'static str, u64)],
+    ) -> Self {
+        let plans: Vec<&'static str> = ceilings.iter().map(|(p, _)| *p).collect();
+        Check::new(name, aspect, hint, move |r| {
+            let plan = r.plan_name.as_deref().unwrap_or_default();
+            let Some(&(_, ceiling)) = ceilings.iter().find(|(p, _)| *p == plan) else {
+                return Ok(());
+            };
+            match r.resource(gauge) {
+                Some(crate::resource::ResourceReport::Gauge(g)) if g.peak > ceiling => {
+                    Err(Miss::run(
+                        format!("gauge {gauge} at most {ceiling}"),
+                        format!("peak {} at {} ms", g.peak, g.peak_ms),
+                    ))
+                }
+                _ => Ok(()),
+            }
+        })
+        .only(&plans)
+    }
 }
 
 /// The checks a scenario's reference variant passes and its other variants fail.
@@ -269,6 +314,9 @@ pub struct Rubric {
     pub checks: Vec<Check>,
     /// For each other variant, the checks it must fail (and no others).
     pub expected_failures: Vec<(&'static str, Vec<&'static str>)>,
+    /// Variants whose defect no report can show, so they pass the rubric by design, each
+    /// with the test (a path from the repository root) that catches it instead.
+    pub caught_elsewhere: Vec<(&'static str, &'static str)>,
     /// Checks also applied under every single-fault plan of the sweep
     /// ([`single_fault_plans`](crate::single_fault_plans) with the default actions).
     pub sweep: Vec<&'static str>,
@@ -286,6 +334,7 @@ impl Rubric {
             hints: Vec::new(),
             checks: Vec::new(),
             expected_failures: Vec::new(),
+            caught_elsewhere: Vec::new(),
             sweep: Vec::new(),
         }
     }
@@ -330,6 +379,15 @@ impl Rubric {
     /// Says that `variant` fails exactly these checks.
     pub fn expect_fail(mut self, variant: &'static str, checks: &[&'static str]) -> Self {
         self.expected_failures.push((variant, checks.to_vec()));
+        self
+    }
+
+    /// Says that `variant` passes every check by design, because its defect cannot show in
+    /// a report (a race that one thread never runs into), and names the test that catches
+    /// it instead (a path from the repository root). The rubric proof asserts both: that
+    /// the variant passes, and that the test exists.
+    pub fn caught_elsewhere(mut self, variant: &'static str, test: &'static str) -> Self {
+        self.caught_elsewhere.push((variant, test));
         self
     }
 

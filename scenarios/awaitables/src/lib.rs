@@ -26,6 +26,12 @@
 //! - `tests/stepping.rs` steps each receiver by hand with tokio-test: `assert_pending!`, send,
 //!   then `is_woken()` tells the forgetful one from the correct one without any runtime.
 //!
+//! ## The exercise
+//! The learner writes `signal::Receiver::poll` (the rubric is in `src/rubric.rs`). The
+//! rubric rejects `unstructured` (stalled, error swallowed) but cannot reject
+//! `unstructured_racy`: on one thread it behaves exactly like `structured`, so it is
+//! declared caught elsewhere, by `tests/loom.rs`, which a check-then-register `poll` fails.
+//!
 //! ## Python counterpart
 //! Python's `__await__` yields to the loop and relies on a `Future`'s callbacks; a custom
 //! awaitable that never schedules its callback hangs the same way. asyncio has one thread,
@@ -36,8 +42,11 @@ use std::time::Duration;
 
 use faultline_harness::{Failure, Scenario, point, spawn};
 
+pub use rubric::rubric;
+
 pub mod forgetful;
 pub mod racy;
+mod rubric;
 pub mod signal;
 pub mod structured;
 mod sync;

@@ -56,6 +56,7 @@ impl Future for Receiver {
     type Output = Result<(), Closed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // faultline:solution begin awaitables-poll
         // Register first: a send that lands after this line finds the waker.
         *self.0.waker.lock().unwrap() = Some(cx.waker().clone());
         if self.0.sent.load(Ordering::Acquire) {
@@ -65,5 +66,6 @@ impl Future for Receiver {
         } else {
             Poll::Pending
         }
+        // faultline:solution end
     }
 }

@@ -1,3 +1,6 @@
+//! faultline:author-only — steps the reference `signal` receiver, which the learner edition
+//! leaves as the lesson 04 exercise (`todo!()`); not exported to learners.
+//!
 //! Each receiver stepped by hand with tokio-test: no runtime, no sleeping.
 
 use scenario_awaitables::{forgetful, racy, signal};

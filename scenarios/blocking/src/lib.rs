@@ -33,6 +33,9 @@ use std::time::Duration;
 
 use faultline_harness::{Failure, Scenario, point};
 
+pub use rubric::rubric;
+
+mod rubric;
 pub mod structured;
 pub mod unstructured;
 

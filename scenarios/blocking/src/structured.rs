@@ -6,8 +6,10 @@ use crate::{Hashed, hash, heartbeat, read_row};
 
 /// Handles request `i`: reads its row, then hashes it on the blocking pool.
 pub async fn handle(i: usize) -> Result<String, Failure> {
+    // faultline:solution begin blocking-spawn-blocking
     let password = read_row(i).await?;
     Ok(tokio::task::spawn_blocking(move || hash(&password)).await?)
+    // faultline:solution end
 }
 
 /// Runs the heartbeat and three requests, waits for all of them, and returns every hash

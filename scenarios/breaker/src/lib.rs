@@ -32,7 +32,10 @@ use std::time::Duration;
 
 use faultline_harness::{Failure, Gauge, Scenario, point};
 
+pub use rubric::rubric;
+
 pub mod circuit;
+mod rubric;
 pub mod structured;
 pub mod unstructured;
 

@@ -11,12 +11,14 @@ use crate::{ARRIVAL, REQUESTS, Served, with_timeout};
 /// Serves request `i`: recommendations if the breaker allows and they come in time, or the
 /// defaults.
 pub async fn handle(i: usize, lost: Arc<Gauge>, breaker: Arc<Breaker>) -> bool {
+    // faultline:solution begin breaker-handle
     if !breaker.allow() {
         return false;
     }
     let ok = with_timeout(i, &lost).await.is_ok();
     breaker.record(ok);
     ok
+    // faultline:solution end
 }
 
 /// Accepts a request every 100 ms and counts those served with real recommendations.

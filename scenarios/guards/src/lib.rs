@@ -59,6 +59,9 @@ use std::time::Duration;
 use faultline_harness::{Failure, Pool, Scenario, Store, point, spawn_in};
 use tokio::task::JoinSet;
 
+pub use rubric::rubric;
+
+mod rubric;
 pub mod structured;
 pub mod unstructured;
 

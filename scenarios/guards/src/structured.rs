@@ -9,6 +9,7 @@ use crate::{POOL_WAIT, QUERY_DEADLINE, debit, pool_timeout, query, query_timeout
 /// A `?`, a timeout, a cancellation or a panic all drop the `Lease` on the way out, and its
 /// `Drop` returns the connection: there is no path that skips the return.
 pub async fn request(pool: Pool, i: usize) -> Result<(), Failure> {
+    // faultline:solution begin guards-lease
     let conn = timeout(POOL_WAIT, pool.lease())
         .await
         .map_err(|_| pool_timeout(i))?;
@@ -17,12 +18,14 @@ pub async fn request(pool: Pool, i: usize) -> Result<(), Failure> {
         .map_err(|_| query_timeout(i))??;
     drop(conn);
     Ok(())
+    // faultline:solution end
 }
 
 /// Moves money from alice to bob in one guarded transaction. The error path still rolls
 /// back explicitly; a cancellation (or a panic) drops the `TxGuard`, whose `Drop` rolls back
 /// synchronously: no async `Drop` needed (see `faultline_harness::Store`).
 pub async fn transfer(store: Store) -> Result<(), Failure> {
+    // faultline:solution begin guards-transaction
     let mut tx = store.transaction();
     tx.write("alice");
     if let Err(err) = debit().await {
@@ -32,4 +35,5 @@ pub async fn transfer(store: Store) -> Result<(), Failure> {
     tx.write("bob");
     tx.commit();
     Ok(())
+    // faultline:solution end
 }

@@ -35,7 +35,10 @@ use std::time::Duration;
 use faultline_harness::{Failure, Gauge, point};
 use tokio::time::Instant;
 
+pub use rubric::rubric;
+
 pub mod bucket;
+mod rubric;
 pub mod structured;
 pub mod unstructured;
 

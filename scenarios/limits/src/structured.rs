@@ -16,6 +16,7 @@ pub async fn fetch(
     i: usize,
     limits: Arc<(Semaphore, TokenBucket)>,
 ) -> Result<String, Failure> {
+    // faultline:solution begin limits-fetch
     let _permit = limits
         .0
         .acquire()
@@ -34,6 +35,7 @@ pub async fn fetch(
     .sleep(tokio::time::sleep)
     .when(retryable)
     .await
+    // faultline:solution end
 }
 
 /// Spawns every fetch (they wait for their permits and tokens) and counts the pages; fails

@@ -50,6 +50,9 @@ use std::time::Duration;
 
 use faultline_harness::{Failure, Scenario, point, shutdown_token, spawn};
 
+pub use rubric::rubric;
+
+mod rubric;
 pub mod structured;
 pub mod unstructured;
 

@@ -11,6 +11,7 @@ use crate::{LOOPS, WORKERS, tick_loop, wait_for_stop, work};
 /// Spawns the workers into a `JoinSet` and waits for every one: every error is surfaced
 /// (the `ExceptionGroup` counterpart). A cancelled job drops the set, which aborts them.
 pub async fn job() -> Result<Vec<usize>, Vec<Failure>> {
+    // faultline:solution begin scopes-joinset
     let mut set = JoinSet::new();
     for i in 0..WORKERS {
         spawn_in(&mut set, ("worker", i), work(i));
@@ -29,6 +30,7 @@ pub async fn job() -> Result<Vec<usize>, Vec<Failure>> {
     } else {
         Err(errors)
     }
+    // faultline:solution end
 }
 
 /// Starts the background loops on a `TaskTracker`, each stopped by a `CancellationToken`;
@@ -36,6 +38,7 @@ pub async fn job() -> Result<Vec<usize>, Vec<Failure>> {
 /// every loop's error. A cancelled service cancels the token too (its drop guard): a
 /// `TaskTracker` alone does not abort its tasks when dropped.
 pub async fn service() -> Result<(), Vec<Failure>> {
+    // faultline:solution begin scopes-supervisor
     let tracker = TaskTracker::new();
     let token = CancellationToken::new();
     let _cancel_on_drop = token.clone().drop_guard();
@@ -69,4 +72,5 @@ pub async fn service() -> Result<(), Vec<Failure>> {
     } else {
         Err(errors)
     }
+    // faultline:solution end
 }

@@ -13,6 +13,7 @@ pub async fn producer(
     depth: Gauge,
     stop: CancellationToken,
 ) -> Result<(), Failure> {
+    // faultline:solution begin shutdown-producer
     for i in 0..MESSAGES {
         let msg = tokio::select! {
             biased;
@@ -31,6 +32,7 @@ pub async fn producer(
         }
     }
     Ok(())
+    // faultline:solution end
 }
 
 /// Writes every message it receives, until the queue closes (drained) or an error.
@@ -48,17 +50,20 @@ pub async fn consumer(
 
 /// Writes message `msg` in a guarded transaction: committed, or rolled back when dropped.
 pub async fn process(store: &Store, msg: usize) -> Result<(), Failure> {
+    // faultline:solution begin shutdown-transaction
     let mut tx = store.transaction();
     tx.write(format!("msg-{msg}"));
     tokio::time::sleep(PROCESS_TIME).await;
     point("process").key(msg).await?;
     tx.commit();
     Ok(())
+    // faultline:solution end
 }
 
 /// Starts both on a tracker; on the shutdown signal stops intake, lets the consumer drain
 /// the queue, waits for both, and returns every error.
 pub async fn main() -> Stopped {
+    // faultline:solution begin shutdown-drain
     let (store, depth) = (Store::new("db"), Gauge::new("queue"));
     let (tx, rx) = channel(CAPACITY);
     let tracker = TaskTracker::new();
@@ -78,4 +83,5 @@ pub async fn main() -> Stopped {
     } else {
         Err(errors)
     }
+    // faultline:solution end
 }

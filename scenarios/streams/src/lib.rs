@@ -49,6 +49,9 @@ use std::time::Duration;
 
 use faultline_harness::{Failure, Scenario, point, spawn};
 
+pub use rubric::rubric;
+
+mod rubric;
 pub mod structured;
 pub mod unstructured;
 

@@ -4,15 +4,18 @@
 use std::pin::pin;
 
 use faultline_harness::{Failure, Gauge};
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
+use futures::stream::BoxStream;
 
 use crate::{CONSUME, PAGES, Page, WANTED, fetch_page};
 
 /// The pages as a generator stream (`futures::stream::unfold`): no task, no queue; a page
 /// is fetched only when the consumer asks for the next one, an error is the stream's next
 /// item, and dropping the stream drops the generator mid-fetch. `feed` names nothing: there
-/// is no producer task to name.
-pub fn pages(feed: &'static str, buffered: Gauge) -> impl Stream<Item = Result<Page, Failure>> {
+/// is no producer task to name. Boxed (in both variants) so that the learner edition's
+/// `todo!()` in its place has a type.
+pub fn pages(feed: &'static str, buffered: Gauge) -> BoxStream<'static, Result<Page, Failure>> {
+    // faultline:solution begin streams-generator
     let _ = feed;
     let produced = buffered.clone();
     futures::stream::unfold(Some(0), move |next| {
@@ -26,6 +29,8 @@ pub fn pages(feed: &'static str, buffered: Gauge) -> impl Stream<Item = Result<P
         }
     })
     .inspect(move |_| buffered.sub(1))
+    .boxed()
+    // faultline:solution end
 }
 
 /// Reads pages until [`WANTED`] of them are found, then stops and drops the stream.
@@ -45,6 +50,7 @@ pub async fn search() -> Result<Vec<Page>, Failure> {
 
 /// Sums every page: processes each one as it arrives, holding one at a time.
 pub async fn summarize() -> Result<u64, Failure> {
+    // faultline:solution begin streams-process-as-it-arrives
     let held = Gauge::new("summary held");
     let mut pages = pin!(pages("summary-feed", Gauge::new("summary backlog")));
     let mut total = 0;
@@ -56,4 +62,5 @@ pub async fn summarize() -> Result<u64, Failure> {
         held.sub(1);
     }
     Ok(total)
+    // faultline:solution end
 }

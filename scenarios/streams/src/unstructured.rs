@@ -4,7 +4,8 @@
 use std::pin::pin;
 
 use faultline_harness::{Failure, Gauge, spawn};
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use tokio::sync::mpsc;
 
 use crate::{CONSUME, PAGES, Page, WANTED, fetch_page};
@@ -14,7 +15,7 @@ use crate::{CONSUME, PAGES, Page, WANTED, fetch_page};
 /// producer ignores a failed send, as a producer `put`ting into an `asyncio.Queue` would
 /// (a queue cannot tell it the consumer left); its own errors end its task, which nobody
 /// awaits: the consumer just sees the stream end early.
-pub fn pages(feed: &'static str, buffered: Gauge) -> impl Stream<Item = Result<Page, Failure>> {
+pub fn pages(feed: &'static str, buffered: Gauge) -> BoxStream<'static, Result<Page, Failure>> {
     let (tx, rx) = mpsc::unbounded_channel();
     let produced = buffered.clone();
     drop(spawn(feed, async move {
@@ -30,6 +31,7 @@ pub fn pages(feed: &'static str, buffered: Gauge) -> impl Stream<Item = Result<P
         |mut rx| async move { rx.recv().await.map(|p| (Ok(p), rx)) },
     )
     .inspect(move |_| buffered.sub(1))
+    .boxed()
 }
 
 /// Reads pages until [`WANTED`] of them are found, then stops and drops the stream.

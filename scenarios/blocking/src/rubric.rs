@@ -1,0 +1,45 @@
+//! The rubric for lesson 05: what a correct `structured::handle` does under every plan.
+
+use faultline_harness::{Check, Rubric};
+
+/// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
+/// once fail it. No virtual-time budget: on the paused clock a blocking call takes no
+/// virtual time, so both variants end at 50 ms; only the blocked-executor flag tells.
+pub fn rubric() -> Rubric {
+    Rubric::new(
+        "blocking",
+        "05 a blocking call in the event loop",
+        "scenarios/blocking/src/structured.rs",
+    )
+    .stub(|b| b.run(|| async { crate::Hashed::Ok(Vec::new()) }))
+    .hint(
+        "blocking-spawn-blocking",
+        "read the row with read_row(i).await?, then move the blocking hash(..) off the \
+         executor thread: tokio::task::spawn_blocking(move || ..).await (a JoinError \
+         converts into a Failure with `?`)",
+    )
+    .check(Check::returns(
+        "returns-every-hash",
+        "with no fault each of the three requests returns its password's hash, in order",
+        &[(
+            "none",
+            "Ok([\"hash(password-0)\", \"hash(password-1)\", \"hash(password-2)\"])",
+        )],
+    ))
+    .check(Check::returns(
+        "surfaces-the-error",
+        "a request whose read fails is the caller's failure: return its error",
+        &[("db-fails", "Err(ConnectionError: injected at db[1])")],
+    ))
+    .checks(Check::lifecycle())
+    .check(Check::none_of(
+        "no-blocked-executor",
+        "a synchronous call that takes real time (a blocking driver, a file read, a slow \
+         hash) stops every task on the executor's thread while it runs: run it on the \
+         blocking pool",
+        "never blocked the executor thread",
+        |s| s.blocking,
+        |t| t.blocking_polls > 0,
+    ))
+    .expect_fail("unstructured", &["no-blocked-executor"])
+}

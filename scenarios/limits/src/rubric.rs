@@ -1,0 +1,57 @@
+//! The rubric for lesson 06 (rate limits): what a correct `structured::fetch` does under
+//! every plan.
+//!
+//! No sweep: a run has 300 tasks, and the two plans already cover the lesson (no fault, and
+//! transient server errors to retry). No virtual-time budget either: the variant that
+//! breaks the limit is banned within 100 ms, so a budget could not fail on it or on the
+//! stub, and a check that nothing can fail is not one (the rubric proof refuses it).
+
+use faultline_harness::{Aspect, Check, Rubric};
+
+/// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
+/// once fail it.
+pub fn rubric() -> Rubric {
+    Rubric::new(
+        "limits",
+        "06 bounded concurrency and rate limits",
+        "scenarios/limits/src/structured.rs",
+    )
+    .stub(|b| b.run(|| async { crate::Fetched::Ok(0) }))
+    .hint(
+        "limits-fetch",
+        "hold a permit of the semaphore (limits.0.acquire()) for the whole fetch; around \
+         each attempt take a token from the bucket (limits.1.take().await) before \
+         server.get(i); retry with backon: an ExponentialBuilder with a minimum delay, a few \
+         times, jitter seeded with i, .sleep(tokio::time::sleep) and .when(retryable)",
+    )
+    .check(Check::returns(
+        "fetches-every-page",
+        "all 300 pages can be had: stay under the server's limit so it never bans you, and \
+         retry what fails for a while",
+        &[("none", "Ok(300)"), ("api-flaky", "Ok(300)")],
+    ))
+    .check(Check::gauge_at_most(
+        "never-rate-limited",
+        Aspect::Functional,
+        "the server allows 100 requests a second: pace them below that (a token bucket), so \
+         no request is answered 429",
+        "429s",
+        &[("none", 0), ("api-flaky", 0)],
+    ))
+    .check(Check::gauge_at_most(
+        "at-most-10-in-flight",
+        Aspect::Functional,
+        "bound the requests in flight (a semaphore of 10): memory and sockets are finite",
+        "in flight",
+        &[("none", 10), ("api-flaky", 10)],
+    ))
+    .checks(Check::lifecycle())
+    .expect_fail(
+        "unstructured",
+        &[
+            "fetches-every-page",
+            "never-rate-limited",
+            "at-most-10-in-flight",
+        ],
+    )
+}

@@ -1,0 +1,123 @@
+//! The rubric for lesson 07: what a correct `structured` producer, transaction and `main`
+//! do under every plan.
+
+use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+
+use crate::CAPACITY;
+
+/// Transactions committed on the store `db`, and messages accepted into the `queue`.
+fn committed_and_accepted(r: &Report) -> (usize, u64) {
+    let committed = match r.resource("db") {
+        Some(ResourceReport::Store(db)) => db
+            .transactions
+            .iter()
+            .filter(|t| t.outcome == TxOutcome::Committed)
+            .count(),
+        _ => 0,
+    };
+    let accepted = match r.resource("queue") {
+        Some(ResourceReport::Gauge(queue)) => queue.added,
+        _ => 0,
+    };
+    (committed, accepted)
+}
+
+/// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
+/// once fail it.
+pub fn rubric() -> Rubric {
+    Rubric::new(
+        "shutdown",
+        "07 graceful shutdown and backpressure",
+        "scenarios/shutdown/src/structured.rs",
+    )
+    .stub(|b| b.run(|| async { crate::Stopped::Ok(()) }))
+    .hint(
+        "shutdown-producer",
+        "accept each message in a select! (biased) against stop.cancelled(), and send it the \
+         same way: queue.send(msg).await waits while the bounded queue is full; stop when \
+         the token fires or the send fails (the consumer is gone)",
+    )
+    .hint(
+        "shutdown-transaction",
+        "write in a guarded transaction (store.transaction()): write the message, wait \
+         PROCESS_TIME, pass point(\"process\").key(msg) with `?`, commit; the guard's Drop \
+         rolls back whatever is not committed",
+    )
+    .hint(
+        "shutdown-drain",
+        "a bounded channel(CAPACITY); spawn both with Task::new(..).spawn_on(&tracker, ..), \
+         the producer stopped by shutdown_token(); close the tracker and wait for it (the \
+         consumer drains until the producer's end is dropped), then await both handles and \
+         return every error",
+    )
+    .check(
+        Check::new(
+            "commits-every-accepted-message",
+            Aspect::Functional,
+            "every message accepted must be committed before main returns: stop intake at the \
+         shutdown signal, then let the consumer drain the queue",
+            |r| match committed_and_accepted(r) {
+                (committed, accepted) if accepted > 0 && committed as u64 == accepted => Ok(()),
+                (committed, accepted) => Err(Miss::run(
+                    "as many transactions committed as messages accepted (at least one)",
+                    format!("{committed} committed of {accepted} accepted"),
+                )),
+            },
+        )
+        .only(&["none", "sigterm"]),
+    )
+    .check(Check::returns(
+        "surfaces-the-error",
+        "a message that cannot be written is the service's failure: the consumer's error \
+         must reach main and be returned",
+        &[("process-fails", "Err([DbError: injected at process[3]])")],
+    ))
+    .check(Check::gauge_at_most(
+        "bounded-queue",
+        Aspect::Functional,
+        "the consumer is three times slower than the producer: a bounded queue makes the \
+         producer wait (backpressure) instead of piling up messages",
+        "queue",
+        &[
+            ("none", CAPACITY as u64),
+            ("sigterm", CAPACITY as u64),
+            ("process-fails", CAPACITY as u64),
+        ],
+    ))
+    .check(Check::within(
+        "done-within-budget",
+        "drain what was accepted, then exit: 30 messages at 30 ms each take 900 ms",
+        &[("none", 910), ("sigterm", 400), ("process-fails", 130)],
+    ))
+    .checks(Check::lifecycle())
+    .check(Check::none_of(
+        "no-partial-writes",
+        "a transaction must end committed or rolled back, even when the runtime drops its \
+         task: only a guard's Drop runs then",
+        "every transaction committed or rolled back",
+        |s| s.partial_writes.unwrap_or(0),
+        |_| false,
+    ))
+    // Every single-fault plan too, but a hang in the producer or the consumer stalls a
+    // graceful shutdown that waits for it: bounding that wait is a deadline's job.
+    .sweep(&[
+        "no-orphans",
+        "no-swallowed-errors",
+        "no-tasks-dropped-at-shutdown",
+        "no-untracked-tasks",
+        "no-partial-writes",
+    ])
+    .expect_fail(
+        "unstructured",
+        &[
+            "commits-every-accepted-message",
+            "surfaces-the-error",
+            "bounded-queue",
+            "done-within-budget",
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-tasks-dropped-at-shutdown",
+            "no-partial-writes",
+        ],
+    )
+}
