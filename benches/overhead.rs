@@ -36,16 +36,24 @@ fn raw_runtime() -> tokio::runtime::Runtime {
         .expect("a current-thread runtime builds")
 }
 
-/// Runs `body` under the harness and checks that it tracked `tasks` tasks besides the root.
+/// Runs `body` under the harness and checks that it finished and tracked `tasks` tasks
+/// besides the root. The task cap is raised so that every task is judged individually
+/// (the default cap, 100,000, would leave the last one only counted), and the watchdog so
+/// that a slow machine (or valgrind) cannot turn a run into an abandoned one, which would
+/// measure less work.
 fn tracked<F, Fut>(variant: &str, tasks: usize, body: F)
 where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let report: Report = Builder::new("bench", variant)
+        .max_tasks(tasks + 1)
+        .watchdog(Duration::from_secs(3600))
         .run(body)
         .expect("the bench runs outside any runtime");
+    assert_eq!(report.result, "()", "the run finished");
     assert_eq!(report.tasks.len(), tasks + 1, "every task is tracked");
+    assert_eq!(report.overflow, 0, "no task is only counted");
 }
 
 /// 100,000 tasks spawned, then every handle awaited.
