@@ -5,6 +5,7 @@
 
 pub use faultline_harness as harness;
 
+pub mod cli;
 pub mod exercises;
 pub mod grade;
 pub mod scaffold;

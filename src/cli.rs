@@ -1,0 +1,310 @@
+//! The CLI's commands, in the library so that tests (and the fuzzer) can call them in-process.
+
+use std::path::PathBuf;
+
+use crate::harness::{
+    Plan, Report, SweepOptions, check_determinism as twice, default_actions, side_by_side,
+    sweep_with,
+};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Concurrency fault injection for async Rust on tokio: see what your tasks really did.
+#[derive(Parser)]
+#[command(name = "faultline", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Seed for tokio's scheduler RNG (with no subcommand: the comparison's seed).
+    #[arg(long, default_value_t = 0, global = true)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every scenario's variants side by side under each of its plans (the default).
+    Compare,
+    /// Run one scenario (one variant, or all of them side by side) under one plan.
+    Run {
+        /// The scenario, e.g. `gather`.
+        scenario: String,
+        /// The variant; all of them, side by side, when omitted.
+        #[arg(long)]
+        variant: Option<String>,
+        /// One of the scenario's named plans (see `list`); wins over --plan-file and --faults.
+        #[arg(long)]
+        plan: Option<String>,
+        /// A TOML plan file (see the README); wins over --faults.
+        #[arg(long, value_name = "PATH")]
+        plan_file: Option<PathBuf>,
+        /// A plan in text form, e.g. 'fetch#3=error(ConnectionError)'; also read from FAULTLINE_FAULTS.
+        #[arg(long, env = "FAULTLINE_FAULTS")]
+        faults: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Run every variant twice; fail with a diff if the two reports differ.
+        #[arg(long)]
+        check_determinism: bool,
+    },
+    /// Run every variant under every single-fault plan a baseline run makes possible.
+    Sweep {
+        /// The scenario, e.g. `gather`.
+        scenario: String,
+        /// How many seeds to run each plan with (seeds 0..N).
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
+        /// Also every pair of single faults at two different sites.
+        #[arg(long)]
+        pairs: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Run every case twice; fail on the first difference, with a diff.
+        #[arg(long)]
+        check_determinism: bool,
+    },
+    /// List the scenarios, their variants and their plans.
+    List,
+    /// The learner edition: export it, or list the exercises.
+    Exercises {
+        #[command(subcommand)]
+        action: ExercisesAction,
+    },
+    /// Scaffold a scenario crate that compiles and passes as it stands, register it, and
+    /// write its snapshots.
+    New {
+        /// The scenario's name, e.g. `streams`.
+        name: String,
+        /// The repository to add it to (default: this one).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Grade the exercises in-process: progress per lesson and what to do next.
+    Grade {
+        /// Grade only this exercise (a scenario's name, e.g. `gather`).
+        exercise: Option<String>,
+        /// Print exercism-shaped JSON (`status`, `tests`: name, status, message).
+        #[arg(long)]
+        json: bool,
+        /// Grade this variant instead of the exercise (e.g. `unstructured`: see it fail).
+        #[arg(long)]
+        variant: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExercisesAction {
+    /// Write a learner workspace: the sources with every solution region stubbed.
+    Export {
+        /// Where to write it (a new or empty directory).
+        dir: PathBuf,
+        /// The repository to export (default: this one).
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// List the exercises: lesson, file, hints.
+    List,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Runs one command and returns what it prints.
+pub fn run(cli: Cli) -> anyhow::Result<String> {
+    match cli.command.unwrap_or(Command::Compare) {
+        Command::Compare => crate::compare_all(cli.seed),
+        Command::List => Ok(list()),
+        Command::Exercises { action } => exercises(action),
+        Command::New { name, root } => new(&root.unwrap_or_else(repo_root), &name),
+        Command::Grade {
+            exercise,
+            json,
+            variant,
+        } => {
+            let board = crate::grade::grade(exercise.as_deref(), variant.as_deref())?;
+            Ok(if json {
+                board.to_json()
+            } else {
+                board.to_string()
+            })
+        }
+        Command::Sweep {
+            scenario,
+            seeds,
+            pairs,
+            format,
+            check_determinism,
+        } => {
+            let scenario = crate::find(&scenario)?;
+            let options = SweepOptions {
+                actions: default_actions(),
+                seeds: (0..seeds.max(1)).collect(),
+                pairs,
+                check_determinism,
+            };
+            // On stderr, and only on a terminal: indicatif draws nothing elsewhere, so
+            // stdout (and every snapshot of it) holds the report alone.
+            let bar = ProgressBar::hidden().with_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs ({eta})")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix(format!("sweep {}", scenario.name));
+            let report = sweep_with(&scenario, &options, |done, total| {
+                if done == 1 {
+                    // The total is known from the first case on: draw from then.
+                    bar.set_length(total as u64);
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
+            let report = report?;
+            Ok(match format {
+                Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+                Format::Text => report.to_string(),
+            })
+        }
+        Command::Run {
+            scenario,
+            variant,
+            plan,
+            plan_file,
+            faults,
+            format,
+            check_determinism,
+        } => {
+            let scenario = crate::find(&scenario)?;
+            let (plan_name, plan) = match (plan, plan_file, faults) {
+                (Some(name), _, _) => {
+                    let plan = scenario.find_plan(&name)?;
+                    (Some(name), plan)
+                }
+                (None, Some(path), _) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("could not read plan file {}", path.display()))?;
+                    let plan =
+                        Plan::from_toml(&text).with_context(|| path.display().to_string())?;
+                    (None, plan)
+                }
+                (None, None, Some(text)) => (
+                    None,
+                    Plan::parse(&text).context("in --faults (or FAULTLINE_FAULTS)")?,
+                ),
+                (None, None, None) => {
+                    let Some(first) = scenario.plans.first() else {
+                        bail!("scenario {} has no plans", scenario.name)
+                    };
+                    (Some(first.name.to_owned()), Plan::parse(first.text)?)
+                }
+            };
+            let variants = match variant {
+                Some(v) => vec![*scenario.find_variant(&v)?],
+                None => scenario.variants.clone(),
+            };
+            let mut reports: Vec<Report> = Vec::new();
+            for v in variants {
+                let builder =
+                    scenario.builder(v.name, plan_name.as_deref(), plan.clone(), cli.seed);
+                reports.push(if check_determinism {
+                    let label = format!(
+                        "{} / {} / {plan} / seed {}",
+                        scenario.name, v.name, cli.seed
+                    );
+                    twice(&label, || (v.run)(&builder))?
+                } else {
+                    (v.run)(&builder)?
+                });
+            }
+            Ok(match (format, reports.as_slice()) {
+                (Format::Json, [one]) => one.to_json() + "\n",
+                (Format::Json, many) => serde_json::to_string_pretty(many)? + "\n",
+                (Format::Text, [one]) => one.to_string(),
+                (Format::Text, many) => side_by_side(many),
+            })
+        }
+    }
+}
+
+/// This repository's root (where `cargo run` was built from).
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn exercises(action: ExercisesAction) -> anyhow::Result<String> {
+    match action {
+        ExercisesAction::Export { dir, from } => {
+            let from = from.unwrap_or_else(repo_root);
+            let stubbed = crate::exercises::export(&from, &dir)?;
+            let mut out = format!(
+                "wrote the learner edition to {}
+",
+                dir.display()
+            );
+            for file in &stubbed {
+                out.push_str(&format!(
+                    "  stubbed {}
+",
+                    file.display()
+                ));
+            }
+            out.push_str(&format!(
+                "next: cd {} && cargo run -- grade\n",
+                dir.display()
+            ));
+            Ok(out)
+        }
+        ExercisesAction::List => {
+            let mut out = String::new();
+            for r in crate::rubrics() {
+                out.push_str(&format!(
+                    "{} — lesson {}: {} (variant {})\n",
+                    r.scenario, r.lesson, r.exercise, r.reference
+                ));
+                for (id, hint) in &r.hints {
+                    out.push_str(&format!("  hint {id}: {hint}\n"));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn new(root: &std::path::Path, name: &str) -> anyhow::Result<String> {
+    let done = crate::scaffold::scaffold(root, name)?;
+    let mut out = String::new();
+    for file in &done.created {
+        out.push_str(&format!("  created {}\n", file.display()));
+    }
+    for file in &done.changed {
+        out.push_str(&format!("  changed {}\n", file.display()));
+    }
+    eprintln!("{out}writing its snapshots (cargo test --test snapshots)…");
+    crate::scaffold::write_snapshots(root)?;
+    Ok(format!(
+        "{out}  wrote snapshots/{name}@*.snap (and compare-all.snap)\n\
+         next: fill in the doc in scenarios/{name}/src/lib.rs, write the real variants, plans \
+         and rubric, then `INSTA_UPDATE=always cargo test --test snapshots` and read every \
+         snapshot (see CONTRIBUTING.md, \"Adding a scenario\")\n"
+    ))
+}
+
+fn list() -> String {
+    let mut out = String::new();
+    for s in crate::scenarios() {
+        out.push_str(&format!("{} — {}\n  variants:", s.name, s.about));
+        for v in &s.variants {
+            out.push_str(&format!(" {}", v.name));
+        }
+        out.push_str("\n  plans:\n");
+        for p in &s.plans {
+            out.push_str(&format!("    {:<20} {}\n", p.name, p.text));
+        }
+    }
+    out
+}
