@@ -44,7 +44,29 @@ fn word() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Failing inputs are saved where the doc says, and replayed first on every run.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "tests/fuzz.proptest-regressions",
+            ),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
+fn env_cases(var: &str, default: u32) -> u32 {
+    std::env::var(var)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
+    #![proptest_config(config(env_cases("PROPTEST_CASES", 256)))]
+
     #[test]
     fn arbitrary_arguments_never_panic_the_parser(args in proptest::collection::vec(word(), 0..8)) {
         let _ = Cli::try_parse_from(std::iter::once("faultline".to_owned()).chain(args));
@@ -97,10 +119,7 @@ fn read_only_command() -> impl Strategy<Value = Vec<String>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("FAULTLINE_FUZZ_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(48),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(env_cases("FAULTLINE_FUZZ_RUNS", 48)))]
 
     #[test]
     fn commands_end_in_output_or_an_error_never_a_panic(args in read_only_command()) {
