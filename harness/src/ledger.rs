@@ -255,16 +255,17 @@ impl Ledger {
     fn trace_end(&self, ix: TaskIx) {
         let rec = &self.tasks[ix as usize];
         let at_ms = rec.end.unwrap_or_default().as_millis() as u64;
-        let task = rec.name.as_str();
+        // Field values are evaluated only when an event is enabled: the name (which may
+        // have to be formatted) is not built for every task that ends quietly.
         match rec.ended.as_ref() {
             Some(Ended::DroppedAtShutdown) => {
-                tracing::warn!(target: "faultline", task, at_ms, "task dropped at shutdown: it was still running when the runtime was dropped")
+                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task dropped at shutdown: it was still running when the runtime was dropped")
             }
             Some(Ended::Stalled) => {
-                tracing::warn!(target: "faultline", task, at_ms, "task stalled: still pending at the deadline")
+                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task stalled: still pending at the deadline")
             }
             Some(Ended::Cancelled(cause)) => {
-                tracing::info!(target: "faultline", task, at_ms, cause = %cause, "task cancelled")
+                tracing::info!(target: "faultline", task = rec.name.as_str(), at_ms, cause = %cause, "task cancelled")
             }
             _ => {}
         }
@@ -275,7 +276,7 @@ impl Ledger {
             let by_ms = (rec.end.unwrap_or_default())
                 .saturating_sub(parent.end.unwrap_or_default())
                 .as_millis() as u64;
-            tracing::warn!(target: "faultline", task, parent = parent.name.as_str(), by_ms, "task outlived its parent");
+            tracing::warn!(target: "faultline", task = rec.name.as_str(), parent = parent.name.as_str(), by_ms, "task outlived its parent");
         }
     }
 

@@ -26,6 +26,19 @@ impl Name {
     }
 }
 
+impl Name {
+    /// The name as an owned string, formatted straight into it (no cache, no copy).
+    pub(crate) fn to_text(&self) -> String {
+        match &self.0 {
+            Repr::Text(text) => text.to_string(),
+            Repr::Indexed(base, index, text) => match text.get() {
+                Some(cached) => cached.clone(),
+                None => format!("{base}[{index}]"),
+            },
+        }
+    }
+}
+
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

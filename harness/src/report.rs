@@ -230,7 +230,7 @@ pub(crate) struct RunFacts {
 }
 
 pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
-    let name = |ix: u32| ledger.task_name(ix).to_owned();
+    let name = |ix: u32| ledger.tasks[ix as usize].name.to_text();
     let errors: Vec<ErrorReport> = ledger
         .errors
         .iter()
@@ -279,7 +279,7 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
                 _ => None,
             };
             TaskReport {
-                name: t.name.as_str().to_owned(),
+                name: t.name.to_text(),
                 parent: t.parent.map(name),
                 start_ms: ms(t.start),
                 end_ms,
