@@ -71,9 +71,10 @@ impl Ended {
 }
 
 /// Whether a panic's `JoinError` reached anyone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Delivery {
     /// Not yet known: the payload is still held somewhere.
+    #[default]
     Pending,
     /// Taken out of the task by an awaiting task or the harness.
     Delivered,
@@ -81,24 +82,75 @@ pub(crate) enum Delivery {
     Dropped,
 }
 
+/// One task in the ledger. A run may hold 100,000 of these, so the record is kept small
+/// (about 100 bytes): what only some tasks have is boxed aside in [`Rare`].
 #[derive(Debug)]
 pub(crate) struct TaskRec {
     pub(crate) name: Name,
     pub(crate) parent: Option<TaskIx>,
     pub(crate) start: Duration,
     pub(crate) end: Option<Duration>,
-    pub(crate) ended: Option<Ended>,
+    /// How it ended, once it did (what cancelled it, or its panic, is in `rare`).
+    pub(crate) ended: Option<Outcome>,
+    /// Order in which tasks ended (a tie-break within one virtual instant); set when it ends.
+    pub(crate) end_seq: u32,
+    /// Kept only when the plan can cancel tasks (see [`Plan::can_cancel`]).
     pub(crate) abort: Option<AbortHandle>,
+    pub(crate) rare: Option<Box<Rare>>,
+}
+
+/// What only some tasks have: a token, a cancellation, a panic, traced errors, blocked polls.
+#[derive(Debug, Default)]
+pub(crate) struct Rare {
     pub(crate) token: Option<CancellationToken>,
     /// Set before the harness aborts the task, so its drop knows why.
     pub(crate) cancel_request: Option<CancelCause>,
+    /// What cancelled it, when it ended cancelled.
+    pub(crate) cancelled_by: Option<CancelCause>,
+    /// Its panic message, when it panicked.
+    pub(crate) panic: Option<String>,
     /// Traced errors the task's output carried when it failed.
     pub(crate) carried: Vec<ErrorIx>,
     pub(crate) panic_delivery: Delivery,
-    /// Order in which tasks ended (a tie-break within one virtual instant).
-    pub(crate) end_seq: Option<u64>,
     /// Polls that blocked the executor thread (when detection is on).
     pub(crate) blocking_polls: u32,
+}
+
+impl TaskRec {
+    /// The rare part, made on first use.
+    pub(crate) fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_default()
+    }
+
+    pub(crate) fn token(&self) -> Option<&CancellationToken> {
+        self.rare.as_ref()?.token.as_ref()
+    }
+
+    pub(crate) fn cancelled_by(&self) -> Option<&CancelCause> {
+        self.rare.as_ref()?.cancelled_by.as_ref()
+    }
+
+    pub(crate) fn panic(&self) -> Option<&str> {
+        self.rare.as_ref()?.panic.as_deref()
+    }
+
+    pub(crate) fn carried(&self) -> &[ErrorIx] {
+        self.rare.as_ref().map_or(&[], |r| &r.carried)
+    }
+
+    pub(crate) fn panic_delivery(&self) -> Delivery {
+        self.rare
+            .as_ref()
+            .map_or(Delivery::Pending, |r| r.panic_delivery)
+    }
+
+    pub(crate) fn blocking_polls(&self) -> u32 {
+        self.rare.as_ref().map_or(0, |r| r.blocking_polls)
+    }
+
+    fn token_fired(&self) -> bool {
+        self.token().is_some_and(CancellationToken::is_cancelled)
+    }
 }
 
 #[derive(Debug)]
@@ -147,7 +199,9 @@ pub(crate) struct Ledger {
     /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
     hit_counts: Vec<(&'static str, u32)>,
     pub(crate) alive: usize,
-    seq: u64,
+    seq: u32,
+    /// Whether tasks' abort handles are kept: only when the plan can cancel one.
+    keep_aborts: bool,
     /// Woken whenever a tracked task ends, so the driver can look for quiescence.
     pub(crate) quiet: Arc<Notify>,
     /// Fired by the plan's `shutdown` event.
@@ -164,6 +218,7 @@ impl Ledger {
     ) -> Self {
         Ledger {
             injector: Injector::new(&plan, seed),
+            keep_aborts: plan.can_cancel(),
             max_tasks,
             overflow: 0,
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
@@ -190,6 +245,19 @@ impl Ledger {
         self.tasks[ix as usize].name.as_str()
     }
 
+    /// Whether a spawn should hand its abort handle to [`Ledger::keep_abort`].
+    pub(crate) fn keeps_aborts(&self) -> bool {
+        self.keep_aborts
+    }
+
+    /// Keeps a task's abort handle, for the plan's cancellations.
+    pub(crate) fn keep_abort(&mut self, ix: TaskIx, abort: AbortHandle) {
+        let rec = &mut self.tasks[ix as usize];
+        if rec.ended.is_none() {
+            rec.abort = Some(abort);
+        }
+    }
+
     /// Records a spawn; `None` past the cap on tasks judged individually.
     pub(crate) fn spawned(
         &mut self,
@@ -211,13 +279,14 @@ impl Ledger {
             start: now,
             end: None,
             ended: None,
+            end_seq: 0,
             abort: None,
-            token,
-            cancel_request: None,
-            carried: Vec::new(),
-            panic_delivery: Delivery::Pending,
-            end_seq: None,
-            blocking_polls: 0,
+            rare: token.map(|token| {
+                Box::new(Rare {
+                    token: Some(token),
+                    ..Rare::default()
+                })
+            }),
         });
         self.alive += 1;
         Some(ix)
@@ -232,19 +301,19 @@ impl Ledger {
         }
         let ended = match ended {
             // A task that returns after its token fired was stopped by the token.
-            Ended::Completed | Ended::Failed
-                if rec
-                    .token
-                    .as_ref()
-                    .is_some_and(CancellationToken::is_cancelled) =>
-            {
+            Ended::Completed | Ended::Failed if rec.token_fired() => {
                 Ended::Cancelled(CancelCause::Token)
             }
             other => other,
         };
-        rec.ended = Some(ended);
+        rec.ended = Some(ended.outcome());
+        match ended {
+            Ended::Panicked { message } => rec.rare_mut().panic = Some(message),
+            Ended::Cancelled(cause) => rec.rare_mut().cancelled_by = Some(cause),
+            _ => {}
+        }
         rec.end = Some(now);
-        rec.end_seq = Some(self.seq);
+        rec.end_seq = self.seq;
         rec.abort = None;
         self.seq += 1;
         self.alive -= 1;
@@ -257,14 +326,15 @@ impl Ledger {
         let at_ms = rec.end.unwrap_or_default().as_millis() as u64;
         // Field values are evaluated only when an event is enabled: the name (which may
         // have to be formatted) is not built for every task that ends quietly.
-        match rec.ended.as_ref() {
-            Some(Ended::DroppedAtShutdown) => {
+        match rec.ended {
+            Some(Outcome::DroppedAtShutdown) => {
                 tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task dropped at shutdown: it was still running when the runtime was dropped")
             }
-            Some(Ended::Stalled) => {
+            Some(Outcome::Stalled) => {
                 tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task stalled: still pending at the deadline")
             }
-            Some(Ended::Cancelled(cause)) => {
+            Some(Outcome::Cancelled) => {
+                let cause = rec.cancelled_by().unwrap_or(&CancelCause::Aborted);
                 tracing::info!(target: "faultline", task = rec.name.as_str(), at_ms, cause = %cause, "task cancelled")
             }
             _ => {}
@@ -288,19 +358,16 @@ impl Ledger {
             return false;
         };
         let parent = &self.tasks[parent as usize];
-        let Some(parent_seq) = parent.end_seq else {
-            return false;
-        };
-        // A stalled parent never ended: its children stalled with it, they did not outlive it.
-        if parent.ended == Some(Ended::Stalled) {
+        match parent.ended {
+            None => return false,
+            // A stalled parent never ended: its children stalled with it, they did not outlive it.
+            Some(Outcome::Stalled) => return false,
+            Some(_) => {}
+        }
+        if rec.ended.is_some() && rec.end_seq < parent.end_seq {
             return false;
         }
-        if rec.end_seq.is_some_and(|seq| seq < parent_seq) {
-            return false;
-        }
-        let parent_end = parent.end;
-        let cleaned_up = matches!(rec.ended, Some(Ended::Cancelled(CancelCause::Aborted)))
-            && rec.end == parent_end;
+        let cleaned_up = rec.cancelled_by() == Some(&CancelCause::Aborted) && rec.end == parent.end;
         !cleaned_up
     }
 
@@ -311,16 +378,11 @@ impl Ledger {
             Phase::Stalled => Ended::Stalled,
             Phase::Running => {
                 let rec = &self.tasks[ix as usize];
-                let cause = rec.cancel_request.clone().unwrap_or_else(|| {
-                    if rec
-                        .token
-                        .as_ref()
-                        .is_some_and(CancellationToken::is_cancelled)
-                    {
-                        CancelCause::Token
-                    } else {
-                        CancelCause::Aborted
-                    }
+                let request = rec.rare.as_ref().and_then(|r| r.cancel_request.clone());
+                let cause = request.unwrap_or(if rec.token_fired() {
+                    CancelCause::Token
+                } else {
+                    CancelCause::Aborted
                 });
                 Ended::Cancelled(cause)
             }
@@ -332,8 +394,8 @@ impl Ledger {
     pub(crate) fn blocked(&mut self, ix: TaskIx) {
         let at_ms = self.now().as_millis() as u64;
         let rec = &mut self.tasks[ix as usize];
-        rec.blocking_polls += 1;
-        if rec.blocking_polls == 1 {
+        rec.rare_mut().blocking_polls += 1;
+        if rec.blocking_polls() == 1 {
             tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task blocked the executor: one poll held the runtime's thread (a blocking call or a CPU loop in async code)");
         }
     }
@@ -341,9 +403,9 @@ impl Ledger {
     /// Aborts a tracked task for the given reason. Returns false if it is not alive.
     pub(crate) fn cancel(&mut self, ix: TaskIx, cause: CancelCause) -> bool {
         let rec = &mut self.tasks[ix as usize];
-        match (&rec.ended, &rec.abort) {
+        match (&rec.ended, rec.abort.clone()) {
             (None, Some(abort)) => {
-                rec.cancel_request = Some(cause);
+                rec.rare_mut().cancel_request = Some(cause);
                 abort.abort();
                 true
             }
@@ -354,7 +416,7 @@ impl Ledger {
     pub(crate) fn find_alive(&self, name: &str) -> Option<TaskIx> {
         self.tasks
             .iter()
-            .position(|t| t.ended.is_none() && t.name.as_str() == name)
+            .position(|t| t.ended.is_none() && t.name == name)
             .map(|ix| ix as TaskIx)
     }
 
@@ -398,10 +460,10 @@ impl Ledger {
     pub(crate) fn panic_dropped(&mut self, ix: TaskIx, delivered: bool) {
         let at_ms = self.now().as_millis() as u64;
         let rec = &mut self.tasks[ix as usize];
-        if rec.panic_delivery != Delivery::Pending {
+        if rec.panic_delivery() != Delivery::Pending {
             return;
         }
-        rec.panic_delivery = if delivered {
+        rec.rare_mut().panic_delivery = if delivered {
             Delivery::Delivered
         } else {
             tracing::warn!(
@@ -559,5 +621,18 @@ impl Drop for EnterGuard {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.0));
         set_polling(self.0.unwrap_or(NOT_POLLING), false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run may hold 100,000 records: growing them costs every run (see BENCHMARKS.md).
+    #[test]
+    fn a_task_record_stays_small() {
+        let (name, rec) = (size_of::<Name>(), size_of::<TaskRec>());
+        eprintln!("Name {name} B, TaskRec {rec} B");
+        assert!(rec <= 120, "TaskRec is {rec} bytes");
     }
 }

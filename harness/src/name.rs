@@ -1,64 +1,207 @@
 //! Task names: what reports show instead of tokio's process-global task ids.
 
-use std::borrow::Cow;
 use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
-/// A task's name in the report, such as `caller` or `fetch[3]`.
+use serde::{Serialize, Serializer};
+
+/// A task's name, such as `caller` or `fetch[3]`: what [`spawn`](crate::spawn) takes and
+/// what a [`TaskReport`](crate::TaskReport) shows.
 ///
-/// Built from a `&'static str` or a `String`; `(&'static str, index)` renders as
-/// `base[index]` without allocating at spawn time.
-#[derive(Debug, Clone)]
+/// Built from a `&'static str`, a `String`, or `(&'static str, index)`, which reads as
+/// `base[index]`. Cheap to make and to copy into a report: a static name is a pointer, an
+/// owned one is shared (`Arc<str>`), and `base[index]` is formatted only when somebody
+/// reads it as text (then once). Compare it with a `&str`, read it as one (`Deref`), print
+/// it; in JSON it is a plain string.
+#[derive(Clone)]
 pub struct Name(Repr);
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Repr {
-    Text(Cow<'static, str>),
-    Indexed(&'static str, usize, std::sync::OnceLock<String>),
+    Static(&'static str),
+    Shared(Arc<str>),
+    Indexed(&'static str, usize, OnceLock<Box<str>>),
 }
 
 impl Name {
     /// The name as text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            Repr::Text(text) => text,
-            Repr::Indexed(base, index, text) => text.get_or_init(|| format!("{base}[{index}]")),
+            Repr::Static(text) => text,
+            Repr::Shared(text) => text,
+            Repr::Indexed(base, index, text) => {
+                text.get_or_init(|| format!("{base}[{index}]").into_boxed_str())
+            }
+        }
+    }
+
+    /// Whether the name reads `text`, without formatting it.
+    fn reads(&self, text: &str) -> bool {
+        match &self.0 {
+            Repr::Static(name) => *name == text,
+            Repr::Shared(name) => **name == *text,
+            Repr::Indexed(base, index, _) => text
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.strip_suffix(']'))
+                .is_some_and(|digits| {
+                    // `fetch[03]` is not `fetch[3]`: compare digits, not values.
+                    digits.parse::<usize>() == Ok(*index)
+                        && (digits == "0" || !digits.starts_with(['0', '+']))
+                }),
         }
     }
 }
 
-impl Name {
-    /// The name as an owned string, formatted straight into it (no cache, no copy).
-    pub(crate) fn to_text(&self) -> String {
-        match &self.0 {
-            Repr::Text(text) => text.to_string(),
-            Repr::Indexed(base, index, text) => match text.get() {
-                Some(cached) => cached.clone(),
-                None => format!("{base}[{index}]"),
-            },
-        }
+impl Default for Name {
+    fn default() -> Self {
+        Name(Repr::Static(""))
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`, as `str` does: `{:w$}` lines names up in the timeline.
+        f.pad(self.as_str())
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        match (&self.0, &other.0) {
+            (Repr::Indexed(a, i, _), Repr::Indexed(b, j, _)) => a == b && i == j,
+            (Repr::Indexed(..), _) => self.reads(other.as_str()),
+            _ => other.reads(self.as_str()),
+        }
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.reads(other)
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.reads(other)
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.reads(other)
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        other.reads(self)
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        other.reads(self)
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
 impl From<&'static str> for Name {
     fn from(name: &'static str) -> Self {
-        Name(Repr::Text(Cow::Borrowed(name)))
+        Name(Repr::Static(name))
     }
 }
 
 impl From<String> for Name {
     fn from(name: String) -> Self {
-        Name(Repr::Text(Cow::Owned(name)))
+        Name(Repr::Shared(name.into()))
     }
 }
 
 impl From<(&'static str, usize)> for Name {
     fn from((base, index): (&'static str, usize)) -> Self {
-        Name(Repr::Indexed(base, index, std::sync::OnceLock::new()))
+        Name(Repr::Indexed(base, index, OnceLock::new()))
+    }
+}
+
+impl From<Name> for String {
+    fn from(name: Name) -> String {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_as_its_text() {
+        let names = [
+            Name::from("caller"),
+            Name::from("fetch[3]".to_owned()),
+            Name::from(("fetch", 3)),
+        ];
+        assert_eq!(names[0], "caller");
+        assert_eq!(names[1].as_str(), "fetch[3]");
+        assert_eq!(names[2].to_string(), "fetch[3]");
+        assert_eq!(&*names[2], "fetch[3]");
+        assert_eq!(names[1], names[2]);
+        assert_eq!(names[2], names[1]);
+        assert_eq!(format!("{:?}", names[2]), "\"fetch[3]\"");
+        assert_eq!(
+            format!("[{:9}]", names[2]),
+            "[fetch[3] ]",
+            "padded like a str"
+        );
+        assert_eq!(serde_json::to_string(&names[2]).unwrap(), "\"fetch[3]\"");
+    }
+
+    #[test]
+    fn an_indexed_name_matches_only_its_own_text() {
+        let name = Name::from(("fetch", 3));
+        for other in [
+            "fetch[03]",
+            "fetch[+3]",
+            "fetch[3",
+            "fetch3]",
+            "fetc[3]",
+            "fetch[4]",
+            "",
+        ] {
+            assert_ne!(name, other, "{other}");
+        }
+        assert_eq!(Name::from(("t", 0)), "t[0]");
+        assert_ne!(Name::from(("t", 0)), "t[00]");
+        assert_ne!(Name::from(("fetch", 3)), Name::from(("fetch", 4)));
+        assert_ne!(Name::from(("a", 1)), Name::from(("b", 1)));
     }
 }

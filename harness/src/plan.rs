@@ -168,6 +168,17 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty() && self.events.is_empty()
     }
+
+    /// Whether the plan can cancel a task: a timed `cancel(task)` event or a `cancel` action.
+    pub fn can_cancel(&self) -> bool {
+        let events = self
+            .events
+            .iter()
+            .any(|e| matches!(e.event, Event::Cancel(_)));
+        let actions =
+            (self.rules.iter().flat_map(|r| &r.chain)).any(|t| t.action == Action::Cancel);
+        events || actions
+    }
 }
 
 impl Term {

@@ -5,6 +5,7 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::name::Name;
 use crate::report::{Outcome, Report, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 
@@ -198,8 +199,10 @@ fn verdicts(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
         .take(MAX_ROWS)
         .map(|t| {
             [
-                t.name.clone(),
-                t.parent.clone().unwrap_or_else(|| "-".to_owned()),
+                t.name.to_string(),
+                t.parent
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), Name::to_string),
                 t.start_ms.to_string(),
                 t.end_ms.map_or_else(|| "-".to_owned(), |e| e.to_string()),
                 t.outcome.to_string(),

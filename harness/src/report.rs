@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::ledger::{Delivery, Ended, Ledger, Looker};
+use crate::ledger::{Delivery, Ledger, Looker, TaskIx};
+use crate::name::Name;
 use crate::resource::{self, ResourceReport};
 
 /// What one run did, per task, per error and per fault-point hit. Plain data: compare it,
@@ -53,9 +54,9 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskReport {
     /// Its name.
-    pub name: String,
+    pub name: Name,
     /// The task that spawned it, if any.
-    pub parent: Option<String>,
+    pub parent: Option<Name>,
     /// Virtual ms when it was spawned.
     pub start_ms: u64,
     /// Virtual ms when it ended; `None` if it never ended (stalled, or dropped at shutdown).
@@ -229,8 +230,60 @@ pub(crate) struct RunFacts {
     pub(crate) replay: String,
 }
 
-pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
-    let name = |ix: u32| ledger.tasks[ix as usize].name.to_text();
+/// The report of a run, from its ledger. Task names are moved out of the ledger into the
+/// report (a run may have 100,000 of them); what is left behind reads as empty names.
+pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
+    let resources = resource::build(ledger);
+    let mut tasks: Vec<TaskReport> = Vec::with_capacity(ledger.tasks.len());
+    for ix in 0..ledger.tasks.len() {
+        let t = &ledger.tasks[ix];
+        let outcome = t.ended.unwrap_or(Outcome::DroppedAtShutdown);
+        let never_ended = matches!(outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
+        let end_ms = if never_ended { None } else { t.end.map(ms) };
+        let (observed, detail) = match outcome {
+            Outcome::Failed if t.carried().is_empty() => (None, Some("untraced error".to_owned())),
+            Outcome::Failed => {
+                let seen =
+                    (t.carried().iter()).all(|&e| ledger.errors[e as usize].looked_by.is_some());
+                let labels: Vec<&str> = (t.carried().iter())
+                    .map(|&e| ledger.errors[e as usize].label.as_str())
+                    .collect();
+                (Some(seen), Some(labels.join(", ")))
+            }
+            Outcome::Panicked => (
+                Some(t.panic_delivery() == Delivery::Delivered),
+                t.panic().map(str::to_owned),
+            ),
+            _ => (None, None),
+        };
+        let outlived = ledger.outlived(ix as TaskIx);
+        let parent_end = t.parent.and_then(|p| ledger.tasks[p as usize].end);
+        let outlived_by_ms = match (outlived, end_ms, parent_end) {
+            (true, Some(end), Some(pend)) => Some(end.saturating_sub(ms(pend))),
+            _ => None,
+        };
+        let cancelled_by = match outcome {
+            Outcome::Cancelled => Some(t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted)),
+            _ => None,
+        };
+        // A parent was spawned before its children: its row is there already.
+        let parent = t.parent.map(|p| tasks[p as usize].name.clone());
+        let (start_ms, blocking_polls) = (ms(t.start), t.blocking_polls());
+        tasks.push(TaskReport {
+            name: std::mem::take(&mut ledger.tasks[ix].name),
+            parent,
+            start_ms,
+            end_ms,
+            outcome,
+            cancelled_by,
+            observed,
+            outlived_parent: outlived,
+            outlived_by_ms,
+            detail,
+            blocking_polls,
+        });
+    }
+    let name = |ix: TaskIx| tasks[ix as usize].name.to_string();
     let errors: Vec<ErrorReport> = ledger
         .errors
         .iter()
@@ -244,56 +297,6 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
             }),
             dropped_ms: e.dropped.map(|(at, _)| ms(at)),
             swallowed: e.looked_by.is_none(),
-        })
-        .collect();
-    let tasks: Vec<TaskReport> = ledger
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(ix, t)| {
-            let ended = t.ended.clone().unwrap_or(Ended::DroppedAtShutdown);
-            let outcome = ended.outcome();
-            let never_ended = matches!(ended, Ended::DroppedAtShutdown | Ended::Stalled);
-            let end_ms = if never_ended { None } else { t.end.map(ms) };
-            let (observed, detail) = match &ended {
-                Ended::Failed if t.carried.is_empty() => (None, Some("untraced error".to_owned())),
-                Ended::Failed => {
-                    let seen = t.carried.iter().all(|&e| !errors[e as usize].swallowed);
-                    let labels: Vec<&str> = t
-                        .carried
-                        .iter()
-                        .map(|&e| errors[e as usize].error.as_str())
-                        .collect();
-                    (Some(seen), Some(labels.join(", ")))
-                }
-                Ended::Panicked { message } => (
-                    Some(t.panic_delivery == Delivery::Delivered),
-                    Some(message.clone()),
-                ),
-                _ => (None, None),
-            };
-            let outlived = ledger.outlived(ix as u32);
-            let parent_end = t.parent.and_then(|p| ledger.tasks[p as usize].end);
-            let outlived_by_ms = match (outlived, end_ms, parent_end) {
-                (true, Some(end), Some(pend)) => Some(end.saturating_sub(ms(pend))),
-                _ => None,
-            };
-            TaskReport {
-                name: t.name.to_text(),
-                parent: t.parent.map(name),
-                start_ms: ms(t.start),
-                end_ms,
-                outcome,
-                cancelled_by: match ended {
-                    Ended::Cancelled(cause) => Some(cause),
-                    _ => None,
-                },
-                observed,
-                outlived_parent: outlived,
-                outlived_by_ms,
-                detail,
-                blocking_polls: t.blocking_polls,
-            }
         })
         .collect();
     let hits = ledger
@@ -335,7 +338,6 @@ pub(crate) fn build(ledger: &Ledger, facts: RunFacts) -> Report {
             summary.blocking += 1;
         }
     }
-    let resources = resource::build(ledger);
     if !resources.is_empty() {
         summary.leaked_resources = Some(resources.iter().map(ResourceReport::leaked).sum());
         summary.partial_writes = Some(resources.iter().map(ResourceReport::partial_writes).sum());

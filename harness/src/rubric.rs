@@ -69,7 +69,7 @@ impl Miss {
     /// A miss about one task: `found` is the task's verdict row.
     pub fn task(task: &TaskReport, expected: impl Into<String>) -> Self {
         Miss {
-            task: Some(task.name.clone()),
+            task: Some(task.name.to_string()),
             expected: expected.into(),
             found: row(task),
         }

@@ -260,7 +260,12 @@ impl Builder {
             ),
         };
         tracing::error!(target: "faultline", task = stuck_name.as_deref().unwrap_or("-"), "{result}");
+        // The abandoned thread may still use the names (in its tracing events): keep a copy.
+        let names: Vec<_> = ledger.tasks.iter().map(|t| t.name.clone()).collect();
         let mut report = report::build(ledger, self.facts(result, None, 0));
+        for (task, name) in ledger.tasks.iter_mut().zip(names) {
+            task.name = name;
+        }
         if let Some(name) = stuck_name
             && let Some(task) = report.tasks.iter_mut().find(|t| t.name == name)
         {
@@ -270,14 +275,14 @@ impl Builder {
     }
 
     fn empty_report(&self, result: &str) -> Report {
-        let ledger = Ledger::new(
+        let mut ledger = Ledger::new(
             Instant::now(),
             self.plan.clone(),
             self.seed,
             Arc::new(Notify::new()),
             0,
         );
-        report::build(&ledger, self.facts(result.to_owned(), None, 0))
+        report::build(&mut ledger, self.facts(result.to_owned(), None, 0))
     }
 
     fn facts(&self, result: String, quiescent: Option<Duration>, untracked: usize) -> RunFacts {
@@ -330,7 +335,7 @@ impl Builder {
         shared.set_in_runtime(false);
         ledger::with(|l| l.phase = Phase::Shutdown);
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
-        let ledger = ledger::uninstall().expect("the run's ledger is installed until here");
+        let mut ledger = ledger::uninstall().expect("the run's ledger is installed until here");
         let untracked = if cfg!(all(tokio_unstable, not(loom))) {
             spawned
                 .load(Ordering::Relaxed)
@@ -342,7 +347,7 @@ impl Builder {
             tracing::warn!(target: "faultline", untracked, "tasks spawned without faultline's tracking (plain tokio::spawn)");
         }
         Ok(report::build(
-            &ledger,
+            &mut ledger,
             self.facts(driven.result, driven.quiescent, untracked),
         ))
     }

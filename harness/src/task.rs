@@ -79,7 +79,7 @@ impl Task {
     {
         let (tracked, ix) = self.wrap(future);
         let handle = tokio::spawn(tracked);
-        register(ix, handle.abort_handle());
+        register(ix, || handle.abort_handle());
         handle
     }
 
@@ -92,7 +92,7 @@ impl Task {
     {
         let (tracked, ix) = self.wrap(future);
         let abort = set.spawn(tracked);
-        register(ix, abort.clone());
+        register(ix, || abort.clone());
         abort
     }
 
@@ -105,32 +105,33 @@ impl Task {
     {
         let (tracked, ix) = self.wrap(future);
         let handle = tracker.spawn(tracked);
-        register(ix, handle.abort_handle());
+        register(ix, || handle.abort_handle());
         handle
     }
 
+    /// Records the spawn; says whether the abort handle is wanted (see [`register`]).
     fn wrap<F: Future>(self, inner: F) -> (Tracked<F>, Option<(u64, TaskIx)>) {
         let Task { name, token } = self;
-        let ix = ledger::with(|l| l.spawned(name, token).map(|ix| (l.run, ix))).flatten();
-        (
-            Tracked {
-                inner,
-                ix,
-                done: false,
-            },
-            ix,
-        )
+        let spawned = ledger::with(|l| {
+            let ix = l.spawned(name, token)?;
+            Some(((l.run, ix), l.keeps_aborts()))
+        })
+        .flatten();
+        let tracked = Tracked {
+            inner,
+            ix: spawned.map(|(ix, _)| ix),
+            done: false,
+        };
+        (tracked, spawned.and_then(|(ix, keep)| keep.then_some(ix)))
     }
 }
 
-fn register(ix: Option<(u64, TaskIx)>, abort: AbortHandle) {
+/// Hands the task's abort handle to the ledger, when its plan can cancel tasks (a second
+/// trip through the ledger, so it is made only then).
+fn register(ix: Option<(u64, TaskIx)>, abort: impl FnOnce() -> AbortHandle) {
     if let Some((run, ix)) = ix {
-        ledger::with_run(run, |l| {
-            let rec = &mut l.tasks[ix as usize];
-            if rec.ended.is_none() {
-                rec.abort = Some(abort);
-            }
-        });
+        let abort = abort();
+        ledger::with_run(run, |l| l.keep_abort(ix, abort));
     }
 }
 
@@ -181,7 +182,9 @@ where
                     output.failures(&mut |f: &Failure| carried.extend(f.traced_in(run)));
                 }
                 ledger::with_run(run, |l| {
-                    l.tasks[ix as usize].carried = carried;
+                    if !carried.is_empty() {
+                        l.tasks[ix as usize].rare_mut().carried = carried;
+                    }
                     l.ended(
                         ix,
                         if failed {
