@@ -686,6 +686,24 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_can_cancel_only_with_a_cancel_event_or_action() {
+        for text in [
+            "@5ms cancel(caller)",
+            "fetch=cancel",
+            "fetch=2*off->50%cancel; db=hang",
+        ] {
+            assert!(Plan::parse(text).unwrap().can_cancel(), "{text}");
+        }
+        for text in [
+            "none",
+            "fetch=2*error(E)->delay(1s); db=hang; p=panic(x)",
+            "@1s shutdown",
+        ] {
+            assert!(!Plan::parse(text).unwrap().can_cancel(), "{text}");
+        }
+    }
+
+    #[test]
     fn none_and_empty_are_the_empty_plan() {
         assert!(Plan::parse("none").unwrap().is_empty());
         assert!(Plan::parse("  ").unwrap().is_empty());
