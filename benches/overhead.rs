@@ -37,7 +37,7 @@ const ROUNDS: [(Workload, usize); 3] = [
             spawn_await_all::raw_once,
             spawn_await_all::tracked_once,
         ),
-        15,
+        31,
     ),
     (
         (
@@ -45,7 +45,7 @@ const ROUNDS: [(Workload, usize); 3] = [
             spawn_await_one_by_one::raw_once,
             spawn_await_one_by_one::tracked_once,
         ),
-        15,
+        31,
     ),
     (
         (
@@ -53,7 +53,7 @@ const ROUNDS: [(Workload, usize); 3] = [
             semaphore_10k::raw_once,
             semaphore_10k::tracked_once,
         ),
-        40,
+        101,
     ),
 ];
 
@@ -69,33 +69,61 @@ fn main() {
     divan::main();
 }
 
-/// Prints tracked ÷ raw from `rounds` alternating iterations of each side (medians, and
-/// fastest of each): on a shared 2-core machine background load moves divan's medians
-/// by 1.5–2× between runs, but it hits both sides of an alternating round alike.
+/// Prints tracked ÷ raw from `rounds` alternating rounds (raw first in even rounds,
+/// tracked first in odd ones): the median of the per-round ratios of wall time and of
+/// process CPU time, then the medians and the fastest of each side. On a shared 2-core
+/// machine background load moves divan's medians by 1.5–2× between runs; it hits both
+/// halves of one round alike, and CPU time leaves out the time spent waiting for a core.
 #[allow(clippy::disallowed_methods)] // a benchmark measures wall time on purpose
 fn alternate(name: &str, raw: fn(), tracked: fn(), rounds: usize) {
     use std::time::Instant;
-    let (mut raw_times, mut tracked_times) = (Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        let t = Instant::now();
-        raw();
-        raw_times.push(t.elapsed());
-        let t = Instant::now();
-        tracked();
-        tracked_times.push(t.elapsed());
-    }
-    let median = |times: &mut Vec<Duration>| {
-        times.sort();
-        times[times.len() / 2]
+    let time = |f: fn()| {
+        let (wall, cpu) = (Instant::now(), cpu_time());
+        f();
+        (wall.elapsed(), cpu_time() - cpu)
     };
-    let (raw_median, tracked_median) = (median(&mut raw_times), median(&mut tracked_times));
-    let (raw_fastest, tracked_fastest) = (raw_times[0], tracked_times[0]);
+    let (mut raw_times, mut tracked_times) = (Vec::new(), Vec::new());
+    let (mut wall_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (r, t) = if round.is_multiple_of(2) {
+            let r = time(raw);
+            (r, time(tracked))
+        } else {
+            let t = time(tracked);
+            (time(raw), t)
+        };
+        wall_ratios.push(t.0.as_secs_f64() / r.0.as_secs_f64());
+        cpu_ratios.push(t.1.as_secs_f64() / r.1.as_secs_f64());
+        raw_times.push(r.0);
+        tracked_times.push(t.0);
+    }
+    for list in [&mut wall_ratios, &mut cpu_ratios] {
+        list.sort_by(f64::total_cmp);
+    }
+    raw_times.sort();
+    tracked_times.sort();
+    let mid = rounds / 2;
     println!(
-        "{name}: raw {raw_median:.2?}, tracked {tracked_median:.2?}: tracked ÷ raw = {:.2}× \
-         (medians of {rounds} alternating rounds; fastest {raw_fastest:.2?} vs {tracked_fastest:.2?} = {:.2}×)",
-        tracked_median.as_secs_f64() / raw_median.as_secs_f64(),
-        tracked_fastest.as_secs_f64() / raw_fastest.as_secs_f64(),
+        "{name}: tracked ÷ raw = {:.2}× wall, {:.2}× CPU (medians of {rounds} alternating rounds); \
+         medians raw {:.2?}, tracked {:.2?}; fastest {:.2?} vs {:.2?} ({:.2}×)",
+        wall_ratios[mid],
+        cpu_ratios[mid],
+        raw_times[mid],
+        tracked_times[mid],
+        raw_times[0],
+        tracked_times[0],
+        tracked_times[0].as_secs_f64() / raw_times[0].as_secs_f64(),
     );
+}
+
+/// The process's CPU time so far (user + system, every thread).
+fn cpu_time() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_SELF).expect("getrusage works on this platform");
+    let time = |t: nix::sys::time::TimeVal| {
+        Duration::from_secs(t.tv_sec() as u64) + Duration::from_micros(t.tv_usec() as u64)
+    };
+    time(usage.user_time()) + time(usage.system_time())
 }
 
 /// The runtime the raw side uses: the same kind the harness builds (paused clock, current thread).

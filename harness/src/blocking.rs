@@ -35,6 +35,7 @@ pub(crate) struct Probe {
 }
 
 /// Starts measuring a poll, if detection is on.
+#[inline]
 pub(crate) fn start() -> Option<Probe> {
     let threshold = THRESHOLD.with(Cell::get)?;
     #[allow(

@@ -16,6 +16,7 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::chunked::Chunked;
 use crate::injector::Injector;
 use crate::name::Name;
 use crate::plan::{Action, Plan};
@@ -28,9 +29,19 @@ pub(crate) type TaskIx = u32;
 pub(crate) type ErrorIx = u32;
 
 thread_local! {
-    static LEDGER: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
+    static LOCAL: Local = const {
+        Local {
+            shared: RefCell::new(None),
+            current: Cell::new(None),
+        }
+    };
+}
+
+/// What a thread knows of the run going on on it (one thread-local: a poll reads it twice).
+struct Local {
+    shared: RefCell<Option<Arc<Shared>>>,
     /// The tracked task being polled right now on this thread, if any.
-    static CURRENT: Cell<Option<TaskIx>> = const { Cell::new(None) };
+    current: Cell<Option<TaskIx>>,
 }
 
 static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
@@ -88,8 +99,10 @@ pub(crate) enum Delivery {
 pub(crate) struct TaskRec {
     pub(crate) name: Name,
     pub(crate) parent: Option<TaskIx>,
-    pub(crate) start: Duration,
-    pub(crate) end: Option<Duration>,
+    /// Instants on the run's clock, not durations: turning them into time since the start
+    /// is left to the report (a subtraction per task saved on the way).
+    pub(crate) start: Instant,
+    pub(crate) end: Option<Instant>,
     /// How it ended, once it did (what cancelled it, or its panic, is in `rare`).
     pub(crate) ended: Option<Outcome>,
     /// Order in which tasks ended (a tie-break within one virtual instant); set when it ends.
@@ -191,7 +204,7 @@ pub(crate) struct Ledger {
     pub(crate) plan: Plan,
     /// The plan's per-run state: used-up counts and the seeded rolls.
     injector: Injector,
-    pub(crate) tasks: Vec<TaskRec>,
+    pub(crate) tasks: Chunked<TaskRec>,
     pub(crate) errors: Vec<ErrorRec>,
     pub(crate) hits: Vec<HitRec>,
     /// Every pool, gauge and store created in the run, in creation order.
@@ -225,7 +238,7 @@ impl Ledger {
             start,
             phase: Phase::Running,
             plan,
-            tasks: Vec::new(),
+            tasks: Chunked::default(),
             errors: Vec::new(),
             hits: Vec::new(),
             resources: Vec::new(),
@@ -238,7 +251,12 @@ impl Ledger {
     }
 
     pub(crate) fn now(&self) -> Duration {
-        Instant::now().saturating_duration_since(self.start)
+        self.since_start(Instant::now())
+    }
+
+    /// Virtual time from the start of the run to `at`.
+    pub(crate) fn since_start(&self, at: Instant) -> Duration {
+        at.saturating_duration_since(self.start)
     }
 
     pub(crate) fn task_name(&self, ix: TaskIx) -> &str {
@@ -272,11 +290,10 @@ impl Ledger {
             return None;
         }
         let ix = self.tasks.len() as TaskIx;
-        let now = self.now();
         self.tasks.push(TaskRec {
             name,
             parent: current_task(),
-            start: now,
+            start: Instant::now(),
             end: None,
             ended: None,
             end_seq: 0,
@@ -294,7 +311,7 @@ impl Ledger {
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
     pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ended) {
-        let now = self.now();
+        let now = Instant::now();
         let rec = &mut self.tasks[ix as usize];
         if rec.ended.is_some() {
             return;
@@ -317,35 +334,41 @@ impl Ledger {
         rec.abort = None;
         self.seq += 1;
         self.alive -= 1;
-        self.quiet.notify_one();
+        // With tokio's task hooks the runtime wakes the driver at every task's end already.
+        if !cfg!(all(tokio_unstable, not(loom))) {
+            self.quiet.notify_one();
+        }
         self.trace_end(ix);
     }
 
     fn trace_end(&self, ix: TaskIx) {
         let rec = &self.tasks[ix as usize];
-        let at_ms = rec.end.unwrap_or_default().as_millis() as u64;
+        let at_ms = || self.since_start(rec.end.unwrap_or(self.start)).as_millis() as u64;
         // Field values are evaluated only when an event is enabled: the name (which may
-        // have to be formatted) is not built for every task that ends quietly.
+        // have to be formatted) and the time are not computed for every task that ends quietly.
         match rec.ended {
             Some(Outcome::DroppedAtShutdown) => {
-                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task dropped at shutdown: it was still running when the runtime was dropped")
+                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms = at_ms(), "task dropped at shutdown: it was still running when the runtime was dropped")
             }
             Some(Outcome::Stalled) => {
-                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "task stalled: still pending at the deadline")
+                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms = at_ms(), "task stalled: still pending at the deadline")
             }
             Some(Outcome::Cancelled) => {
                 let cause = rec.cancelled_by().unwrap_or(&CancelCause::Aborted);
-                tracing::info!(target: "faultline", task = rec.name.as_str(), at_ms, cause = %cause, "task cancelled")
+                tracing::info!(target: "faultline", task = rec.name.as_str(), at_ms = at_ms(), cause = %cause, "task cancelled")
             }
             _ => {}
         }
         if let Some(parent) = rec.parent
+            && tracing::enabled!(target: "faultline", tracing::Level::WARN)
             && self.outlived(ix)
         {
             let parent = &self.tasks[parent as usize];
-            let by_ms = (rec.end.unwrap_or_default())
-                .saturating_sub(parent.end.unwrap_or_default())
-                .as_millis() as u64;
+            let (end, parent_end) = (
+                rec.end.unwrap_or(self.start),
+                parent.end.unwrap_or(self.start),
+            );
+            let by_ms = end.saturating_duration_since(parent_end).as_millis() as u64;
             tracing::warn!(target: "faultline", task = rec.name.as_str(), parent = parent.name.as_str(), by_ms, "task outlived its parent");
         }
     }
@@ -563,8 +586,8 @@ impl Shared {
 
 /// Runs `f` on this thread's ledger, if a run is going on here.
 pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
-    LEDGER.with(|cell| {
-        let shared = cell.try_borrow().ok()?;
+    LOCAL.with(|local| {
+        let shared = local.shared.try_borrow().ok()?;
         let mut guard = shared.as_ref()?.try_lock()?;
         guard.as_mut().map(f)
     })
@@ -576,51 +599,62 @@ pub(crate) fn with_run<R>(run: u64, f: impl FnOnce(&mut Ledger) -> R) -> Option<
 }
 
 pub(crate) fn is_installed() -> bool {
-    LEDGER.with(|cell| cell.try_borrow().map(|g| g.is_some()).unwrap_or(true))
+    LOCAL.with(|local| {
+        (local.shared.try_borrow())
+            .map(|g| g.is_some())
+            .unwrap_or(true)
+    })
 }
 
 /// Installs `ledger` as this thread's run.
 pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
     *shared.lock() = Some(ledger);
-    LEDGER.with(|cell| *cell.borrow_mut() = Some(shared.clone()));
+    LOCAL.with(|local| *local.shared.borrow_mut() = Some(shared.clone()));
 }
 
 /// Ends this thread's run and hands back its ledger.
 pub(crate) fn uninstall() -> Option<Ledger> {
-    let shared = LEDGER.with(|cell| cell.borrow_mut().take())?;
+    let shared = LOCAL.with(|local| local.shared.borrow_mut().take())?;
     shared.lock().take()
 }
 
+#[inline]
 pub(crate) fn current_task() -> Option<TaskIx> {
-    CURRENT.with(Cell::get)
+    LOCAL.with(|local| local.current.get())
 }
 
 /// Marks `ix` as the task being polled until the returned guard drops.
+#[inline]
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
-    let previous = CURRENT.with(|c| c.replace(Some(ix)));
-    set_polling(ix, true);
-    EnterGuard(previous)
-}
-
-fn set_polling(ix: TaskIx, starts: bool) {
-    LEDGER.with(|cell| {
-        if let Ok(shared) = cell.try_borrow()
+    LOCAL.with(|local| {
+        let previous = local.current.replace(Some(ix));
+        if let Ok(shared) = local.shared.try_borrow()
             && let Some(shared) = shared.as_ref()
         {
             shared.polling.store(ix, Ordering::Relaxed);
-            if starts {
-                shared.progress.fetch_add(1, Ordering::Relaxed);
-            }
+            // Only this thread writes it: no read-modify-write needed.
+            let polls = shared.progress.load(Ordering::Relaxed);
+            shared.progress.store(polls + 1, Ordering::Relaxed);
         }
-    });
+        EnterGuard(previous)
+    })
 }
 
 pub(crate) struct EnterGuard(Option<TaskIx>);
 
 impl Drop for EnterGuard {
+    #[inline]
     fn drop(&mut self) {
-        CURRENT.with(|c| c.set(self.0));
-        set_polling(self.0.unwrap_or(NOT_POLLING), false);
+        LOCAL.with(|local| {
+            local.current.set(self.0);
+            if let Ok(shared) = local.shared.try_borrow()
+                && let Some(shared) = shared.as_ref()
+            {
+                shared
+                    .polling
+                    .store(self.0.unwrap_or(NOT_POLLING), Ordering::Relaxed);
+            }
+        });
     }
 }
 
@@ -633,6 +667,6 @@ mod tests {
     fn a_task_record_stays_small() {
         let (name, rec) = (size_of::<Name>(), size_of::<TaskRec>());
         eprintln!("Name {name} B, TaskRec {rec} B");
-        assert!(rec <= 120, "TaskRec is {rec} bytes");
+        assert!(rec <= 112, "TaskRec is {rec} bytes");
     }
 }

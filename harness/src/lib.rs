@@ -23,6 +23,8 @@
 
 mod blocking;
 mod catalog;
+// The ledger's append-only task list.
+mod chunked;
 mod determinism;
 mod error;
 mod failure;

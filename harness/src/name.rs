@@ -21,7 +21,8 @@ pub struct Name(Repr);
 enum Repr {
     Static(&'static str),
     Shared(Arc<str>),
-    Indexed(&'static str, usize, OnceLock<Box<str>>),
+    /// `base[index]`; the index is a `u32` so that a name takes 48 bytes, not 56.
+    Indexed(&'static str, u32, OnceLock<Box<str>>),
 }
 
 impl Name {
@@ -47,7 +48,7 @@ impl Name {
                 .and_then(|rest| rest.strip_suffix(']'))
                 .is_some_and(|digits| {
                     // `fetch[03]` is not `fetch[3]`: compare digits, not values.
-                    digits.parse::<usize>() == Ok(*index)
+                    digits.parse::<u32>() == Ok(*index)
                         && (digits == "0" || !digits.starts_with(['0', '+']))
                 }),
         }
@@ -149,7 +150,10 @@ impl From<String> for Name {
 
 impl From<(&'static str, usize)> for Name {
     fn from((base, index): (&'static str, usize)) -> Self {
-        Name(Repr::Indexed(base, index, OnceLock::new()))
+        match u32::try_from(index) {
+            Ok(index) => Name(Repr::Indexed(base, index, OnceLock::new())),
+            Err(_) => Name::from(format!("{base}[{index}]")),
+        }
     }
 }
 
@@ -203,5 +207,7 @@ mod tests {
         assert_ne!(Name::from(("t", 0)), "t[00]");
         assert_ne!(Name::from(("fetch", 3)), Name::from(("fetch", 4)));
         assert_ne!(Name::from(("a", 1)), Name::from(("b", 1)));
+        let huge = usize::MAX;
+        assert_eq!(Name::from(("t", huge)), format!("t[{huge}]"));
     }
 }

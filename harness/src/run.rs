@@ -15,6 +15,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::error::Error;
 use crate::ledger::{self, Ended, Ledger, Phase, Shared};
+use crate::name::Name;
 use crate::plan::{Event, Plan, TimedEvent};
 use crate::report::{self, CancelCause, Report, RunFacts};
 use crate::task::{PanicPayload, Task, TaskOutput};
@@ -55,7 +56,7 @@ pub struct Builder {
     plan: Plan,
     plan_name: Option<String>,
     deadline: Duration,
-    root: String,
+    root: Name,
     replay: Option<String>,
     watchdog: Duration,
     max_tasks: usize,
@@ -73,7 +74,7 @@ impl Builder {
             plan: Plan::none(),
             plan_name: None,
             deadline: DEFAULT_DEADLINE,
-            root: "body".to_owned(),
+            root: Name::from("body"),
             replay: None,
             watchdog: DEFAULT_WATCHDOG,
             max_tasks: DEFAULT_MAX_TASKS,
@@ -107,7 +108,7 @@ impl Builder {
     }
 
     /// The name of the task that runs the body (default `body`).
-    pub fn root(&mut self, name: impl Into<String>) -> &mut Self {
+    pub fn root(&mut self, name: impl Into<Name>) -> &mut Self {
         self.root = name.into();
         self
     }
