@@ -7,10 +7,11 @@
 //! the watchdog (on the caller's thread) can read it when the run's thread is stuck.
 
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
+use parking_lot::{Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
@@ -35,6 +36,11 @@ thread_local! {
             current: Cell::new(None),
         }
     };
+}
+
+thread_local! {
+    /// Task-record chunks of the thread's earlier runs (see [`Chunked`]).
+    static SPARE_TASKS: RefCell<Vec<Vec<TaskRec>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// What a thread knows of the run going on on it (one thread-local: a poll reads it twice).
@@ -238,7 +244,7 @@ impl Ledger {
             start,
             phase: Phase::Running,
             plan,
-            tasks: Chunked::default(),
+            tasks: Chunked::recycling(&SPARE_TASKS),
             errors: Vec::new(),
             hits: Vec::new(),
             resources: Vec::new(),
@@ -550,19 +556,15 @@ impl Shared {
     }
 
     /// The ledger, unless it is locked already (a re-entrant call, or the watchdog).
+    /// A `parking_lot` mutex: no poisoning to check, twice per task (a run whose thread
+    /// panicked is reported from what the ledger holds, as it is).
     fn try_lock(&self) -> Option<MutexGuard<'_, Option<Ledger>>> {
-        match self.ledger.try_lock() {
-            Ok(guard) => Some(guard),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        }
+        self.ledger.try_lock()
     }
 
     /// Blocks until the ledger is free: for the watchdog and the end of the run.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Option<Ledger>> {
-        self.ledger
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.ledger.lock()
     }
 
     pub(crate) fn set_in_runtime(&self, running: bool) {

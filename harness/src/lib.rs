@@ -46,6 +46,8 @@ mod run;
 mod store;
 mod sweep;
 mod task;
+// Run threads, kept between runs.
+mod worker;
 
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
 pub use catalog::{NamedPlan, Scenario, Variant};

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -19,6 +20,7 @@ use crate::name::Name;
 use crate::plan::{Event, Plan, TimedEvent};
 use crate::report::{self, CancelCause, Report, RunFacts};
 use crate::task::{PanicPayload, Task, TaskOutput};
+use crate::worker;
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
@@ -196,21 +198,30 @@ impl Builder {
         let run_shared = shared.clone();
         // The harness's events belong to the caller's span (tracing-test attributes by span).
         let span = tracing::Span::current();
-        let thread = std::thread::Builder::new()
-            .name(format!("faultline {}/{}", self.scenario, self.variant))
-            .spawn(move || {
-                let _span = span.enter();
-                let _ = done.send(this.run_here(body, &run_shared));
-            })
-            .map_err(Error::runtime)?;
+        worker::execute(Box::new(move || {
+            let _span = span.enter();
+            let ran = catch_unwind(AssertUnwindSafe(|| this.run_here(body, &run_shared)));
+            match ran {
+                Ok(report) => {
+                    let _ = done.send(Ok(report));
+                }
+                Err(payload) => {
+                    let _ = done.send(Err(crate::task::panic_message(payload.as_ref())));
+                    resume_unwind(payload); // the thread is not reused
+                }
+            }
+        }))
+        .map_err(Error::runtime)?;
         // The watchdog: give up only when no poll started for a whole period (a long run
         // that keeps polling is fine; one poll that never returns is not).
         let mut seen = shared.progress();
         loop {
             match outcome.recv_timeout(self.watchdog) {
-                Ok(report) => {
-                    let _ = thread.join();
-                    return report;
+                Ok(Ok(report)) => return report,
+                Ok(Err(why)) => {
+                    return Err(Error::misuse(format!(
+                        "the run's thread panicked outside any task (a Drop that panics?): {why}"
+                    )));
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     let now = shared.progress();
@@ -220,13 +231,9 @@ impl Builder {
                     seen = now;
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    let why = match thread.join() {
-                        Err(payload) => crate::task::panic_message(payload.as_ref()),
-                        Ok(()) => "unknown".to_owned(),
-                    };
-                    return Err(Error::misuse(format!(
-                        "the run's thread panicked outside any task (a Drop that panics?): {why}"
-                    )));
+                    return Err(Error::misuse(
+                        "the run's thread ended without a report (it could not start the run)",
+                    ));
                 }
             }
         }
