@@ -237,23 +237,30 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
     let resources = resource::build(ledger);
     let mut tasks: Vec<TaskReport> = Vec::with_capacity(ledger.tasks.len());
     // Many tasks share an instant (the clock moves only when every task waits): converting
-    // one is a subtraction of two timespecs, so the last conversion is kept.
+    // one is a subtraction of two timespecs, so each column keeps its last conversion.
     let start = ledger.start;
-    let last = std::cell::Cell::new((start, 0));
-    let at_ms = |at: Instant| {
-        let (seen, seen_ms) = last.get();
-        if at == seen {
-            return seen_ms;
+    let memo = || {
+        let last = std::cell::Cell::new((start, 0));
+        move |at: Instant| {
+            let (seen, seen_ms) = last.get();
+            if at == seen {
+                return seen_ms;
+            }
+            let at_ms = ms(at.saturating_duration_since(start));
+            last.set((at, at_ms));
+            at_ms
         }
-        let at_ms = ms(at.saturating_duration_since(start));
-        last.set((at, at_ms));
-        at_ms
     };
+    let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
     for ix in 0..ledger.tasks.len() {
         let t = &ledger.tasks[ix];
         let outcome = t.ended.unwrap_or(Outcome::DroppedAtShutdown);
         let never_ended = matches!(outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
-        let end_ms = if never_ended { None } else { t.end.map(at_ms) };
+        let end_ms = if never_ended {
+            None
+        } else {
+            t.end.map(&end_ms_of)
+        };
         let (observed, detail) = match outcome {
             Outcome::Failed if t.carried().is_empty() => (None, Some("untraced error".to_owned())),
             Outcome::Failed => {
@@ -273,7 +280,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         let outlived = ledger.outlived(ix as TaskIx);
         let parent_end = t.parent.and_then(|p| ledger.tasks[p as usize].end);
         let outlived_by_ms = match (outlived, end_ms, parent_end) {
-            (true, Some(end), Some(pend)) => Some(end.saturating_sub(at_ms(pend))),
+            (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),
             _ => None,
         };
         let cancelled_by = match outcome {
@@ -282,7 +289,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         };
         // A parent was spawned before its children: its row is there already.
         let parent = t.parent.map(|p| tasks[p as usize].name.clone());
-        let (start_ms, blocking_polls) = (at_ms(t.start), t.blocking_polls());
+        let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
         tasks.push(TaskReport {
             name: std::mem::take(&mut ledger.tasks[ix].name),
             parent,

@@ -77,9 +77,9 @@ impl Task {
         F: Future + Send + 'static,
         F::Output: TaskOutput + Send + 'static,
     {
-        let (tracked, ix) = self.wrap(future);
-        let handle = tokio::spawn(tracked);
-        register(ix, || handle.abort_handle());
+        let (ix, keep) = self.record();
+        let handle = tokio::spawn(Tracked::new(future, ix));
+        register(keep, || handle.abort_handle());
         handle
     }
 
@@ -90,9 +90,9 @@ impl Task {
         F: Future + Send + 'static,
         F::Output: TaskOutput + Send + 'static,
     {
-        let (tracked, ix) = self.wrap(future);
-        let abort = set.spawn(tracked);
-        register(ix, || abort.clone());
+        let (ix, keep) = self.record();
+        let abort = set.spawn(Tracked::new(future, ix));
+        register(keep, || abort.clone());
         abort
     }
 
@@ -103,26 +103,24 @@ impl Task {
         F: Future + Send + 'static,
         F::Output: TaskOutput + Send + 'static,
     {
-        let (tracked, ix) = self.wrap(future);
-        let handle = tracker.spawn(tracked);
-        register(ix, || handle.abort_handle());
+        let (ix, keep) = self.record();
+        let handle = tracker.spawn(Tracked::new(future, ix));
+        register(keep, || handle.abort_handle());
         handle
     }
 
-    /// Records the spawn; says whether the abort handle is wanted (see [`register`]).
-    fn wrap<F: Future>(self, inner: F) -> (Tracked<F>, Option<(u64, TaskIx)>) {
+    /// Records the spawn: the task's place in the ledger, and the same again if the ledger
+    /// wants its abort handle (see [`register`]). Not generic, and the future is not moved
+    /// through it: a large future is copied once less on its way into tokio.
+    fn record(self) -> (Option<(u64, TaskIx)>, Option<(u64, TaskIx)>) {
         let Task { name, token } = self;
         let spawned = ledger::with(|l| {
             let ix = l.spawned(name, token)?;
             Some(((l.run, ix), l.keeps_aborts()))
         })
         .flatten();
-        let tracked = Tracked {
-            inner,
-            ix: spawned.map(|(ix, _)| ix),
-            done: false,
-        };
-        (tracked, spawned.and_then(|(ix, keep)| keep.then_some(ix)))
+        let ix = spawned.map(|(ix, _)| ix);
+        (ix, spawned.and_then(|(ix, keep)| keep.then_some(ix)))
     }
 }
 
@@ -150,6 +148,16 @@ pin_project_lite::pin_project! {
             if let (Some((run, ix)), false) = (this.ix, this.done) {
                 ledger::with_run(run, |l| l.dropped_early(ix));
             }
+        }
+    }
+}
+
+impl<F> Tracked<F> {
+    fn new(inner: F, ix: Option<(u64, TaskIx)>) -> Self {
+        Tracked {
+            inner,
+            ix,
+            done: false,
         }
     }
 }
