@@ -47,6 +47,10 @@ where
     Task::new(name).spawn_on(tracker, future)
 }
 
+/// A tracked task's run and its index in that run's ledger; `None` outside a run (or past
+/// the ledger's cap).
+type Place = Option<(u64, TaskIx)>;
+
 /// A task about to be spawned: its name and, optionally, the token that stops it.
 #[must_use = "a Task does nothing until one of its spawn methods is called"]
 pub struct Task {
@@ -112,7 +116,7 @@ impl Task {
     /// Records the spawn: the task's place in the ledger, and the same again if the ledger
     /// wants its abort handle (see [`register`]). Not generic, and the future is not moved
     /// through it: a large future is copied once less on its way into tokio.
-    fn record(self) -> (Option<(u64, TaskIx)>, Option<(u64, TaskIx)>) {
+    fn record(self) -> (Place, Place) {
         let Task { name, token } = self;
         let spawned = ledger::with(|l| {
             let ix = l.spawned(name, token)?;
@@ -126,7 +130,7 @@ impl Task {
 
 /// Hands the task's abort handle to the ledger, when its plan can cancel tasks (a second
 /// trip through the ledger, so it is made only then).
-fn register(ix: Option<(u64, TaskIx)>, abort: impl FnOnce() -> AbortHandle) {
+fn register(ix: Place, abort: impl FnOnce() -> AbortHandle) {
     if let Some((run, ix)) = ix {
         let abort = abort();
         ledger::with_run(run, |l| l.keep_abort(ix, abort));
@@ -139,7 +143,7 @@ pin_project_lite::pin_project! {
     struct Tracked<F> {
         #[pin]
         inner: F,
-        ix: Option<(u64, TaskIx)>,
+        ix: Place,
         done: bool,
     }
 
@@ -153,7 +157,7 @@ pin_project_lite::pin_project! {
 }
 
 impl<F> Tracked<F> {
-    fn new(inner: F, ix: Option<(u64, TaskIx)>) -> Self {
+    fn new(inner: F, ix: Place) -> Self {
         Tracked {
             inner,
             ix,
