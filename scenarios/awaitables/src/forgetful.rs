@@ -3,51 +3,19 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-use crate::signal::Closed;
-use crate::sync::{Arc, AtomicBool, Mutex, Ordering};
-
-#[derive(Default)]
-struct Shared {
-    sent: AtomicBool,
-    closed: AtomicBool,
-    waker: Mutex<Option<Waker>>,
-}
-
-/// Sends the signal once; dropping it unsent closes the channel.
-pub struct Sender(Arc<Shared>);
+pub use crate::sender::{Closed, Sender};
+use crate::sender::{Shared, pair};
+use crate::sync::{Arc, Ordering};
 
 /// Completes when the signal is sent (`Ok`) or the sender is dropped unsent (`Err(Closed)`).
 pub struct Receiver(Arc<Shared>);
 
 /// A connected sender and receiver.
 pub fn channel() -> (Sender, Receiver) {
-    let shared = Arc::new(Shared::default());
-    (Sender(shared.clone()), Receiver(shared))
-}
-
-impl Sender {
-    /// Sets the flag, then wakes whoever registered.
-    pub fn send(self) {
-        self.0.sent.store(true, Ordering::Release);
-        wake(&self.0);
-    }
-}
-
-impl Drop for Sender {
-    fn drop(&mut self) {
-        if !self.0.sent.load(Ordering::Acquire) {
-            self.0.closed.store(true, Ordering::Release);
-            wake(&self.0);
-        }
-    }
-}
-
-fn wake(shared: &Shared) {
-    if let Some(waker) = shared.waker.lock().unwrap().take() {
-        waker.wake();
-    }
+    let (sender, shared) = pair();
+    (sender, Receiver(shared))
 }
 
 impl Future for Receiver {

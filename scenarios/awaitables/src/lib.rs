@@ -47,6 +47,7 @@ pub use rubric::rubric;
 pub mod forgetful;
 pub mod racy;
 mod rubric;
+mod sender;
 pub mod signal;
 pub mod structured;
 mod sync;
