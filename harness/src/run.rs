@@ -166,7 +166,8 @@ impl Builder {
 
     /// Runs `body` as the root task and reports what every task did.
     ///
-    /// The body runs on its own thread, on a fresh current-thread runtime whose clock is
+    /// The body runs on a thread of its own (a run thread, reused by later runs unless this
+    /// one gets stuck), on a fresh current-thread runtime whose clock is
     /// paused from the start (it jumps ahead whenever every task waits on a timer). The run
     /// ends when the body has returned and every task has ended, or at the deadline; then
     /// the runtime is dropped and whatever was still running is recorded as dropped at
