@@ -4,6 +4,8 @@
 //! crate only lists them. Adding a scenario means adding its crate and one line here.
 
 pub use faultline_harness as harness;
+/// `#[faultline::test]`, the same attribute as `#[faultline_harness::test]`.
+pub use faultline_harness::test;
 
 pub mod cli;
 pub mod exercises;

@@ -46,6 +46,8 @@ mod run;
 mod store;
 mod sweep;
 mod task;
+// What #[faultline_harness::test] runs.
+mod testing;
 // Run threads, kept between runs.
 mod worker;
 
@@ -59,6 +61,9 @@ pub use error::{Error, ErrorKind};
 pub use failure::Failure;
 /// Fault points, your own error type for them, and the run's shutdown signal.
 pub use fault::{FromFault, Point, point, shutdown_token};
+/// `#[faultline_harness::test]`: an `async fn` test run under faultline, failed on a bad
+/// verdict (like `#[tokio::test]`, with a plan and a seed).
+pub use faultline_macros::test;
 /// A level whose peak the report shows (items buffered, items held in memory).
 pub use gauge::Gauge;
 /// Task names (`caller`, `fetch[3]`).
@@ -89,3 +94,5 @@ pub use sweep::{
 };
 /// Tracked spawning over real tokio handles, sets and trackers.
 pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};
+#[doc(hidden)]
+pub use testing::run_test;

@@ -203,6 +203,59 @@ impl Report {
             == 0
     }
 
+    /// What is wrong with this run, one line each, in words: every count that
+    /// [`is_clean`](Report::is_clean) checks, when it is not zero. Empty for a clean run.
+    pub fn problems(&self) -> Vec<String> {
+        let s = &self.summary;
+        let counts = [
+            (
+                s.swallowed,
+                "task's error or panic was swallowed (nobody looked at it)",
+                "tasks' errors or panics were swallowed (nobody looked at them)",
+            ),
+            (
+                s.outlived,
+                "task outlived its parent",
+                "tasks outlived their parent",
+            ),
+            (
+                s.stalled,
+                "task stalled (still pending at the deadline)",
+                "tasks stalled (still pending at the deadline)",
+            ),
+            (
+                s.dropped_at_shutdown,
+                "task was dropped at shutdown",
+                "tasks were dropped at shutdown",
+            ),
+            (
+                s.untracked,
+                "task was spawned untracked (plain tokio::spawn)",
+                "tasks were spawned untracked (plain tokio::spawn)",
+            ),
+            (
+                s.blocking,
+                "task blocked the executor",
+                "tasks blocked the executor",
+            ),
+            (
+                s.leaked_resources.unwrap_or(0),
+                "connection leaked",
+                "connections leaked",
+            ),
+            (
+                s.partial_writes.unwrap_or(0),
+                "transaction left a partial write",
+                "transactions left partial writes",
+            ),
+        ];
+        counts
+            .into_iter()
+            .filter(|&(n, _, _)| n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect()
+    }
+
     /// The resource named `name`, if there is one.
     pub fn resource(&self, name: &str) -> Option<&ResourceReport> {
         self.resources.iter().find(|r| r.name() == name)

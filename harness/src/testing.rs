@@ -1,0 +1,53 @@
+//! What `#[faultline_harness::test]` runs: the test body under a run, and the verdicts that
+//! fail the test.
+
+use std::fmt::Debug;
+use std::future::Future;
+
+use crate::plan::Plan;
+use crate::report::{Outcome, Report};
+use crate::run::Builder;
+use crate::task::TaskOutput;
+
+/// Runs `body` as the test `test` (seed `seed`, fault plan `plan`), and panics — failing the
+/// test — if the body did not complete or the report is not clean. Called by the code that
+/// `#[faultline_harness::test]` writes; call [`Builder::run`] yourself for anything else.
+#[doc(hidden)]
+#[track_caller]
+pub fn run_test<F, Fut>(test: &str, plan: &str, seed: u64, body: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: TaskOutput + Debug + Send + 'static,
+{
+    let plan = Plan::parse(plan)
+        .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
+    let report = Builder::new("test", test)
+        .seed(seed)
+        .plan(plan)
+        .replay(format!("cargo test -- --exact {test}"))
+        .run(body)
+        .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
+    let problems = failures(&report);
+    if !problems.is_empty() {
+        panic!(
+            "{test} failed under faultline:\n- {}\n\n{report}",
+            problems.join("\n- ")
+        );
+    }
+}
+
+/// Why the report fails a test: the body itself, then every bad verdict.
+fn failures(report: &Report) -> Vec<String> {
+    let body = report.tasks.first().map(|root| root.outcome);
+    let mut problems = match body {
+        Some(Outcome::Completed) => Vec::new(),
+        Some(Outcome::Failed) => vec![format!(
+            "the test body returned an error: {}",
+            report.result
+        )],
+        Some(_) | None => vec![format!("the test body did not complete: {}", report.result)],
+    };
+    problems.extend(report.problems());
+    problems
+}

@@ -1,0 +1,81 @@
+//! `#[faultline::test]` (`#[faultline_harness::test]`): each case is a tiny program whose
+//! verdict is known by construction; the failing ones are `#[should_panic]` with the line
+//! the failure must name, so a runner that stopped failing tests would fail these.
+
+use std::time::Duration;
+
+use faultline::harness::{Failure, point, spawn};
+use tokio::time::{Instant, sleep};
+
+#[faultline::test]
+async fn a_body_that_awaits_its_children_passes() {
+    let child = spawn("child", async {
+        sleep(Duration::from_millis(10)).await;
+        7
+    });
+    assert_eq!(child.await.unwrap(), 7);
+}
+
+#[faultline::test]
+async fn a_body_may_return_ok() -> Result<(), Failure> {
+    spawn("child", async { Ok::<_, Failure>(()) })
+        .await
+        .unwrap()
+}
+
+#[faultline::test(plan = "work=delay(5s)", seed = 7)]
+async fn the_plan_applies_on_the_paused_clock() {
+    let start = Instant::now();
+    point("work").await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_secs(5));
+}
+
+#[faultline::test(plan = "work=error(Boom)")]
+#[should_panic(expected = "the test body returned an error: Err(Boom: injected at work)")]
+async fn an_error_from_the_body_fails_the_test() -> Result<(), Failure> {
+    point("work").await
+}
+
+#[faultline::test]
+#[should_panic(expected = "- 1 task outlived its parent")]
+async fn an_orphan_fails_the_test() {
+    drop(spawn("orphan", sleep(Duration::from_millis(10))));
+}
+
+#[faultline::test]
+#[should_panic(expected = "- 1 task's error or panic was swallowed")]
+async fn a_swallowed_error_fails_the_test() {
+    let child = spawn("child", async {
+        Err::<(), _>(Failure::new("Boom", "nobody reads me"))
+    });
+    sleep(Duration::from_millis(1)).await; // the child ends first: only swallowed, not orphaned
+    drop(child);
+}
+
+#[faultline::test]
+#[should_panic(expected = "the test body did not complete: stalled")]
+async fn a_body_that_never_finishes_fails_the_test() {
+    std::future::pending::<()>().await;
+}
+
+#[faultline::test]
+#[should_panic(expected = "the test body did not complete: panicked: boom")]
+async fn a_panicking_body_fails_the_test() {
+    panic!("boom");
+}
+
+#[faultline::test(plan = "work=eror(Boom)")]
+#[should_panic(expected = "invalid fault plan at column 6")]
+async fn a_malformed_plan_fails_with_the_parsers_message() {}
+
+#[faultline::test]
+#[should_panic(expected = "replay: cargo test -- --exact attribute::a_failure_prints_the_report")]
+async fn a_failure_prints_the_report() {
+    drop(spawn("orphan", sleep(Duration::from_millis(10))));
+}
+
+#[faultline::test(plan = "db=error(ConnectionError)")]
+async fn an_injected_error_that_the_body_reads_passes() {
+    let err = point("db").await.unwrap_err();
+    assert_eq!(err.kind(), "ConnectionError"); // reading it counts as looking at it
+}
