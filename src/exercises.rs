@@ -68,13 +68,28 @@ pub fn regions(file: &str, text: &str) -> anyhow::Result<Vec<Region>> {
     Ok(found)
 }
 
+/// Put at the top of a stubbed file (after its `//!` doc): until the exercise is written,
+/// the imports and variables only the solution used, and the code after `todo!()`, would
+/// each warn.
+const STUB_ALLOW: &str = "// Until the exercise is written, what only its solution uses would warn.\n\
+                          #![allow(unused_imports, unused_variables, unreachable_code)]\n";
+
 /// `text` with every solution region replaced by a `todo!()` stub, a `// TODO:` line and
-/// the hint (looked up in `rubrics`).
+/// the hint (looked up in `rubrics`), and the file's warnings about what only the solution
+/// used turned off.
 pub fn stub(file: &str, text: &str, rubrics: &[Rubric]) -> anyhow::Result<String> {
     let regions = regions(file, text)?;
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::new();
-    let mut next = 0;
+    // After the module's doc: what only the solution used would warn until it is written.
+    let mut next = lines.iter().take_while(|l| l.starts_with("//!")).count();
+    for line in &lines[..next] {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !regions.is_empty() {
+        out.push_str(STUB_ALLOW);
+    }
     for region in &regions {
         let hint = rubrics
             .iter()
@@ -234,10 +249,24 @@ mod tests {
     fn a_region_becomes_a_stub_with_its_hint() {
         let text = "fn f() -> u8 {\n    // faultline:solution begin gather-joinset\n    1\n    // faultline:solution end\n}\n";
         let out = stub("f.rs", text, &crate::rubrics()).unwrap();
+        let out = out.strip_prefix(STUB_ALLOW).expect("the allow comes first");
         assert!(out.starts_with("fn f() -> u8 {\n    // TODO: write this (exercise gather)"));
         assert!(out.contains("    // hint: spawn the five fetches"));
         assert!(out.ends_with("    todo!()\n}\n"), "{out}");
         assert!(!out.contains("    1\n"));
+    }
+
+    #[test]
+    fn the_allow_goes_after_the_module_doc_and_only_into_stubbed_files() {
+        let text = "//! The fix.\n//! More.\nuse std::fmt;\nfn f() {\n    // faultline:solution begin gather-joinset\n    let _ = fmt::Error;\n    // faultline:solution end\n}\n";
+        let out = stub("f.rs", text, &crate::rubrics()).unwrap();
+        let expected_start = format!("//! The fix.\n//! More.\n{STUB_ALLOW}use std::fmt;\n");
+        assert!(out.starts_with(&expected_start), "{out}");
+        let untouched = "//! No exercise here.\nfn g() {}\n";
+        assert_eq!(
+            stub("g.rs", untouched, &crate::rubrics()).unwrap(),
+            untouched
+        );
     }
 
     #[test]
