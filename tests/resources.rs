@@ -88,6 +88,41 @@ fn a_returned_connection_is_not_reported() {
 }
 
 #[test]
+fn who_gave_a_connection_back_is_recorded_even_when_another_task_took_it() {
+    let report = Builder::new("resources", "handover")
+        .run(|| async {
+            let pool = Pool::new("db", 1);
+            let lease = pool.lease().await; // taken by the body
+            spawn("consumer", async move {
+                sleep(ms(5)).await;
+                drop(lease); // given back by the consumer
+            })
+            .await
+            .unwrap();
+            let p = pool.clone();
+            spawn("worker", async move {
+                let conn = p.checkout().await;
+                p.checkin(conn);
+            })
+            .await
+            .unwrap();
+        })
+        .unwrap();
+    let db = pool(&report, "db");
+    let who: Vec<(Option<&str>, Option<&str>)> = (db.leases.iter())
+        .map(|l| (l.task.as_deref(), l.returned_by.as_deref()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (Some("body"), Some("consumer")),
+            (Some("worker"), Some("worker"))
+        ]
+    );
+    assert!(report.to_json().contains("\"returned_by\": \"consumer\""));
+}
+
+#[test]
 fn exhaustion_is_dated_and_names_who_waited_and_who_gave_up() {
     let report = Builder::new("resources", "exhausted")
         .run(|| async {

@@ -142,10 +142,10 @@ impl Pool {
 }
 
 fn returned(handle: Handle, lease: u32) {
-    resource::with(handle, |k, now, _| {
+    resource::with(handle, |k, now, task| {
         if let KindRec::Pool(p) = k {
             p.in_use = p.in_use.saturating_sub(1);
-            p.leases[lease as usize].fate = LeaseFate::Returned(now);
+            p.leases[lease as usize].fate = LeaseFate::Returned(now, task);
         }
     });
 }

@@ -53,7 +53,9 @@ pub(crate) struct LeaseRec {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum LeaseFate {
     Held,
-    Returned(Duration),
+    /// Back in the pool at this time, given back by this task (the one that dropped the
+    /// guard or checked it in).
+    Returned(Duration, Option<TaskIx>),
     /// The manual handle was dropped without a check-in: the permit is gone for good.
     Lost(Duration),
 }
@@ -160,6 +162,9 @@ pub struct LeaseReport {
     pub manual: bool,
     /// Virtual ms when it came back to the pool, if it did.
     pub returned_ms: Option<u64>,
+    /// The task that gave it back (dropped the guard, or called `checkin`), if a task did:
+    /// not always the one that took it, since a guard can be moved to another task.
+    pub returned_by: Option<String>,
     /// Never returned: the pool is one short for the rest of the run.
     pub leaked: bool,
     /// For a leak: virtual ms when its last handle was dropped without a check-in.
@@ -294,10 +299,14 @@ pub(crate) fn build(ledger: &Ledger) -> Vec<ResourceReport> {
                         acquired_ms: ms(l.acquired),
                         manual: l.manual,
                         returned_ms: match l.fate {
-                            LeaseFate::Returned(at) => Some(ms(at)),
+                            LeaseFate::Returned(at, _) => Some(ms(at)),
                             _ => None,
                         },
-                        leaked: !matches!(l.fate, LeaseFate::Returned(_)),
+                        returned_by: match l.fate {
+                            LeaseFate::Returned(_, by) => name(by),
+                            _ => None,
+                        },
+                        leaked: !matches!(l.fate, LeaseFate::Returned(..)),
                         lost_ms: match l.fate {
                             LeaseFate::Lost(at) => Some(ms(at)),
                             _ => None,
