@@ -69,10 +69,10 @@ pub fn regions(file: &str, text: &str) -> anyhow::Result<Vec<Region>> {
 }
 
 /// Put at the top of a stubbed file (after its `//!` doc): until the exercise is written,
-/// the imports and variables only the solution used, and the code after `todo!()`, would
-/// each warn.
+/// the imports, variables and fields only the solution used, and the code after `todo!()`,
+/// would each warn.
 const STUB_ALLOW: &str = "// Until the exercise is written, what only its solution uses would warn.\n\
-                          #![allow(unused_imports, unused_variables, unreachable_code)]\n";
+                          #![allow(unused_imports, unused_variables, unreachable_code, dead_code)]\n";
 
 /// `text` with every solution region replaced by a `todo!()` stub, a `// TODO:` line and
 /// the hint (looked up in `rubrics`), and the file's warnings about what only the solution

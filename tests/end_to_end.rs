@@ -47,8 +47,8 @@ fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-/// Exports the learner edition; every exercise's graded test fails there; with the
-/// reference solutions put back, every one passes.
+/// Exports the learner edition; it builds without warnings, every exercise's graded test
+/// fails there; with the reference solutions put back, every one passes.
 #[test]
 #[ignore = "slow: builds an exported workspace; .ci/run runs it"]
 fn every_exported_exercise_fails_until_its_solution_is_back() {
@@ -66,6 +66,10 @@ fn every_exported_exercise_fails_until_its_solution_is_back() {
     }
     let (ok, out) = cargo(&dir, &["test", "--offline", "--test", "graded"]);
     assert!(!ok, "the unsolved edition passes:\n{out}");
+    assert!(
+        !out.contains("warning:"),
+        "the unsolved edition builds with warnings:\n{out}"
+    );
     for rubric in &rubrics {
         let line = format!("test {} ... FAILED", rubric.scenario);
         assert!(out.contains(&line), "{line:?} missing:\n{out}");
