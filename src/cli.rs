@@ -1,5 +1,6 @@
 //! The CLI's commands, in the library so that tests (and the fuzzer) can call them in-process.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::harness::{
@@ -147,8 +148,9 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
                 pairs,
                 check_determinism,
             };
-            // On stderr, and only on a terminal: indicatif draws nothing elsewhere, so
-            // stdout (and every snapshot of it) holds the report alone.
+            // On stderr, so stdout (and every snapshot of it) holds the report alone: a bar
+            // on a terminal; elsewhere (a CI log) a plain line at every tenth of the runs.
+            let terminal = std::io::stderr().is_terminal();
             let bar = ProgressBar::hidden().with_style(
                 ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs ({eta})")
                     .expect("the template is valid")
@@ -156,6 +158,16 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
             );
             bar.set_prefix(format!("sweep {}", scenario.name));
             let report = sweep_with(&scenario, &options, |done, total| {
+                if !terminal {
+                    if done * 10 / total > (done - 1) * 10 / total {
+                        let name = scenario.name;
+                        eprintln!(
+                            "sweep {name}: {}% ({done}/{total} runs)",
+                            done * 100 / total
+                        );
+                    }
+                    return;
+                }
                 if done == 1 {
                     // The total is known from the first case on: draw from then.
                     bar.set_length(total as u64);

@@ -138,13 +138,20 @@ fn a_sweep_prints_only_the_report_on_stdout_and_json_on_request() {
         stdout.starts_with("sweep gather · 25 single-fault plans × 1 seed(s) × 3 variants\n"),
         "{stdout}"
     );
-    // Off a terminal indicatif draws nothing: no bar, no escape codes on either stream.
-    for stream in [&stdout, &text(&out.stderr)] {
+    // Off a terminal: no bar, no escape codes on either stream; plain lines on stderr at
+    // every tenth of the runs.
+    let stderr = text(&out.stderr);
+    for stream in [&stdout, &stderr] {
         assert!(
             !stream.contains("runs (") && !stream.contains('\x1b'),
             "{stream}"
         );
     }
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 10, "{stderr}");
+    assert_eq!(lines[0], "sweep gather: 10% (8/75 runs)");
+    assert_eq!(lines[9], "sweep gather: 100% (75/75 runs)");
+    assert!(!stdout.contains("% ("), "progress stays off stdout");
     let out = faultline(&["sweep", "gather", "--pairs", "--format", "json"], &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value =
