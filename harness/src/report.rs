@@ -191,23 +191,24 @@ impl Report {
     /// parent, stalled, was dropped at shutdown, went untracked or blocked the executor, no
     /// leaked resource and no partial write.
     pub fn is_clean(&self) -> bool {
-        let s = &self.summary;
-        s.swallowed
-            + s.outlived
-            + s.stalled
-            + s.dropped_at_shutdown
-            + s.untracked
-            + s.blocking
-            + s.leaked_resources.unwrap_or(0)
-            + s.partial_writes.unwrap_or(0)
-            == 0
+        self.bad_counts().iter().all(|&(n, _, _)| n == 0)
     }
 
     /// What is wrong with this run, one line each, in words: every count that
     /// [`is_clean`](Report::is_clean) checks, when it is not zero. Empty for a clean run.
     pub fn problems(&self) -> Vec<String> {
+        self.bad_counts()
+            .into_iter()
+            .filter(|&(n, _, _)| n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect()
+    }
+
+    /// The counts of bad verdicts, each with how it reads for one and for several: the one
+    /// list behind [`is_clean`](Report::is_clean) and [`problems`](Report::problems).
+    fn bad_counts(&self) -> [(usize, &'static str, &'static str); 8] {
         let s = &self.summary;
-        let counts = [
+        [
             (
                 s.swallowed,
                 "task's error or panic was swallowed (nobody looked at it)",
@@ -248,12 +249,7 @@ impl Report {
                 "transaction left a partial write",
                 "transactions left partial writes",
             ),
-        ];
-        counts
-            .into_iter()
-            .filter(|&(n, _, _)| n > 0)
-            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-            .collect()
+        ]
     }
 
     /// The resource named `name`, if there is one.
