@@ -1,5 +1,10 @@
 //! Scenarios as data: named variants of one body and the named plans to run them under.
 
+// Sweeps over every single-fault plan (and pair), seed and variant.
+pub(crate) mod sweep;
+// Rubrics: named checks with hints, and the grades they give.
+pub(crate) mod rubric;
+
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::report::Report;

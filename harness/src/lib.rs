@@ -21,78 +21,58 @@
 //! [`Pool`], run transactions on a [`Store`] and count levels with a [`Gauge`], and the
 //! report says what leaked, who waited and what was left half-written.
 
-mod blocking;
+// Layout: recording a run, the plans that fault it, the resources it watches, the runner,
+// the report, and what works over whole scenarios (catalogue, sweeps, rubrics).
 mod catalog;
-// The ledger's append-only task list.
-mod chunked;
-mod determinism;
 mod error;
-mod failure;
-mod fault;
-mod gauge;
-// A plan's per-run state: used-up counts and seeded probability rolls.
-mod injector;
-mod ledger;
-mod name;
 mod plan;
-// Plan files in TOML (`Plan::from_toml`).
-mod plan_file;
-mod pool;
-mod render;
+mod record;
 mod report;
 mod resource;
-mod rubric;
 mod run;
-mod store;
-mod sweep;
-mod task;
-// What #[faultline_harness::test] runs.
-mod testing;
-// Run threads, kept between runs.
-mod worker;
 
+/// Rubrics: named checks with hints, and the grades they give.
+pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn};
+/// Sweeps over every single-fault plan (and pair), seed and variant.
+pub use catalog::sweep::{
+    Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
+    single_fault_plans, sweep, sweep_plans, sweep_with,
+};
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
 pub use catalog::{NamedPlan, Scenario, Variant};
-/// Run a case twice and diff the renderings (`--check-determinism`).
-pub use determinism::{check_determinism, compare_reports, line_diff};
 /// The harness's own errors (bad plan text, misuse), each with a hint.
 pub use error::{Error, ErrorKind};
-/// An error that knows whether anybody looked at it.
-pub use failure::Failure;
-/// Fault points, your own error type for them, and the run's shutdown signal.
-pub use fault::{FromFault, Point, point, shutdown_token};
 /// `#[faultline_harness::test]`: an `async fn` test run under faultline, failed on a bad
 /// verdict (like `#[tokio::test]`, with a plan and a seed).
 pub use faultline_macros::test;
-/// A level whose peak the report shows (items buffered, items held in memory).
-pub use gauge::Gauge;
-/// Task names (`caller`, `fetch[3]`).
-pub use name::Name;
+/// Fault points, your own error type for them, and the run's shutdown signal.
+pub use plan::point::{FromFault, Point, point, shutdown_token};
 /// Fault plans and their text form (`Plan::from_toml` reads plan files).
 pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEvent};
-/// A pool of connections over a `Semaphore`: guarded leases and manual checkouts.
-pub use pool::{Checkout, Lease, Pool};
+/// An error that knows whether anybody looked at it.
+pub use record::failure::Failure;
+/// Task names (`caller`, `fetch[3]`).
+pub use record::name::Name;
+/// Tracked spawning over real tokio handles, sets and trackers.
+pub use record::task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};
+/// Run a case twice and diff the renderings (`--check-determinism`).
+pub use report::compare::{check_determinism, compare_reports, line_diff};
 /// Several reports side by side.
-pub use render::side_by_side;
+pub use report::render::side_by_side;
 /// The report: plain data.
 pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
+/// A level whose peak the report shows (items buffered, items held in memory).
+pub use resource::gauge::Gauge;
+/// A pool of connections over a `Semaphore`: guarded leases and manual checkouts.
+pub use resource::pool::{Checkout, Lease, Pool};
+/// A simulated transactional store: manual transactions and rollback-on-drop guards.
+pub use resource::store::{Store, Tx, TxGuard};
 /// The resource ledger's part of the report: pools, gauges, stores.
 pub use resource::{
     GaugeReport, LeaseReport, PoolReport, ResourceReport, StoreReport, TxOutcome, TxReport,
     WaitOutcome, WaitReport,
 };
-/// Rubrics: named checks with hints, and the grades they give.
-pub use rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn};
+#[doc(hidden)]
+pub use run::testing::run_test;
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
-/// A simulated transactional store: manual transactions and rollback-on-drop guards.
-pub use store::{Store, Tx, TxGuard};
-/// Sweeps over every single-fault plan (and pair), seed and variant.
-pub use sweep::{
-    Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
-    single_fault_plans, sweep, sweep_plans, sweep_with,
-};
-/// Tracked spawning over real tokio handles, sets and trackers.
-pub use task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};
-#[doc(hidden)]
-pub use testing::run_test;

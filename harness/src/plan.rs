@@ -28,6 +28,13 @@
 //! `Display` gives back text that parses to the same plan. The parser is written by hand
 //! so that every error says where, what was expected, and a hint.
 
+// Plan files in TOML (`Plan::from_toml`).
+pub(crate) mod file;
+// A plan's per-run state: used-up counts and seeded probability rolls.
+pub(crate) mod injector;
+// Fault points: where code under test asks the plan what to do.
+pub(crate) mod point;
+
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;

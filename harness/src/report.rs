@@ -1,12 +1,17 @@
 //! The report: plain data about one run. Rendering lives in `render.rs`.
 
+// The text rendering: header, timeline, verdicts, errors, hits, summary.
+pub(crate) mod render;
+// Two renderings of one case, compared line by line.
+pub(crate) mod compare;
+
 use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::ledger::{Delivery, Ledger, Looker, TaskIx};
-use crate::name::Name;
+use crate::record::ledger::{Delivery, Ledger, Looker, TaskIx};
+use crate::record::name::Name;
 use crate::resource::{self, ResourceReport};
 use tokio::time::Instant;
 

@@ -6,11 +6,18 @@
 //! virtual time and the tracked task being polled, so a report can say who took a
 //! connection, since when, and whether it came back.
 
+// A pool of connections over a real `Semaphore`.
+pub(crate) mod pool;
+// A simulated transactional store.
+pub(crate) mod store;
+// A level with a peak.
+pub(crate) mod gauge;
+
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::ledger::{self, Ledger, TaskIx};
+use crate::record::ledger::{self, Ledger, TaskIx};
 use crate::report::ms;
 
 /// Index of a resource in its run's ledger.

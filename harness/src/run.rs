@@ -1,6 +1,13 @@
 //! The runner: a current-thread tokio runtime on a paused, seeded clock, and the driver
 //! that runs the body, delivers timed events, settles, drains and shuts down.
 
+// Run threads, kept between runs.
+pub(crate) mod worker;
+// Blocked-executor detection.
+pub(crate) mod blocking;
+// What #[faultline_harness::test] runs.
+pub(crate) mod testing;
+
 use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::future::Future;
@@ -15,12 +22,11 @@ use tokio::task::JoinError;
 use tokio::time::{Instant, sleep_until};
 
 use crate::error::Error;
-use crate::ledger::{self, Ended, Ledger, Phase, Shared};
-use crate::name::Name;
 use crate::plan::{Event, Plan, TimedEvent};
+use crate::record::ledger::{self, Ended, Ledger, Phase, Shared};
+use crate::record::name::Name;
+use crate::record::task::{PanicPayload, Task, TaskOutput};
 use crate::report::{self, CancelCause, Report, RunFacts};
-use crate::task::{PanicPayload, Task, TaskOutput};
-use crate::worker;
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
@@ -207,7 +213,7 @@ impl Builder {
                     let _ = done.send(Ok(report));
                 }
                 Err(payload) => {
-                    let _ = done.send(Err(crate::task::panic_message(payload.as_ref())));
+                    let _ = done.send(Err(crate::record::task::panic_message(payload.as_ref())));
                     resume_unwind(payload); // the thread is not reused
                 }
             }
@@ -338,7 +344,7 @@ impl Builder {
                 self.max_tasks,
             ),
         );
-        crate::blocking::set_threshold(self.blocking);
+        crate::run::blocking::set_threshold(self.blocking);
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
         shared.set_in_runtime(false);

@@ -5,7 +5,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::name::Name;
+use crate::record::name::Name;
 use crate::report::{Outcome, Report, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 

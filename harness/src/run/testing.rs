@@ -5,9 +5,9 @@ use std::fmt::Debug;
 use std::future::Future;
 
 use crate::plan::Plan;
+use crate::record::task::TaskOutput;
 use crate::report::{Outcome, Report};
 use crate::run::Builder;
-use crate::task::TaskOutput;
 
 /// Runs `body` as the test `test` (seed `seed`, fault plan `plan`), and panics — failing the
 /// test — if the body did not complete or the report is not clean. Called by the code that

@@ -10,10 +10,10 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::blocking;
-use crate::failure::Failure;
-use crate::ledger::{self, Ended, TaskIx};
-use crate::name::Name;
+use crate::record::failure::Failure;
+use crate::record::ledger::{self, Ended, TaskIx};
+use crate::record::name::Name;
+use crate::run::blocking;
 
 /// Spawns `future` with `tokio::spawn`, tracked under `name`. Returns tokio's own handle.
 ///

@@ -7,9 +7,9 @@ use std::pin::Pin;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::failure::Failure;
-use crate::ledger;
 use crate::plan::Action;
+use crate::record::failure::Failure;
+use crate::record::ledger;
 use crate::report::CancelCause;
 
 /// A named fault point; `.await` it where a failure could happen.

@@ -17,10 +17,10 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::chunked::Chunked;
-use crate::injector::Injector;
-use crate::name::Name;
+use crate::plan::injector::Injector;
 use crate::plan::{Action, Plan};
+use crate::record::chunked::Chunked;
+use crate::record::name::Name;
 use crate::report::{CancelCause, Outcome};
 use crate::resource::ResourceRec;
 

@@ -88,7 +88,7 @@ impl Miss {
 /// A task's verdict row in one line: `fetch[1]  completed 0→300  OUTLIVED caller by 150 ms`.
 fn row(t: &TaskReport) -> String {
     let end = t.end_ms.map_or_else(|| "…".to_owned(), |e| e.to_string());
-    let verdict = crate::render::verdict(t);
+    let verdict = crate::report::render::verdict(t);
     let mut line = format!("{}  {} {}→{}", t.name, t.outcome, t.start_ms, end);
     if !verdict.is_empty() {
         line.push_str("  ");
@@ -437,8 +437,10 @@ impl Rubric {
             }
         }
         if !self.sweep.is_empty() {
-            let plans =
-                crate::sweep::single_fault_plans(scenario, &crate::sweep::default_actions())?;
+            let plans = crate::catalog::sweep::single_fault_plans(
+                scenario,
+                &crate::catalog::sweep::default_actions(),
+            )?;
             for plan in plans {
                 let text = plan.to_string();
                 let report = run(&scenario.builder(variant, None, plan, 0))?;

@@ -12,10 +12,10 @@ use std::fmt::{self, Write as _};
 use serde::Serialize;
 
 use crate::catalog::Scenario;
-use crate::determinism::check_determinism;
 use crate::error::Error;
 use crate::plan::{Action, Plan, Selector};
 use crate::report::Report;
+use crate::report::compare::check_determinism;
 
 /// The actions a sweep tries at every site.
 pub fn default_actions() -> Vec<Action> {

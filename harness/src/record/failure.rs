@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::ledger::{self, ErrorIx};
+use crate::record::ledger::{self, ErrorIx};
 
 /// An error traced by the run: it records the task it came from, and whether anybody
 /// looked at it before it was dropped.

@@ -1,0 +1,13 @@
+//! Recording a run: the ledger of tasks, errors and hits, and the wrappers that feed it
+//! (tracked spawns, traced errors, task names).
+
+// The per-run ledger.
+pub(crate) mod ledger;
+// The ledger's append-only task list.
+pub(crate) mod chunked;
+// Tracked spawning over real tokio handles, sets and trackers.
+pub(crate) mod task;
+// An error that knows whether anybody looked at it.
+pub(crate) mod failure;
+// Task names.
+pub(crate) mod name;
