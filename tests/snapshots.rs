@@ -41,6 +41,10 @@ fn every_report() {
             for variant in &scenario.variants {
                 let report = scenario.run(variant.name, plan.name, SEED).unwrap();
                 let name = format!("{}@{}@{}", scenario.name, variant.name, plan.name);
+                // One story: every bad label printed ⇔ a count ⇔ problems() ⇔ !is_clean().
+                if let Err(why) = faultline::harness::one_story(&report) {
+                    panic!("{name}: {why}");
+                }
                 cases.push((name, report.to_string()));
             }
         }

@@ -88,6 +88,7 @@ fn case(scenario: &Scenario, variant: &str, plan: &Plan, seed: u64) -> Result<()
     if &replayed != plan {
         return Err(format!("the report's plan {:?} does not replay {plan}", first.plan).into());
     }
+    faultline::harness::one_story(&first)?;
     if variant == "structured" && STRUCTURED_CONCURRENCY.contains(&scenario.name) {
         let s = &first.summary;
         let defects = [

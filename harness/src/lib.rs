@@ -59,8 +59,13 @@ pub use record::task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on
 pub use report::compare::{check_determinism, compare_reports, line_diff};
 /// Several reports side by side.
 pub use report::render::side_by_side;
+/// The one list of bad verdicts: labels, counts, problems, checks and sweep columns.
+pub use report::verdict::{VERDICTS, Verdict, one_story};
 /// The report: plain data.
-pub use report::{CancelCause, ErrorReport, HitReport, Outcome, Report, Summary, TaskReport};
+pub use report::{
+    CancelCause, ErrorReport, EventReport, Fate, HitReport, Outcome, Report, RuleReport, Summary,
+    TaskReport,
+};
 /// A level whose peak the report shows (items buffered, items held in memory).
 pub use resource::gauge::Gauge;
 /// A pool of connections over a `Semaphore`: guarded leases and manual checkouts.

@@ -11,3 +11,5 @@ pub(crate) mod task;
 pub(crate) mod failure;
 // Task names.
 pub(crate) mod name;
+// How tasks end and what becomes of failures: the verdicts' words.
+pub(crate) mod outcome;

@@ -4,14 +4,18 @@
 pub(crate) mod render;
 // Two renderings of one case, compared line by line.
 pub(crate) mod compare;
+// The one list of bad verdicts.
+pub(crate) mod verdict;
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::record::ledger::{Delivery, Ledger, Looker, TaskIx};
+use crate::record::ledger::{Ledger, Looker, TaskIx};
 use crate::record::name::Name;
+use crate::record::outcome::ms;
+pub use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::report::verdict::VERDICTS;
 use crate::resource::{self, ResourceReport};
 use tokio::time::Instant;
 
@@ -39,6 +43,10 @@ pub struct Report {
     pub errors: Vec<ErrorReport>,
     /// Every fault-point hit, in order.
     pub hits: Vec<HitReport>,
+    /// Each rule of the plan, with how often it matched a hit and fired.
+    pub rules: Vec<RuleReport>,
+    /// Each timed event of the plan, with whether it fired.
+    pub events: Vec<EventReport>,
     /// Every pool, gauge and store the run created, in creation order (absent from the
     /// JSON when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -63,6 +71,9 @@ pub struct TaskReport {
     pub name: Name,
     /// The task that spawned it, if any.
     pub parent: Option<Name>,
+    /// The task whose end closes its owning scope, when that is not its parent (the owner
+    /// of the `TaskTracker` it was spawned on).
+    pub scope_owner: Option<Name>,
     /// Virtual ms when it was spawned.
     pub start_ms: u64,
     /// Virtual ms when it ended; `None` if it never ended (stalled, or dropped at shutdown).
@@ -71,50 +82,23 @@ pub struct TaskReport {
     pub outcome: Outcome,
     /// What cancelled it, for `cancelled`.
     pub cancelled_by: Option<CancelCause>,
-    /// For `failed` and `panicked`: whether anybody looked at the error or the panic.
-    /// `None` for other outcomes, and for a failure carrying no traced error.
-    pub observed: Option<bool>,
-    /// Still alive when its parent ended (not counting a scope's own clean-up).
+    /// For `failed` and `panicked`: what became of the failure (read, discarded,
+    /// swallowed, …). `None` for other outcomes.
+    pub fate: Option<Fate>,
+    /// Virtual ms when its `CancellationToken` fired, if it had one that did.
+    pub token_fired_ms: Option<u64>,
+    /// How long it ran after its token fired, if it ended after that.
+    pub after_token_ms: Option<u64>,
+    /// Still alive when its owning scope closed: its parent ended, or its tracker's owner
+    /// (not counting the scope's own clean-up at that instant).
     pub outlived_parent: bool,
-    /// How long it ran on after its parent ended, if it ended.
+    /// How long it ran on after its owning scope closed, if it ended.
     pub outlived_by_ms: Option<u64>,
     /// The errors it failed with, or its panic message.
     pub detail: Option<String>,
     /// Polls that blocked the executor thread (counted only with
     /// [`Builder::detect_blocking`](crate::Builder::detect_blocking)).
     pub blocking_polls: u32,
-}
-
-/// How a task ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Returned a success.
-    Completed,
-    /// Returned an `Err`.
-    Failed,
-    /// Panicked.
-    Panicked,
-    /// Aborted, stopped by its token, or cancelled by the plan.
-    Cancelled,
-    /// Still running when the runtime was dropped at the end of the run.
-    DroppedAtShutdown,
-    /// Still pending when the deadline passed with the body unfinished.
-    Stalled,
-}
-
-/// What cancelled a task.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CancelCause {
-    /// `abort()`, or its `JoinSet` was dropped or `abort_all`ed.
-    Aborted,
-    /// It ended after its `CancellationToken` fired.
-    Token,
-    /// The plan's `cancel(task)` event.
-    Plan,
-    /// A `cancel` action at this fault point.
-    Fault(String),
 }
 
 /// A traced error: where it came from and whether anybody looked at it.
@@ -130,8 +114,31 @@ pub struct ErrorReport {
     pub looked_at_by: Option<String>,
     /// Virtual ms when its last copy was dropped, if it was.
     pub dropped_ms: Option<u64>,
-    /// Dropped without anybody looking at it.
-    pub swallowed: bool,
+    /// What became of it: read, discarded (delivered, dropped unread), swallowed (never
+    /// delivered), or still unread at the end.
+    pub fate: Fate,
+    /// The task in which its last copy was dropped.
+    pub dropped_by: Option<String>,
+}
+
+/// One rule of the plan and what it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleReport {
+    /// The rule, in text form.
+    pub rule: String,
+    /// Hits of a fault point its selector matched.
+    pub matched: u32,
+    /// Times one of its terms applied.
+    pub fired: u32,
+}
+
+/// One timed event of the plan and whether it fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventReport {
+    /// The event, in text form.
+    pub event: String,
+    /// Times it fired (a `cancel` counts only if it found its task alive).
+    pub fired: u32,
 }
 
 /// One hit of a fault point.
@@ -156,14 +163,19 @@ pub struct HitReport {
 pub struct Summary {
     /// Tasks that completed.
     pub completed: usize,
-    /// Tasks that failed and whose error somebody looked at.
+    /// Tasks that failed and whose error somebody read.
     pub failed_observed: usize,
-    /// Tasks that failed with an error that is not a traced `Failure`.
+    /// Tasks that failed with an error the harness does not trace, while their scope was
+    /// open: whether it was delivered cannot be seen.
     pub failed_untraced: usize,
-    /// Tasks whose error or panic nobody looked at.
+    /// Failures (`Err`s of any type, traced errors, panics) never delivered to any code.
     pub swallowed: usize,
+    /// Failures (traced errors, panics' `JoinError`s) delivered and then dropped unread.
+    pub discarded: usize,
     /// Tasks that panicked (observed or not).
     pub panicked: usize,
+    /// 1 if the body itself panicked.
+    pub body_panicked: usize,
     /// Tasks cancelled.
     pub cancelled: usize,
     /// Tasks that outlived their parent.
@@ -192,69 +204,51 @@ impl Report {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
 
-    /// Whether nothing went wrong: no swallowed error or panic, no task that outlived its
-    /// parent, stalled, was dropped at shutdown, went untracked or blocked the executor, no
-    /// leaked resource and no partial write.
+    /// Whether nothing went wrong: every count of the one list of bad verdicts
+    /// ([`VERDICTS`](crate::VERDICTS)) is zero.
     pub fn is_clean(&self) -> bool {
-        self.bad_counts().iter().all(|&(n, _, _)| n == 0)
+        VERDICTS.iter().all(|v| (v.count)(&self.summary) == 0)
     }
 
-    /// What is wrong with this run, one line each, in words: every count that
-    /// [`is_clean`](Report::is_clean) checks, when it is not zero. Empty for a clean run.
+    /// What is wrong with this run, one line each, in words: every bad verdict whose count
+    /// is not zero, with its label. Empty for a clean run.
     pub fn problems(&self) -> Vec<String> {
-        self.bad_counts()
-            .into_iter()
-            .filter(|&(n, _, _)| n > 0)
-            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        VERDICTS
+            .iter()
+            .filter_map(|v| {
+                let n = (v.count)(&self.summary);
+                (n > 0).then(|| format!("{}: {n} {}", v.label, if n == 1 { v.one } else { v.many }))
+            })
             .collect()
     }
 
-    /// The counts of bad verdicts, each with how it reads for one and for several: the one
-    /// list behind [`is_clean`](Report::is_clean) and [`problems`](Report::problems).
-    fn bad_counts(&self) -> [(usize, &'static str, &'static str); 8] {
-        let s = &self.summary;
-        [
-            (
-                s.swallowed,
-                "task's error or panic was swallowed (nobody looked at it)",
-                "tasks' errors or panics were swallowed (nobody looked at them)",
-            ),
-            (
-                s.outlived,
-                "task outlived its parent",
-                "tasks outlived their parent",
-            ),
-            (
-                s.stalled,
-                "task stalled (still pending at the deadline)",
-                "tasks stalled (still pending at the deadline)",
-            ),
-            (
-                s.dropped_at_shutdown,
-                "task was dropped at shutdown",
-                "tasks were dropped at shutdown",
-            ),
-            (
-                s.untracked,
-                "task was spawned untracked (plain tokio::spawn)",
-                "tasks were spawned untracked (plain tokio::spawn)",
-            ),
-            (
-                s.blocking,
-                "task blocked the executor",
-                "tasks blocked the executor",
-            ),
-            (
-                s.leaked_resources.unwrap_or(0),
-                "connection leaked",
-                "connections leaked",
-            ),
-            (
-                s.partial_writes.unwrap_or(0),
-                "transaction left a partial write",
-                "transactions left partial writes",
-            ),
-        ]
+    /// What is wrong with the plan rather than the program: each rule that matched no fault
+    /// point (a misspelled point injects nothing) and each timed event that never fired.
+    pub fn plan_warnings(&self) -> Vec<String> {
+        let mut points: Vec<&str> = Vec::new();
+        for h in &self.hits {
+            if !points.contains(&h.point.as_str()) {
+                points.push(&h.point);
+            }
+        }
+        let points = if points.is_empty() {
+            "none".to_owned()
+        } else {
+            points.join(", ")
+        };
+        let rules = (self.rules.iter().filter(|r| r.matched == 0)).map(|r| {
+            format!(
+                "rule `{}` matched no fault point; points hit: {points}",
+                r.rule
+            )
+        });
+        let events = (self.events.iter().filter(|e| e.fired == 0)).map(|e| {
+            format!(
+                "event `{}` never fired (the run ended first, or its task was not alive)",
+                e.event
+            )
+        });
+        rules.chain(events).collect()
     }
 
     /// The resource named `name`, if there is one.
@@ -266,10 +260,6 @@ impl Report {
     pub fn task(&self, name: &str) -> Option<&TaskReport> {
         self.tasks.iter().find(|t| t.name == name)
     }
-}
-
-pub(crate) fn ms(d: Duration) -> u64 {
-    d.as_millis() as u64
 }
 
 /// What the run knows besides the ledger.
@@ -306,6 +296,11 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         }
     };
     let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
+    let since = |at: Instant| ms(at.saturating_duration_since(start));
+    let mut summary = Summary {
+        untracked: facts.untracked,
+        ..Summary::default()
+    };
     for ix in 0..ledger.tasks.len() {
         let t = &ledger.tasks[ix];
         let outcome = t.ended.unwrap_or(Outcome::DroppedAtShutdown);
@@ -315,25 +310,36 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         } else {
             t.end.map(&end_ms_of)
         };
-        let (observed, detail) = match outcome {
-            Outcome::Failed if t.carried().is_empty() => (None, Some("untraced error".to_owned())),
+        let outlived = ledger.outlived(ix as TaskIx);
+        let (fate, detail) = match outcome {
+            // An error the harness does not trace: undelivered for sure only when nobody was
+            // left to join it.
+            Outcome::Failed if t.carried().is_empty() => {
+                let fate = if outlived {
+                    Fate::Swallowed
+                } else {
+                    Fate::Untraced
+                };
+                (Some(fate), Some("untraced error".to_owned()))
+            }
             Outcome::Failed => {
-                let seen =
-                    (t.carried().iter()).all(|&e| ledger.errors[e as usize].looked_by.is_some());
+                let fate = (t.carried().iter())
+                    .map(|&e| ledger.errors[e as usize].fate())
+                    .max();
                 let labels: Vec<&str> = (t.carried().iter())
                     .map(|&e| ledger.errors[e as usize].label.as_str())
                     .collect();
-                (Some(seen), Some(labels.join(", ")))
+                (fate, Some(labels.join(", ")))
             }
             Outcome::Panicked => (
-                Some(t.panic_delivery() == Delivery::Delivered),
+                Some(t.panic_fate().unwrap_or(Fate::Unread)),
                 t.panic().map(str::to_owned),
             ),
             _ => (None, None),
         };
-        let outlived = ledger.outlived(ix as TaskIx);
-        let parent_end = t.parent.and_then(|p| ledger.tasks[p as usize].end);
-        let outlived_by_ms = match (outlived, end_ms, parent_end) {
+        let owner = t.owner();
+        let owner_end = owner.and_then(|p| ledger.tasks[p as usize].end);
+        let outlived_by_ms = match (outlived, end_ms, owner_end) {
             (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),
             _ => None,
         };
@@ -341,17 +347,54 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             Outcome::Cancelled => Some(t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted)),
             _ => None,
         };
+        let token_fired_ms = t.token_fired().map(since);
+        let after_token_ms = match (token_fired_ms, end_ms) {
+            (Some(fired), Some(end)) => Some(end.saturating_sub(fired)),
+            _ => None,
+        };
         // A parent was spawned before its children: its row is there already.
         let parent = t.parent.map(|p| tasks[p as usize].name.clone());
+        let scope_owner = owner
+            .filter(|&o| Some(o) != t.parent)
+            .map(|o| tasks[o as usize].name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
+        match outcome {
+            Outcome::Completed => summary.completed += 1,
+            Outcome::Failed if fate == Some(Fate::Read) => summary.failed_observed += 1,
+            Outcome::Failed if fate == Some(Fate::Untraced) => summary.failed_untraced += 1,
+            Outcome::Cancelled => summary.cancelled += 1,
+            Outcome::Stalled => summary.stalled += 1,
+            Outcome::DroppedAtShutdown => summary.dropped_at_shutdown += 1,
+            Outcome::Panicked => {
+                summary.panicked += 1;
+                if ix == 0 {
+                    summary.body_panicked = 1;
+                }
+            }
+            Outcome::Failed => {}
+        }
+        // Traced errors are counted one by one below; a task's own fate counts for panics
+        // and untraced errors.
+        if outcome == Outcome::Panicked || t.carried().is_empty() {
+            match fate {
+                Some(Fate::Swallowed) => summary.swallowed += 1,
+                Some(Fate::Discarded) => summary.discarded += 1,
+                _ => {}
+            }
+        }
+        summary.outlived += usize::from(outlived);
+        summary.blocking += usize::from(blocking_polls > 0);
         tasks.push(TaskReport {
             name: std::mem::take(&mut ledger.tasks[ix].name),
             parent,
+            scope_owner,
             start_ms,
             end_ms,
             outcome,
             cancelled_by,
-            observed,
+            fate,
+            token_fired_ms,
+            after_token_ms,
             outlived_parent: outlived,
             outlived_by_ms,
             detail,
@@ -371,9 +414,17 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
                 Looker::Run => "run".to_owned(),
             }),
             dropped_ms: e.dropped.map(|(at, _)| ms(at)),
-            swallowed: e.looked_by.is_none(),
+            dropped_by: e.dropped.and_then(|(_, by)| by).map(name),
+            fate: e.fate(),
         })
         .collect();
+    for e in &errors {
+        match e.fate {
+            Fate::Swallowed => summary.swallowed += 1,
+            Fate::Discarded => summary.discarded += 1,
+            _ => {}
+        }
+    }
     let hits = ledger
         .hits
         .iter()
@@ -386,33 +437,19 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             action: h.action.as_ref().map(ToString::to_string),
         })
         .collect();
-    let mut summary = Summary {
-        untracked: facts.untracked,
-        ..Summary::default()
-    };
-    for t in &tasks {
-        match (t.outcome, t.observed) {
-            (Outcome::Completed, _) => summary.completed += 1,
-            (Outcome::Failed, Some(true)) => summary.failed_observed += 1,
-            (Outcome::Failed, None) => summary.failed_untraced += 1,
-            (Outcome::Cancelled, _) => summary.cancelled += 1,
-            (Outcome::Stalled, _) => summary.stalled += 1,
-            (Outcome::DroppedAtShutdown, _) => summary.dropped_at_shutdown += 1,
-            _ => {}
-        }
-        if t.outcome == Outcome::Panicked {
-            summary.panicked += 1;
-        }
-        if t.observed == Some(false) {
-            summary.swallowed += 1;
-        }
-        if t.outlived_parent {
-            summary.outlived += 1;
-        }
-        if t.blocking_polls > 0 {
-            summary.blocking += 1;
-        }
-    }
+    let rules = (ledger.plan.rules().iter().zip(ledger.rule_counts()))
+        .map(|(rule, (matched, fired))| RuleReport {
+            rule: rule.to_string(),
+            matched,
+            fired,
+        })
+        .collect();
+    let events = (ledger.plan.events().iter().zip(&ledger.events_fired))
+        .map(|(event, &fired)| EventReport {
+            event: event.to_string(),
+            fired,
+        })
+        .collect();
     if !resources.is_empty() {
         summary.leaked_resources = Some(resources.iter().map(ResourceReport::leaked).sum());
         summary.partial_writes = Some(resources.iter().map(ResourceReport::partial_writes).sum());
@@ -428,35 +465,13 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         tasks,
         errors,
         hits,
+        rules,
+        events,
         resources,
         summary,
         quiescent_ms: facts.quiescent.map(ms),
         deadline_ms: ms(facts.deadline),
         replay: facts.replay,
         overflow: ledger.overflow,
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Outcome::Completed => "completed",
-            Outcome::Failed => "failed",
-            Outcome::Panicked => "panicked",
-            Outcome::Cancelled => "cancelled",
-            Outcome::DroppedAtShutdown => "dropped at shutdown",
-            Outcome::Stalled => "stalled",
-        })
-    }
-}
-
-impl fmt::Display for CancelCause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CancelCause::Aborted => f.write_str("aborted"),
-            CancelCause::Token => f.write_str("by its token"),
-            CancelCause::Plan => f.write_str("by the plan"),
-            CancelCause::Fault(at) => write!(f, "by fault at {at}"),
-        }
     }
 }

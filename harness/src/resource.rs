@@ -18,7 +18,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::record::ledger::{self, Ledger, TaskIx};
-use crate::report::ms;
+use crate::record::outcome::ms;
 
 /// Index of a resource in its run's ledger.
 pub(crate) type ResIx = u32;

@@ -398,9 +398,11 @@ impl Builder {
     {
         let start = Instant::now();
         let deadline = start + self.deadline;
-        let mut events: VecDeque<TimedEvent> = self.plan.events().iter().cloned().collect();
-        let next_event =
-            |events: &VecDeque<TimedEvent>| start + events.front().map_or(Duration::ZERO, |e| e.at);
+        let mut events: VecDeque<(usize, TimedEvent)> =
+            self.plan.events().iter().cloned().enumerate().collect();
+        let next_event = |events: &VecDeque<(usize, TimedEvent)>| {
+            start + events.front().map_or(Duration::ZERO, |(_, e)| e.at)
+        };
         let mut root = Task::new(self.root.clone()).spawn(body());
 
         let result = loop {
@@ -490,11 +492,15 @@ fn describe<T: Debug>(joined: Result<T, JoinError>) -> String {
     }
 }
 
-fn fire(event: Option<TimedEvent>) {
-    let Some(event) = event else { return };
-    match event.event {
+fn fire(event: Option<(usize, TimedEvent)>) {
+    let Some((index, event)) = event else { return };
+    let fired = match event.event {
         Event::Shutdown => {
-            ledger::with(|l| l.shutdown.cancel());
+            // Cancelled outside the ledger's lock: the token's waiters may record in it.
+            if let Some(token) = ledger::with(|l| l.shutdown.clone()) {
+                token.cancel();
+            }
+            true
         }
         Event::Cancel(name) => {
             let done = ledger::with(|l| {
@@ -505,6 +511,10 @@ fn fire(event: Option<TimedEvent>) {
             if done != Some(true) {
                 tracing::warn!(target: "faultline", task = name.as_str(), "the plan's cancel found no alive task of that name");
             }
+            done == Some(true)
         }
+    };
+    if fired {
+        ledger::with(|l| l.events_fired[index] += 1);
     }
 }

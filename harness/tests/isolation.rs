@@ -129,7 +129,7 @@ fn error_kinds_map_to_the_scenarios_own_type_and_stay_traced() {
     let swallowed: Vec<(&str, bool)> = report
         .errors
         .iter()
-        .map(|e| (e.error.as_str(), e.swallowed))
+        .map(|e| (e.error.as_str(), e.fate.is_bad()))
         .collect();
     assert_eq!(
         swallowed,

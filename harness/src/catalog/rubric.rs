@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::catalog::Scenario;
 use crate::error::Error;
+use crate::report::verdict::{VERDICTS, Verdict};
 use crate::report::{Report, Summary, TaskReport};
 use crate::run::Builder;
 
@@ -151,76 +152,35 @@ impl Check {
         })
     }
 
-    /// No task still running when its parent ended.
+    /// The lifecycle check of one bad verdict of the one list ([`VERDICTS`]).
+    pub fn verdict(v: &Verdict) -> Self {
+        Check::none_of(v.check, v.hint, v.expected, v.count, v.on_task)
+    }
+
+    /// The lifecycle check named `name` (`no-orphans`, `no-swallowed-errors`, …).
+    ///
+    /// # Panics
+    /// If no bad verdict has a check of that name (misuse: see [`VERDICTS`]).
+    pub fn lifecycle_check(name: &str) -> Self {
+        let v = VERDICTS.iter().find(|v| v.check == name);
+        Check::verdict(v.unwrap_or_else(|| {
+            panic!("no lifecycle check is named {name:?}: see faultline_harness::VERDICTS")
+        }))
+    }
+
+    /// No task still running when its owning scope closed.
     pub fn no_orphans() -> Self {
-        Check::none_of(
-            "no-orphans",
-            "a task that outlives the scope that spawned it is an orphan: keep every task in \
-             a scope (a JoinSet, a TaskTracker you wait on) and end the scope only when all of \
-             them have ended or been aborted",
-            "ended (completed, failed or cancelled) before its parent returned",
-            |s| s.outlived,
-            |t| t.outlived_parent,
-        )
+        Check::lifecycle_check("no-orphans")
     }
 
-    /// No error or panic that nobody looked at.
+    /// No failure that was never delivered.
     pub fn no_swallowed_errors() -> Self {
-        Check::none_of(
-            "no-swallowed-errors",
-            "every task's Err or panic must reach someone: await its handle (or join_next) and \
-             return or collect the error instead of dropping it",
-            "its error or panic looked at by its parent",
-            |s| s.swallowed,
-            |t| t.observed == Some(false),
-        )
+        Check::lifecycle_check("no-swallowed-errors")
     }
 
-    /// No task still pending at the deadline.
-    pub fn no_stalled_tasks() -> Self {
-        Check::none_of(
-            "no-stalled-tasks",
-            "something waits for an event that never comes: every wait needs a wake-up \
-             (a timeout, a cancellation, a sender that is dropped)",
-            "ended before the virtual deadline",
-            |s| s.stalled,
-            |t| t.outcome == crate::report::Outcome::Stalled,
-        )
-    }
-
-    /// No task left running when the runtime shut down.
-    pub fn no_tasks_dropped_at_shutdown() -> Self {
-        Check::none_of(
-            "no-tasks-dropped-at-shutdown",
-            "a task was still running when everything else had ended: wait for it or cancel it \
-             before returning",
-            "ended before the runtime shut down",
-            |s| s.dropped_at_shutdown,
-            |t| t.outcome == crate::report::Outcome::DroppedAtShutdown,
-        )
-    }
-
-    /// No task spawned with plain `tokio::spawn`.
-    pub fn no_untracked_tasks() -> Self {
-        Check::none_of(
-            "no-untracked-tasks",
-            "spawn with faultline_harness::spawn, spawn_in or spawn_on so the task has a name \
-             and a parent; plain tokio::spawn hides it",
-            "every task spawned through faultline (spawn, spawn_in, spawn_on)",
-            |s| s.untracked,
-            |_| false,
-        )
-    }
-
-    /// Every lifecycle check the harness knows, in order.
+    /// Every lifecycle check: one per bad verdict of the one list ([`VERDICTS`]), in order.
     pub fn lifecycle() -> Vec<Check> {
-        vec![
-            Check::no_orphans(),
-            Check::no_swallowed_errors(),
-            Check::no_stalled_tasks(),
-            Check::no_tasks_dropped_at_shutdown(),
-            Check::no_untracked_tasks(),
-        ]
+        VERDICTS.iter().map(Check::verdict).collect()
     }
 
     /// A functional check that every task has ended by a virtual-time budget, per plan:

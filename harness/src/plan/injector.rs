@@ -11,12 +11,18 @@ pub(crate) struct Injector {
     seed: u64,
     /// Applications so far, per rule, per term.
     used: Vec<Vec<u32>>,
+    /// Hits each rule's selector matched.
+    matched: Vec<u32>,
+    /// Times one of each rule's terms applied.
+    fired: Vec<u32>,
 }
 
 impl Injector {
     pub(crate) fn new(plan: &Plan, seed: u64) -> Self {
         Injector {
             seed,
+            matched: vec![0; plan.rules().len()],
+            fired: vec![0; plan.rules().len()],
             used: plan
                 .rules()
                 .iter()
@@ -27,6 +33,12 @@ impl Injector {
 
     /// What the `hit`th hit of `point` (all keys together) with `key` does under `plan`: the
     /// first matching rule whose chain has a term that applies. `None` is "go on".
+    /// Per rule of the plan, in order: how many hits its selector matched, and how many
+    /// times one of its terms applied.
+    pub(crate) fn counts(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.matched.iter().copied().zip(self.fired.iter().copied())
+    }
+
     pub(crate) fn decide(
         &mut self,
         plan: &Plan,
@@ -38,6 +50,7 @@ impl Injector {
             if !rule.point.matches(point, key, hit) {
                 continue;
             }
+            self.matched[r] += 1;
             for (t, term) in rule.chain.iter().enumerate() {
                 let used = &mut self.used[r][t];
                 if term.count.is_some_and(|n| *used >= n) {
@@ -49,6 +62,7 @@ impl Injector {
                     continue;
                 }
                 *used += 1;
+                self.fired[r] += 1;
                 return match &term.action {
                     Action::Off => None,
                     other => Some(other.clone()),

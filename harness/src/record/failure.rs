@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::record::ledger::{self, ErrorIx};
+use crate::record::task::PanicPayload;
 
 /// An error traced by the run: it records the task it came from, and whether anybody
 /// looked at it before it was dropped.
@@ -73,7 +74,8 @@ impl Failure {
 impl Drop for Inner {
     fn drop(&mut self) {
         if let Some((run, ix)) = self.traced {
-            ledger::with_run(run, |l| l.error_dropped(ix));
+            let dropper = tokio::task::try_id();
+            ledger::with_run(run, |l| l.error_dropped(ix, dropper));
         }
     }
 }
@@ -98,12 +100,23 @@ impl fmt::Debug for Failure {
 impl std::error::Error for Failure {}
 
 impl From<tokio::task::JoinError> for Failure {
-    /// A task's panic or cancellation, as seen by whoever awaited it (which is a look).
+    /// A task's panic or cancellation, as seen by whoever awaited it: reading the panic
+    /// (it counts as a look). The task is named by its faultline name, never by its tokio id.
     fn from(err: tokio::task::JoinError) -> Self {
-        if err.is_cancelled() {
-            Failure::new("Cancelled", "the task was cancelled")
-        } else {
-            Failure::new("Panicked", "the task panicked")
+        let id = err.id();
+        let name = || ledger::with(|l| l.task_of(id).map(|t| l.task_name(t).to_owned())).flatten();
+        match err.try_into_panic() {
+            Err(_) => match name() {
+                Some(task) => Failure::new("Cancelled", format!("task {task} was cancelled")),
+                None => Failure::new("Cancelled", "the task was cancelled"),
+            },
+            Ok(payload) => match payload.downcast_ref::<PanicPayload>() {
+                Some(p) => Failure::new("Panicked", p.describe()),
+                None => Failure::new(
+                    "Panicked",
+                    crate::record::task::panic_message(payload.as_ref()),
+                ),
+            },
         }
     }
 }

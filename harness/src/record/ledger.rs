@@ -7,21 +7,25 @@
 //! the watchdog (on the caller's thread) can read it when the run's thread is stuck.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::task::{Context, Wake, Waker};
 use std::time::Duration;
 
 use parking_lot::{Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tokio_util::task::TaskTracker;
 
 use crate::plan::injector::Injector;
 use crate::plan::{Action, Plan};
 use crate::record::chunked::Chunked;
 use crate::record::name::Name;
-use crate::report::{CancelCause, Outcome};
+use crate::record::outcome::{CancelCause, Fate, Outcome};
 use crate::resource::ResourceRec;
 
 /// Index of a task in its run's ledger.
@@ -87,18 +91,6 @@ impl Ended {
     }
 }
 
-/// Whether a panic's `JoinError` reached anyone.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) enum Delivery {
-    /// Not yet known: the payload is still held somewhere.
-    #[default]
-    Pending,
-    /// Taken out of the task by an awaiting task or the harness.
-    Delivered,
-    /// Dropped with the task's handle, its `JoinSet`, or the runtime: nobody saw it.
-    Dropped,
-}
-
 /// One task in the ledger. A run may hold 100,000 of these, so the record is kept small
 /// (about 100 bytes): what only some tasks have is boxed aside in [`Rare`].
 #[derive(Debug)]
@@ -122,6 +114,15 @@ pub(crate) struct TaskRec {
 #[derive(Debug, Default)]
 pub(crate) struct Rare {
     pub(crate) token: Option<CancellationToken>,
+    /// When its token fired, seen the moment it fired (see [`Ledger::watch_token`]).
+    pub(crate) token_fired: Option<Instant>,
+    /// The wait on the token whose waker tells the ledger when it fires.
+    token_watch: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
+    /// The task that owns it when that is not its spawner (a `TaskTracker`'s owner).
+    pub(crate) owner: Option<TaskIx>,
+    /// Its tokio id, kept for failed, panicked and cancelled tasks: to know a drop inside
+    /// its own context, and to name it where tokio would print the id.
+    pub(crate) tokio_id: Option<tokio::task::Id>,
     /// Set before the harness aborts the task, so its drop knows why.
     pub(crate) cancel_request: Option<CancelCause>,
     /// What cancelled it, when it ended cancelled.
@@ -130,7 +131,8 @@ pub(crate) struct Rare {
     pub(crate) panic: Option<String>,
     /// Traced errors the task's output carried when it failed.
     pub(crate) carried: Vec<ErrorIx>,
-    pub(crate) panic_delivery: Delivery,
+    /// What became of its panic's `JoinError`, once known.
+    pub(crate) panic_fate: Option<Fate>,
     /// Polls that blocked the executor thread (when detection is on).
     pub(crate) blocking_polls: u32,
 }
@@ -139,10 +141,6 @@ impl TaskRec {
     /// The rare part, made on first use.
     pub(crate) fn rare_mut(&mut self) -> &mut Rare {
         self.rare.get_or_insert_default()
-    }
-
-    pub(crate) fn token(&self) -> Option<&CancellationToken> {
-        self.rare.as_ref()?.token.as_ref()
     }
 
     pub(crate) fn cancelled_by(&self) -> Option<&CancelCause> {
@@ -157,18 +155,21 @@ impl TaskRec {
         self.rare.as_ref().map_or(&[], |r| &r.carried)
     }
 
-    pub(crate) fn panic_delivery(&self) -> Delivery {
-        self.rare
-            .as_ref()
-            .map_or(Delivery::Pending, |r| r.panic_delivery)
+    pub(crate) fn panic_fate(&self) -> Option<Fate> {
+        self.rare.as_ref()?.panic_fate
+    }
+
+    pub(crate) fn token_fired(&self) -> Option<Instant> {
+        self.rare.as_ref()?.token_fired
+    }
+
+    /// The task that owns it: whose end closes its scope.
+    pub(crate) fn owner(&self) -> Option<TaskIx> {
+        self.rare.as_ref().and_then(|r| r.owner).or(self.parent)
     }
 
     pub(crate) fn blocking_polls(&self) -> u32 {
         self.rare.as_ref().map_or(0, |r| r.blocking_polls)
-    }
-
-    fn token_fired(&self) -> bool {
-        self.token().is_some_and(CancellationToken::is_cancelled)
     }
 }
 
@@ -179,6 +180,23 @@ pub(crate) struct ErrorRec {
     pub(crate) created: Duration,
     pub(crate) looked_by: Option<Looker>,
     pub(crate) dropped: Option<(Duration, Option<TaskIx>)>,
+    /// Tasks whose output carried it (returned it in their `Err`).
+    pub(crate) carriers: Vec<TaskIx>,
+    /// Set when its last copy was dropped unread: discarded or swallowed.
+    pub(crate) lost: Option<Fate>,
+}
+
+impl ErrorRec {
+    /// What became of it.
+    pub(crate) fn fate(&self) -> Fate {
+        // Dropped with its task's output, it was never delivered, whoever read it before.
+        match (self.looked_by, self.lost) {
+            (_, Some(Fate::Swallowed)) => Fate::Swallowed,
+            (Some(_), _) => Fate::Read,
+            (None, Some(lost)) => lost,
+            (None, None) => Fate::Unread,
+        }
+    }
 }
 
 /// Who looked at an error: a task, or the run itself (the body's result is shown to the user).
@@ -225,6 +243,12 @@ pub(crate) struct Ledger {
     pub(crate) quiet: Arc<Notify>,
     /// Fired by the plan's `shutdown` event.
     pub(crate) shutdown: CancellationToken,
+    /// Each `TaskTracker` tasks were spawned on, with its owner (see [`Ledger::spawned`]).
+    trackers: Vec<(TaskTracker, Option<TaskIx>)>,
+    /// Tokio ids of failed, panicked and cancelled tasks.
+    ids: Vec<(tokio::task::Id, TaskIx)>,
+    /// Times each of the plan's timed events fired (a `cancel` that found its task).
+    pub(crate) events_fired: Vec<u32>,
 }
 
 impl Ledger {
@@ -236,6 +260,7 @@ impl Ledger {
         max_tasks: usize,
     ) -> Self {
         Ledger {
+            events_fired: vec![0; plan.events().len()],
             injector: Injector::new(&plan, seed),
             keep_aborts: plan.can_cancel(),
             max_tasks,
@@ -253,6 +278,8 @@ impl Ledger {
             seq: 0,
             quiet,
             shutdown: CancellationToken::new(),
+            trackers: Vec::new(),
+            ids: Vec::new(),
         }
     }
 
@@ -283,10 +310,15 @@ impl Ledger {
     }
 
     /// Records a spawn; `None` past the cap on tasks judged individually.
+    /// A task spawned on a `TaskTracker` is owned by the tracker, whose owner is the task
+    /// that first spawned onto it — or, when that task runs on the same tracker itself, that
+    /// task's owner (an accept loop spawned onto `main`'s tracker hands its handlers to
+    /// `main`). faultline cannot see `wait()`: the tracker's scope closes when its owner ends.
     pub(crate) fn spawned(
         &mut self,
         name: Name,
         token: Option<CancellationToken>,
+        tracker: Option<&TaskTracker>,
     ) -> Option<TaskIx> {
         if self.tasks.len() >= self.max_tasks {
             if self.overflow == 0 {
@@ -296,23 +328,64 @@ impl Ledger {
             return None;
         }
         let ix = self.tasks.len() as TaskIx;
+        let parent = current_task();
+        let owner = tracker.and_then(|tracker| self.tracker_owner(tracker, parent));
         self.tasks.push(TaskRec {
             name,
-            parent: current_task(),
+            parent,
             start: Instant::now(),
             end: None,
             ended: None,
             end_seq: 0,
             abort: None,
-            rare: token.map(|token| {
+            rare: (token.is_some() || owner.is_some()).then(|| {
                 Box::new(Rare {
-                    token: Some(token),
+                    owner,
                     ..Rare::default()
                 })
             }),
         });
         self.alive += 1;
+        if let Some(token) = token {
+            self.watch_token(ix, token);
+        }
         Some(ix)
+    }
+
+    /// The owner of tasks spawned on `tracker` by `spawner`, when it is not the spawner.
+    fn tracker_owner(&mut self, tracker: &TaskTracker, spawner: Option<TaskIx>) -> Option<TaskIx> {
+        if let Some((_, owner)) =
+            (self.trackers.iter()).find(|(t, _)| TaskTracker::ptr_eq(t, tracker))
+        {
+            return *owner;
+        }
+        // The spawner runs on this tracker itself only if it was known already: a new tracker's
+        // first spawner owns it.
+        self.trackers.push((tracker.clone(), spawner));
+        spawner
+    }
+
+    /// Keeps a wait on the task's token whose waker tells the ledger the moment it fires
+    /// (the task itself may not look at its token for a long time, or ever).
+    fn watch_token(&mut self, ix: TaskIx, token: CancellationToken) {
+        let fired = token.is_cancelled().then(Instant::now);
+        let mut watch = Box::pin(token.clone().cancelled_owned());
+        let waker = Waker::from(Arc::new(TokenFired { run: self.run, ix }));
+        let ready = watch
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_ready();
+        let rare = self.tasks[ix as usize].rare_mut();
+        rare.token = Some(token);
+        rare.token_fired = fired.or(ready.then(Instant::now));
+        rare.token_watch = (!ready).then_some(watch);
+    }
+
+    /// Records that the token of `ix` fired now.
+    fn token_fired(&mut self, ix: TaskIx) {
+        let rare = self.tasks[ix as usize].rare_mut();
+        rare.token_fired.get_or_insert_with(Instant::now);
+        rare.token_watch = None;
     }
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
@@ -322,14 +395,28 @@ impl Ledger {
         if rec.ended.is_some() {
             return;
         }
-        let ended = match ended {
-            // A task that returns after its token fired was stopped by the token.
-            Ended::Completed | Ended::Failed if rec.token_fired() => {
-                Ended::Cancelled(CancelCause::Token)
-            }
-            other => other,
-        };
+        // A task that returns after its token fired keeps what it returned: the report says
+        // how long after its token it stopped.
         rec.ended = Some(ended.outcome());
+        if let Some(rare) = rec.rare.as_deref_mut()
+            && rare.token_fired.is_none()
+            && rare
+                .token
+                .as_ref()
+                .is_some_and(CancellationToken::is_cancelled)
+        {
+            // Its watch could not tell (the token fired while the ledger was busy).
+            rare.token_fired = Some(now);
+        }
+        if matches!(
+            ended,
+            Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
+        ) && let Some(id) = tokio::task::try_id()
+        {
+            rec.rare_mut().tokio_id = Some(id);
+            self.ids.push((id, ix));
+        }
+        let rec = &mut self.tasks[ix as usize];
         match ended {
             Ended::Panicked { message } => rec.rare_mut().panic = Some(message),
             Ended::Cancelled(cause) => rec.rare_mut().cancelled_by = Some(cause),
@@ -365,7 +452,7 @@ impl Ledger {
             }
             _ => {}
         }
-        if let Some(parent) = rec.parent
+        if let Some(parent) = rec.owner()
             && tracing::enabled!(target: "faultline", tracing::Level::WARN)
             && self.outlived(ix)
         {
@@ -375,15 +462,17 @@ impl Ledger {
                 parent.end.unwrap_or(self.start),
             );
             let by_ms = end.saturating_duration_since(parent_end).as_millis() as u64;
-            tracing::warn!(target: "faultline", task = rec.name.as_str(), parent = parent.name.as_str(), by_ms, "task outlived its parent");
+            tracing::warn!(target: "faultline", task = rec.name.as_str(), parent = parent.name.as_str(), by_ms, "task outlived its owning scope");
         }
     }
 
-    /// A child alive when its parent ended outlived it, unless the parent's scope cancelled it
-    /// on the way out (a dropped `JoinSet` aborts on the next tick, at the same virtual instant).
+    /// A task still running when its owning scope closed outlived it: the spawner for
+    /// `spawn` and for a `JoinSet` (whose owner's end drops it), the tracker's owner for a
+    /// `TaskTracker`. Not when the scope's own clean-up stopped it at that instant: a dropped
+    /// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
     pub(crate) fn outlived(&self, ix: TaskIx) -> bool {
         let rec = &self.tasks[ix as usize];
-        let Some(parent) = rec.parent else {
+        let Some(parent) = rec.owner() else {
             return false;
         };
         let parent = &self.tasks[parent as usize];
@@ -396,7 +485,9 @@ impl Ledger {
         if rec.ended.is_some() && rec.end_seq < parent.end_seq {
             return false;
         }
-        let cleaned_up = rec.cancelled_by() == Some(&CancelCause::Aborted) && rec.end == parent.end;
+        let stopped_by_scope = rec.cancelled_by() == Some(&CancelCause::Aborted)
+            || (rec.token_fired().is_some() && rec.token_fired() == parent.end);
+        let cleaned_up = stopped_by_scope && rec.end == parent.end;
         !cleaned_up
     }
 
@@ -408,12 +499,7 @@ impl Ledger {
             Phase::Running => {
                 let rec = &self.tasks[ix as usize];
                 let request = rec.rare.as_ref().and_then(|r| r.cancel_request.clone());
-                let cause = request.unwrap_or(if rec.token_fired() {
-                    CancelCause::Token
-                } else {
-                    CancelCause::Aborted
-                });
-                Ended::Cancelled(cause)
+                Ended::Cancelled(request.unwrap_or(CancelCause::Aborted))
             }
         };
         self.ended(ix, ended);
@@ -458,8 +544,35 @@ impl Ledger {
             created,
             looked_by: None,
             dropped: None,
+            carriers: Vec::new(),
+            lost: None,
         });
         ix
+    }
+
+    /// Records that task `ix` returned these errors in its `Err`.
+    pub(crate) fn carried(&mut self, ix: TaskIx, errors: Vec<ErrorIx>) {
+        for &e in &errors {
+            self.errors[e as usize].carriers.push(ix);
+        }
+        self.tasks[ix as usize].rare_mut().carried = errors;
+    }
+
+    /// The task whose tokio id is `id`, among failed, panicked and cancelled ones.
+    pub(crate) fn task_of(&self, id: tokio::task::Id) -> Option<TaskIx> {
+        self.ids.iter().find(|(i, _)| *i == id).map(|&(_, ix)| ix)
+    }
+
+    /// Whether `id` is the tokio id of one of `tasks`: a drop in that task's own context
+    /// after it ended is its output dropped undelivered (tokio drops a task's output with
+    /// the task's id set, when its handle or `JoinSet` goes without reading it).
+    fn is_one_of(&self, id: Option<tokio::task::Id>, tasks: &[TaskIx]) -> bool {
+        id.is_some_and(|id| {
+            (tasks.iter()).any(|&t| {
+                let rec = &self.tasks[t as usize];
+                rec.ended.is_some() && rec.rare.as_ref().and_then(|r| r.tokio_id) == Some(id)
+            })
+        })
     }
 
     pub(crate) fn error_looked(&mut self, ix: ErrorIx) {
@@ -469,40 +582,62 @@ impl Ledger {
         }
     }
 
-    pub(crate) fn error_dropped(&mut self, ix: ErrorIx) {
+    /// The last copy of error `ix` was dropped, in the context of tokio task `dropper`.
+    pub(crate) fn error_dropped(&mut self, ix: ErrorIx, dropper: Option<tokio::task::Id>) {
         let now = self.now();
         let by = current_task();
+        let undelivered = self.is_one_of(dropper, &self.errors[ix as usize].carriers);
         let rec = &mut self.errors[ix as usize];
         rec.dropped = Some((now, by));
-        if rec.looked_by.is_none() {
-            let origin = rec.origin.map(|t| self.tasks[t as usize].name.as_str());
-            tracing::warn!(
-                target: "faultline",
-                error = rec.label.as_str(),
-                task = origin.unwrap_or("-"),
-                at_ms = now.as_millis() as u64,
-                "error was never looked at: it was dropped unread"
-            );
+        if rec.looked_by.is_some() && !undelivered {
+            return;
+        }
+        let origin = rec.origin.map(|t| self.tasks[t as usize].name.as_str());
+        let at_ms = now.as_millis() as u64;
+        if undelivered {
+            rec.lost = Some(Fate::Swallowed);
+            tracing::warn!(target: "faultline", error = rec.label.as_str(), task = origin.unwrap_or("-"), at_ms, "error was swallowed: it was never delivered (dropped with its task's output)");
+        } else {
+            rec.lost = Some(Fate::Discarded);
+            tracing::warn!(target: "faultline", error = rec.label.as_str(), task = origin.unwrap_or("-"), at_ms, "error was discarded: it was delivered, then dropped unread");
         }
     }
 
-    pub(crate) fn panic_dropped(&mut self, ix: TaskIx, delivered: bool) {
+    /// The `JoinError` of the panic of `ix` was dropped in the context of tokio task
+    /// `dropper`, after being read or not.
+    pub(crate) fn panic_dropped(
+        &mut self,
+        ix: TaskIx,
+        dropper: Option<tokio::task::Id>,
+        read: bool,
+    ) {
         let at_ms = self.now().as_millis() as u64;
+        let fate = if self.is_one_of(dropper, &[ix]) {
+            Fate::Swallowed
+        } else if read {
+            Fate::Read
+        } else {
+            Fate::Discarded
+        };
         let rec = &mut self.tasks[ix as usize];
-        if rec.panic_delivery() != Delivery::Pending {
+        if rec.panic_fate().is_some() {
             return;
         }
-        rec.rare_mut().panic_delivery = if delivered {
-            Delivery::Delivered
-        } else {
-            tracing::warn!(
-                target: "faultline",
-                task = rec.name.as_str(),
-                at_ms,
-                "panic was never looked at: its JoinError was dropped unread"
-            );
-            Delivery::Dropped
-        };
+        rec.rare_mut().panic_fate = Some(fate);
+        match fate {
+            Fate::Swallowed => {
+                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "panic was swallowed: its JoinError was never delivered")
+            }
+            Fate::Discarded => {
+                tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "panic was discarded: its JoinError was delivered, then dropped unread")
+            }
+            _ => {}
+        }
+    }
+
+    /// Per rule of the plan: hits its selector matched, and times it applied.
+    pub(crate) fn rule_counts(&self) -> Vec<(u32, u32)> {
+        self.injector.counts().collect()
     }
 
     /// Counts a hit of a fault point and returns what the plan says to do there.
@@ -530,6 +665,18 @@ impl Ledger {
             action: action.clone(),
         });
         action
+    }
+}
+
+/// The waker of a task's token watch: records when the token fired.
+struct TokenFired {
+    run: u64,
+    ix: TaskIx,
+}
+
+impl Wake for TokenFired {
+    fn wake(self: Arc<Self>) {
+        with_run(self.run, |l| l.token_fired(self.ix));
     }
 }
 

@@ -4,6 +4,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
@@ -67,8 +68,9 @@ impl Task {
         }
     }
 
-    /// The `CancellationToken` that stops this task: if the task ends after the token
-    /// fired, the report says **cancelled by its token**, not completed or failed.
+    /// The `CancellationToken` that stops this task: the report says when it fired and how
+    /// long after it the task stopped ("stopped 0 ms after its token", "ran 1000 ms after
+    /// its token"). The task keeps the outcome of what it returned.
     pub fn token(mut self, token: &CancellationToken) -> Self {
         self.token = Some(token.clone());
         self
@@ -81,7 +83,7 @@ impl Task {
         F: Future + Send + 'static,
         F::Output: TaskOutput + Send + 'static,
     {
-        let (ix, keep) = self.record();
+        let (ix, keep) = self.record(None);
         let handle = tokio::spawn(Tracked::new(future, ix));
         register(keep, || handle.abort_handle());
         handle
@@ -94,7 +96,7 @@ impl Task {
         F: Future + Send + 'static,
         F::Output: TaskOutput + Send + 'static,
     {
-        let (ix, keep) = self.record();
+        let (ix, keep) = self.record(None);
         let abort = set.spawn(Tracked::new(future, ix));
         register(keep, || abort.clone());
         abort
@@ -107,7 +109,7 @@ impl Task {
         F: Future + Send + 'static,
         F::Output: TaskOutput + Send + 'static,
     {
-        let (ix, keep) = self.record();
+        let (ix, keep) = self.record(Some(tracker));
         let handle = tracker.spawn(Tracked::new(future, ix));
         register(keep, || handle.abort_handle());
         handle
@@ -116,10 +118,10 @@ impl Task {
     /// Records the spawn: the task's place in the ledger, and the same again if the ledger
     /// wants its abort handle (see [`register`]). Not generic, and the future is not moved
     /// through it: a large future is copied once less on its way into tokio.
-    fn record(self) -> (Place, Place) {
+    fn record(self, tracker: Option<&TaskTracker>) -> (Place, Place) {
         let Task { name, token } = self;
         let spawned = ledger::with(|l| {
-            let ix = l.spawned(name, token)?;
+            let ix = l.spawned(name, token, tracker)?;
             Some(((l.run, ix), l.keeps_aborts()))
         })
         .flatten();
@@ -195,7 +197,7 @@ where
                 }
                 ledger::with_run(run, |l| {
                     if !carried.is_empty() {
-                        l.tasks[ix as usize].rare_mut().carried = carried;
+                        l.carried(ix, carried);
                     }
                     l.ended(
                         ix,
@@ -219,12 +221,11 @@ where
                         },
                     )
                 });
-                let tokio_id = tokio::task::try_id();
                 resume_unwind(Box::new(PanicPayload {
                     message,
                     run,
                     task: ix,
-                    tokio_id,
+                    read: AtomicBool::new(false),
                 }))
             }
         }
@@ -243,20 +244,33 @@ pub struct PanicPayload {
     message: String,
     run: u64,
     task: TaskIx,
-    tokio_id: Option<tokio::task::Id>,
+    /// Whether anybody read it ([`PanicPayload::message`], or turning the `JoinError`
+    /// into a [`Failure`]).
+    read: AtomicBool,
 }
 
 impl PanicPayload {
-    /// The panic message.
+    /// The panic message. Reading it counts as looking at the panic.
     pub fn message(&self) -> &str {
+        self.read.store(true, Ordering::Relaxed);
         &self.message
+    }
+
+    /// The panicking task's name in its run, and the message; counts as a look.
+    pub(crate) fn describe(&self) -> String {
+        let name = ledger::with_run(self.run, |l| l.task_name(self.task).to_owned());
+        match name {
+            Some(name) => format!("task {name} panicked: {}", self.message()),
+            None => format!("a task panicked: {}", self.message()),
+        }
     }
 }
 
 impl Drop for PanicPayload {
     fn drop(&mut self) {
-        let delivered = tokio::task::try_id() != self.tokio_id;
-        ledger::with_run(self.run, |l| l.panic_dropped(self.task, delivered));
+        let dropper = tokio::task::try_id();
+        let read = self.read.load(Ordering::Relaxed);
+        ledger::with_run(self.run, |l| l.panic_dropped(self.task, dropper, read));
     }
 }
 

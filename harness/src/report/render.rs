@@ -6,7 +6,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::record::name::Name;
-use crate::report::{Outcome, Report, TaskReport};
+use crate::report::{Fate, Outcome, Report, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 
 /// Columns of the timeline's bar.
@@ -45,8 +45,21 @@ impl fmt::Display for Report {
             writeln!(f)?;
             resources(f, self)?;
         }
+        if !self.rules.is_empty() || !self.events.is_empty() {
+            writeln!(f)?;
+            plan(f, self)?;
+        }
         writeln!(f)?;
         writeln!(f, "summary: {}", summary(self))?;
+        match self.problems() {
+            problems if problems.is_empty() => writeln!(f, "problems: none (clean)")?,
+            problems => {
+                writeln!(f, "problems:")?;
+                for p in problems {
+                    writeln!(f, "  {p}")?;
+                }
+            }
+        }
         writeln!(f, "replay: {}", self.replay)
     }
 }
@@ -170,20 +183,25 @@ fn span_text(t: &TaskReport) -> String {
 /// The verdict column: outcome details and lifecycle findings, worst first.
 pub(crate) fn verdict(t: &TaskReport) -> String {
     let mut parts = Vec::new();
-    match (t.outcome, t.observed) {
-        (Outcome::Failed | Outcome::Panicked, Some(false)) => parts.push("SWALLOWED".to_owned()),
-        (Outcome::Failed | Outcome::Panicked, Some(true)) => parts.push("observed".to_owned()),
-        (Outcome::Failed, None) => parts.push("untraced error".to_owned()),
-        _ => {}
+    if let Some(fate) = t.fate {
+        parts.push(fate.to_string());
     }
     if let Some(cause) = &t.cancelled_by {
         parts.push(cause.to_string());
+    }
+    match t.after_token_ms {
+        Some(0) => parts.push("stopped 0 ms after its token".to_owned()),
+        Some(ran) => parts.push(format!("ran {ran} ms after its token")),
+        None if t.token_fired_ms.is_some() => parts.push("its token fired".to_owned()),
+        None => {}
     }
     if t.blocking_polls > 0 {
         parts.push(format!("BLOCKED the executor ({} polls)", t.blocking_polls));
     }
     if t.outlived_parent {
-        let parent = t.parent.as_deref().unwrap_or("-");
+        let parent = (t.scope_owner.as_deref())
+            .or(t.parent.as_deref())
+            .unwrap_or("-");
         parts.push(match t.outlived_by_ms {
             Some(by) => format!("OUTLIVED {parent} by {by} ms"),
             None => format!("OUTLIVED {parent}"),
@@ -258,19 +276,47 @@ fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     writeln!(f, "errors")?;
     for e in &r.errors {
         let origin = e.origin.as_deref().unwrap_or("the run");
-        let fate = match (&e.looked_at_by, e.dropped_ms) {
-            (Some(by), _) if by == "run" => {
+        let at = |e: &crate::ErrorReport| match (e.dropped_ms, &e.dropped_by) {
+            (Some(at), Some(by)) => format!(" at {at} ms in {by}"),
+            (Some(at), None) => format!(" at {at} ms"),
+            _ => String::new(),
+        };
+        let fate = match (e.fate, &e.looked_at_by) {
+            (Fate::Swallowed, _) => format!(
+                "SWALLOWED: never delivered (dropped with its task's output{})",
+                at(e)
+            ),
+            (Fate::Discarded, _) => format!("DISCARDED: delivered, then dropped unread{}", at(e)),
+            (_, Some(by)) if by == "run" => {
                 "looked at by the run (it is the body's result)".to_owned()
             }
-            (Some(by), _) => format!("looked at by {by}"),
-            (None, Some(at)) => format!("SWALLOWED: dropped unread at {at} ms"),
-            (None, None) => "SWALLOWED: never looked at".to_owned(),
+            (_, Some(by)) => format!("looked at by {by}"),
+            _ => "unread at the end of the run".to_owned(),
         };
         writeln!(
             f,
             "  {} (from {origin} at {} ms): {fate}",
             e.error, e.created_ms
         )?;
+    }
+    Ok(())
+}
+
+/// The plan's rules and events, with how often each fired; a warning for each that never did.
+fn plan(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    writeln!(f, "plan")?;
+    for rule in &r.rules {
+        writeln!(
+            f,
+            "  {}: matched {} hits, fired {}",
+            rule.rule, rule.matched, rule.fired
+        )?;
+    }
+    for e in &r.events {
+        writeln!(f, "  {}: fired {}", e.event, e.fired)?;
+    }
+    for w in r.plan_warnings() {
+        writeln!(f, "  WARNING: {w}")?;
     }
     Ok(())
 }
@@ -409,10 +455,11 @@ fn resources(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
 fn summary(r: &Report) -> String {
     let s = &r.summary;
     let mut out = format!(
-        "{} completed · {} failed (observed) · {} swallowed · {} panicked · {} cancelled · {} outlived · {} stalled · {} dropped at shutdown · {} untracked",
+        "{} completed · {} failed (observed) · {} swallowed · {} discarded · {} panicked · {} cancelled · {} outlived · {} stalled · {} dropped at shutdown · {} untracked",
         s.completed,
         s.failed_observed,
         s.swallowed,
+        s.discarded,
         s.panicked,
         s.cancelled,
         s.outlived,
@@ -472,10 +519,12 @@ fn cell(text: &str) -> String {
 fn compact(t: &TaskReport) -> String {
     let end = t.end_ms.map_or_else(String::new, |e| format!(" {e}"));
     let mut out = format!("{}{end}", t.outcome);
-    match t.observed {
-        Some(false) => out.push_str(" SWALLOWED"),
-        Some(true) => out.push_str(" observed"),
-        None => {}
+    match t.fate {
+        Some(fate @ (Fate::Read | Fate::Swallowed | Fate::Discarded)) => {
+            let _ = write!(out, " {fate}");
+        }
+        Some(Fate::Untraced) => out.push_str(" untraced"),
+        Some(Fate::Unread) | None => {}
     }
     if t.outlived_parent {
         out.push_str(" OUTLIVED");
@@ -590,6 +639,7 @@ pub fn side_by_side(reports: &[Report]) -> String {
     rows.push(count("completed", |r| r.summary.completed));
     rows.push(count("failed, observed", |r| r.summary.failed_observed));
     rows.push(count("swallowed", |r| r.summary.swallowed));
+    rows.push(count("discarded", |r| r.summary.discarded));
     rows.push(count("panicked", |r| r.summary.panicked));
     rows.push(count("cancelled", |r| r.summary.cancelled));
     rows.push(count("outlived", |r| r.summary.outlived));

@@ -32,14 +32,5 @@ pub fn rubric() -> Rubric {
         &[("db-fails", "Err(ConnectionError: injected at db[1])")],
     ))
     .checks(Check::lifecycle())
-    .check(Check::none_of(
-        "no-blocked-executor",
-        "a synchronous call that takes real time (a blocking driver, a file read, a slow \
-         hash) stops every task on the executor's thread while it runs: run it on the \
-         blocking pool",
-        "never blocked the executor thread",
-        |s| s.blocking,
-        |t| t.blocking_polls > 0,
-    ))
     .expect_fail("unstructured", &["no-blocked-executor"])
 }

@@ -69,22 +69,6 @@ pub fn rubric() -> Rubric {
         ],
     ))
     .checks(Check::lifecycle())
-    .check(Check::none_of(
-        "no-leaked-connections",
-        "a connection must go back to the pool on every path out of a request (`?`, a \
-         timeout, a cancellation, a panic): only a guard's Drop runs on all of them",
-        "every connection back in the pool",
-        |s| s.leaked_resources.unwrap_or(0),
-        |_| false,
-    ))
-    .check(Check::none_of(
-        "no-partial-writes",
-        "a transaction must end committed or rolled back, even when its task is cancelled \
-         mid-way: code after an .await does not run then, but Drop does",
-        "every transaction committed or rolled back",
-        |s| s.partial_writes.unwrap_or(0),
-        |_| false,
-    ))
     // Every single-fault plan too: the query deadline and the pool wait bound every wait,
     // so even a hang cannot stall the server.
     .sweep(&[

@@ -1,0 +1,191 @@
+//! The one list of bad verdicts. Each is defined once, here: its text label, its count in
+//! the [`Summary`], its line in [`Report::problems`], its term in [`Report::is_clean`], its
+//! lifecycle check in rubrics, its sweep column, and its reason in a failed
+//! `#[faultline::test]` all read this list.
+//!
+//! [`Report::problems`]: crate::Report::problems
+//! [`Report::is_clean`]: crate::Report::is_clean
+
+use crate::record::outcome::{Fate, Outcome};
+use crate::report::{Summary, TaskReport};
+
+/// A bad verdict: something that makes a run not clean.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdict {
+    /// Its short name: the sweep column and the JSON name (`swallowed`).
+    pub key: &'static str,
+    /// The label the text report prints where it happened (`SWALLOWED`); it appears in a
+    /// report if and only if the count is not zero.
+    pub label: &'static str,
+    /// The rubrics' lifecycle check for it (`no-swallowed-errors`).
+    pub check: &'static str,
+    /// How [`Report::problems`](crate::Report::problems) says it, for one and for several.
+    pub one: &'static str,
+    /// …and for several.
+    pub many: &'static str,
+    /// The rubric's hint when the check fails.
+    pub hint: &'static str,
+    /// What the rubric expected of each task.
+    pub expected: &'static str,
+    /// Its count in the summary.
+    pub count: fn(&Summary) -> usize,
+    /// Whether a task's row shows it (for a rubric's per-task message).
+    pub on_task: fn(&TaskReport) -> bool,
+}
+
+/// Every bad verdict, in the order reports list them.
+pub const VERDICTS: [Verdict; 10] = [
+    Verdict {
+        key: "swallowed",
+        label: "SWALLOWED",
+        check: "no-swallowed-errors",
+        one: "failure was swallowed (an Err or panic never delivered to any code)",
+        many: "failures were swallowed (Errs or panics never delivered to any code)",
+        hint: "every task's Err or panic must reach someone: await its handle (or join_next) \
+               and return or collect the error instead of dropping the handle or the set",
+        expected: "its Err or panic delivered to the code that awaited it",
+        count: |s| s.swallowed,
+        on_task: |t| t.fate == Some(Fate::Swallowed),
+    },
+    Verdict {
+        key: "discarded",
+        label: "DISCARDED",
+        check: "no-discarded-errors",
+        one: "failure was discarded (delivered, then dropped unread)",
+        many: "failures were discarded (delivered, then dropped unread)",
+        hint: "an error that reaches your code must be read: return it, collect it, log it or \
+               count it — not `let _ =`, `Err(_) =>` or `.ok()`",
+        expected: "its error read by the code it was delivered to",
+        count: |s| s.discarded,
+        on_task: |t| t.fate == Some(Fate::Discarded),
+    },
+    Verdict {
+        key: "outlived",
+        label: "OUTLIVED",
+        check: "no-orphans",
+        one: "task outlived its owning scope",
+        many: "tasks outlived their owning scope",
+        hint: "a task that outlives the scope that owns it is an orphan: keep every task in a \
+               scope (a JoinSet, a TaskTracker you wait on, a token its owner's drop guard \
+               fires) and end the scope only when all of them have ended or been stopped",
+        expected: "ended (or was stopped by its scope) before its owning scope closed",
+        count: |s| s.outlived,
+        on_task: |t| t.outlived_parent,
+    },
+    Verdict {
+        key: "stalled",
+        label: "STALLED",
+        check: "no-stalled-tasks",
+        one: "task stalled (still pending at the deadline)",
+        many: "tasks stalled (still pending at the deadline)",
+        hint: "something waits for an event that never comes: every wait needs a wake-up \
+               (a timeout, a cancellation, a sender that is dropped)",
+        expected: "ended before the virtual deadline",
+        count: |s| s.stalled,
+        on_task: |t| t.outcome == Outcome::Stalled,
+    },
+    Verdict {
+        key: "dropped_at_shutdown",
+        label: "DROPPED AT SHUTDOWN",
+        check: "no-tasks-dropped-at-shutdown",
+        one: "task was dropped at shutdown",
+        many: "tasks were dropped at shutdown",
+        hint: "a task was still running when everything else had ended: wait for it or cancel \
+               it before returning",
+        expected: "ended before the runtime shut down",
+        count: |s| s.dropped_at_shutdown,
+        on_task: |t| t.outcome == Outcome::DroppedAtShutdown,
+    },
+    Verdict {
+        key: "untracked",
+        label: "UNTRACKED",
+        check: "no-untracked-tasks",
+        one: "task was spawned untracked (plain tokio::spawn)",
+        many: "tasks were spawned untracked (plain tokio::spawn)",
+        hint: "spawn with faultline_harness::spawn, spawn_in or spawn_on so the task has a name \
+               and a parent; plain tokio::spawn hides it",
+        expected: "every task spawned through faultline (spawn, spawn_in, spawn_on)",
+        count: |s| s.untracked,
+        on_task: |_| false,
+    },
+    Verdict {
+        key: "blocked",
+        label: "BLOCKED",
+        check: "no-blocked-executor",
+        one: "task blocked the executor",
+        many: "tasks blocked the executor",
+        hint: "a synchronous call that takes real time (a blocking driver, a file read, a slow \
+               hash) stops every task on the executor's thread while it runs: run it on the \
+               blocking pool (spawn_blocking)",
+        expected: "never blocked the executor thread",
+        count: |s| s.blocking,
+        on_task: |t| t.blocking_polls > 0,
+    },
+    Verdict {
+        key: "leaked",
+        label: "LEAKED",
+        check: "no-leaked-connections",
+        one: "connection leaked",
+        many: "connections leaked",
+        hint: "a connection must go back to the pool on every path out of a request (`?`, a \
+               timeout, a cancellation, a panic): only a guard's Drop runs on all of them",
+        expected: "every connection back in the pool",
+        count: |s| s.leaked_resources.unwrap_or(0),
+        on_task: |_| false,
+    },
+    Verdict {
+        key: "partial_writes",
+        label: "PARTIAL WRITE",
+        check: "no-partial-writes",
+        one: "transaction left a partial write",
+        many: "transactions left partial writes",
+        hint: "a transaction must end committed or rolled back, even when its task is \
+               cancelled mid-way or dropped at shutdown: code after an .await does not run \
+               then, but Drop does",
+        expected: "every transaction committed or rolled back",
+        count: |s| s.partial_writes.unwrap_or(0),
+        on_task: |_| false,
+    },
+    Verdict {
+        key: "body_panicked",
+        label: "BODY PANICKED",
+        check: "no-body-panic",
+        one: "body panicked",
+        many: "bodies panicked",
+        hint: "the code under test panicked (an unwrap on an error or a cancelled JoinError?): \
+               handle every Err and JoinError instead",
+        expected: "the body returned",
+        count: |s| s.body_panicked,
+        on_task: |t| t.parent.is_none() && t.outcome == Outcome::Panicked,
+    },
+];
+
+/// Checks that a report tells one story: every bad verdict's label appears in its text
+/// rendering exactly when its count is not zero, a line of `problems()` exists for each
+/// non-zero count, and `is_clean()` is true exactly when `problems()` is empty. The property
+/// tests run it over every scenario, plan and sweep case.
+#[doc(hidden)]
+pub fn one_story(report: &crate::Report) -> Result<(), String> {
+    let text = report.to_string();
+    let problems = report.problems();
+    for v in &VERDICTS {
+        let n = (v.count)(&report.summary);
+        let shown = text.contains(v.label);
+        let listed = problems
+            .iter()
+            .any(|p| p.starts_with(&format!("{}:", v.label)));
+        if shown != (n > 0) || listed != (n > 0) {
+            return Err(format!(
+                "{}: count {n}, label {} in the text: {shown}, in problems(): {listed}\n{text}",
+                v.key, v.label
+            ));
+        }
+    }
+    if report.is_clean() != problems.is_empty() {
+        return Err(format!(
+            "is_clean() {} but problems() {problems:?}",
+            report.is_clean()
+        ));
+    }
+    Ok(())
+}
