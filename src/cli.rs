@@ -33,10 +33,10 @@ enum Command {
         /// The variant; all of them, side by side, when omitted.
         #[arg(long)]
         variant: Option<String>,
-        /// One of the scenario's named plans (see `list`); wins over --plan-file and --faults.
+        /// One of the scenario's named plans (see `list`); give one of --plan, --plan-file, --faults.
         #[arg(long)]
         plan: Option<String>,
-        /// A TOML plan file (see the README); wins over --faults.
+        /// A TOML plan file (see the README).
         #[arg(long, value_name = "PATH")]
         plan_file: Option<PathBuf>,
         /// A plan in text form, e.g. 'fetch#3=error(ConnectionError)'; also read from FAULTLINE_FAULTS.
@@ -192,6 +192,19 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
             check_determinism,
         } => {
             let scenario = crate::find(&scenario)?;
+            let given = [
+                plan.as_ref().map(|_| "--plan"),
+                plan_file.as_ref().map(|_| "--plan-file"),
+                faults.as_ref().map(|_| "--faults (or FAULTLINE_FAULTS)"),
+            ];
+            let given: Vec<&str> = given.into_iter().flatten().collect();
+            if given.len() > 1 {
+                bail!(
+                    "{} were all given: a run takes one plan; keep one of them (unset \
+                     FAULTLINE_FAULTS if it came from the environment)",
+                    given.join(" and ")
+                );
+            }
             let (plan_name, plan) = match (plan, plan_file, faults) {
                 (Some(name), _, _) => {
                     let plan = scenario.find_plan(&name)?;
@@ -232,6 +245,12 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
                 } else {
                     (v.run)(&builder)?
                 });
+            }
+            // A plan that never fired tested nothing: say so where a person will see it.
+            if let Some(first) = reports.first() {
+                for warning in first.plan_warnings() {
+                    eprintln!("warning: {warning}");
+                }
             }
             Ok(match (format, reports.as_slice()) {
                 (Format::Json, [one]) => one.to_json() + "\n",

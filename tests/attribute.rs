@@ -37,13 +37,13 @@ async fn an_error_from_the_body_fails_the_test() -> Result<(), Failure> {
 }
 
 #[faultline::test]
-#[should_panic(expected = "- 1 task outlived its parent")]
+#[should_panic(expected = "- OUTLIVED: 1 task outlived its owning scope")]
 async fn an_orphan_fails_the_test() {
     drop(spawn("orphan", sleep(Duration::from_millis(10))));
 }
 
 #[faultline::test]
-#[should_panic(expected = "- 1 task's error or panic was swallowed")]
+#[should_panic(expected = "- SWALLOWED: 1 failure was swallowed")]
 async fn a_swallowed_error_fails_the_test() {
     let child = spawn("child", async {
         Err::<(), _>(Failure::new("Boom", "nobody reads me"))
@@ -59,7 +59,7 @@ async fn a_body_that_never_finishes_fails_the_test() {
 }
 
 #[faultline::test]
-#[should_panic(expected = "the test body did not complete: panicked: boom")]
+#[should_panic(expected = "- BODY PANICKED: 1 body panicked")]
 async fn a_panicking_body_fails_the_test() {
     panic!("boom");
 }

@@ -195,3 +195,39 @@ fn the_determinism_check_fails_with_a_diff_when_runs_differ() {
     let one = Builder::new("same", "x").run(|| async {}).unwrap();
     assert!(compare_reports("same", &one, &one.clone()).is_ok());
 }
+
+#[test]
+fn a_misspelled_fault_point_is_warned_about_on_stderr() {
+    let out = faultline(
+        &[
+            "run",
+            "gather",
+            "--variant",
+            "structured",
+            "--faults",
+            "fecth[3]=error(X)",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "warning: rule `fecth[3]=error(X)` matched no fault point; points hit: fetch"
+        ),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).contains("WARNING: rule `fecth[3]=error(X)`"));
+}
+
+#[test]
+fn two_plans_at_once_are_refused_not_one_silently_ignored() {
+    let out = faultline(
+        &["run", "gather", "--plan", "none"],
+        &[("FAULTLINE_FAULTS", "fetch[3]=error(X)")],
+    );
+    assert_rejected(
+        &out,
+        &["--plan and --faults (or FAULTLINE_FAULTS) were all given: a run takes one plan"],
+    );
+}

@@ -264,3 +264,23 @@ fn the_registry_rules_can_fail() {
         "{problems:?}"
     );
 }
+
+/// The definitions of the verdicts exist once (`harness/DEFINITIONS.md`, the harness's crate
+/// doc); the README's copy must be the same text.
+#[test]
+fn the_readme_defines_the_verdicts_as_the_harness_does() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let defs = std::fs::read_to_string(root.join("harness/DEFINITIONS.md")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&defs),
+        "README.md's \"What the verdicts mean\" differs from harness/DEFINITIONS.md: copy it over"
+    );
+    for v in faultline::harness::VERDICTS {
+        assert!(
+            defs.contains(v.label),
+            "{} is not defined in DEFINITIONS.md",
+            v.label
+        );
+    }
+}

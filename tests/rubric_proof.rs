@@ -157,7 +157,7 @@ fn run(plan: &str, body: fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Sen
 /// Each of the harness's lifecycle checks fails on a program built to break it.
 #[test]
 fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
-    let cases: [(&str, Report); 5] = [
+    let cases: [(&str, Report); 10] = [
         (
             "no-orphans",
             run("none", || {
@@ -173,9 +173,53 @@ fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
             "no-swallowed-errors",
             run("work=error(Boom)", || {
                 Box::pin(async {
+                    drop(spawn("child", async { point("work").await }));
+                })
+            }),
+        ),
+        (
+            "no-discarded-errors",
+            run("work=error(Boom)", || {
+                Box::pin(async {
                     let _ = spawn("child", async { point("work").await }).await;
                 })
             }),
+        ),
+        (
+            "no-blocked-executor",
+            Builder::new("proof", "blocks")
+                .detect_blocking(Duration::from_millis(10))
+                .run(|| async {
+                    let spin = std::time::Instant::now(); // a CPU loop: wall time on purpose
+                    while spin.elapsed() < Duration::from_millis(60) {
+                        std::hint::black_box(0);
+                    }
+                })
+                .unwrap(),
+        ),
+        (
+            "no-leaked-connections",
+            run("none", || {
+                Box::pin(async {
+                    let pool = faultline::harness::Pool::new("db", 1);
+                    drop(pool.checkout().await);
+                })
+            }),
+        ),
+        (
+            "no-partial-writes",
+            run("none", || {
+                Box::pin(async {
+                    let store = faultline::harness::Store::new("accounts");
+                    let mut tx = store.begin();
+                    tx.write("a");
+                    drop(tx);
+                })
+            }),
+        ),
+        (
+            "no-body-panic",
+            run("none", || Box::pin(async { panic!("the body gave up") })),
         ),
         (
             "no-stalled-tasks",

@@ -90,18 +90,14 @@ fn case(scenario: &Scenario, variant: &str, plan: &Plan, seed: u64) -> Result<()
     }
     faultline::harness::one_story(&first)?;
     if variant == "structured" && STRUCTURED_CONCURRENCY.contains(&scenario.name) {
-        let s = &first.summary;
-        let defects = [
-            ("orphaned", s.outlived),
-            ("swallowed", s.swallowed),
-            ("dropped at shutdown", s.dropped_at_shutdown),
-            ("untracked", s.untracked),
-            ("leaked resources", s.leaked_resources.unwrap_or(0)),
-            ("partial writes", s.partial_writes.unwrap_or(0)),
-        ];
-        for (kind, n) in defects {
+        // Every bad verdict but `stalled` (a hang with no deadline stalls any scope).
+        for v in faultline::harness::VERDICTS
+            .iter()
+            .filter(|v| v.key != "stalled")
+        {
+            let n = (v.count)(&first.summary);
             if n > 0 {
-                return Err(format!("the structured variant: {kind} {n}:\n{first}").into());
+                return Err(format!("the structured variant: {} {n}:\n{first}", v.key).into());
             }
         }
     }
@@ -120,7 +116,7 @@ fn self_check() -> Result<(), Failed> {
         .variant("structured", impostor);
     let plan = Plan::parse("fetch[0]=error(SweepError)").map_err(|e| e.to_string())?;
     match case(&fake, "structured", &plan, 0) {
-        Err(failed) if format!("{failed:?}").contains("the structured variant: orphaned") => Ok(()),
+        Err(failed) if format!("{failed:?}").contains("the structured variant: outlived") => Ok(()),
         other => Err(format!("the check missed an orphaning variant: {other:?}").into()),
     }
 }

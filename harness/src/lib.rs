@@ -1,7 +1,7 @@
 //! faultline's harness: run async code on a paused, seeded tokio clock, inject faults at
-//! named points, and report what every task did — completed, failed with its error looked
-//! at or **swallowed**, panicked, **cancelled** (and by what), **outlived its parent**,
-//! **stalled**, dropped at shutdown, or spawned untracked.
+//! named points, and report what every task did — completed, failed, panicked, **cancelled**
+//! (and by what), dropped at shutdown or **stalled** — what became of every failure
+//! (observed, **discarded**, **swallowed**), and who **outlived its owning scope**.
 //!
 //! ```
 //! use faultline_harness::{Builder, Failure, Plan, point, spawn};
@@ -20,6 +20,10 @@
 //! so tasks get names; mark places that can fail with [`point`]. Take connections from a
 //! [`Pool`], run transactions on a [`Store`] and count levels with a [`Gauge`], and the
 //! report says what leaked, who waited and what was left half-written.
+//!
+//! ## What the words mean
+//!
+#![doc = include_str!("../DEFINITIONS.md")]
 
 // Layout: recording a run, the plans that fault it, the resources it watches, the runner,
 // the report, and what works over whole scenarios (catalogue, sweeps, rubrics).

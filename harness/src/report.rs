@@ -347,9 +347,13 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             Outcome::Cancelled => Some(t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted)),
             _ => None,
         };
-        let token_fired_ms = t.token_fired().map(since);
+        // Only a token that fired while the task was still running says anything about it.
+        let token_fired_ms = t
+            .token_fired()
+            .filter(|&fired| t.ended.is_none() || t.end.is_none_or(|end| fired <= end))
+            .map(since);
         let after_token_ms = match (token_fired_ms, end_ms) {
-            (Some(fired), Some(end)) => Some(end.saturating_sub(fired)),
+            (Some(fired), Some(end)) => Some(end - fired),
             _ => None,
         };
         // A parent was spawned before its children: its row is there already.

@@ -14,8 +14,8 @@ use serde::Serialize;
 use crate::catalog::Scenario;
 use crate::error::Error;
 use crate::plan::{Action, Plan, Selector};
-use crate::report::Report;
 use crate::report::compare::check_determinism;
+use crate::report::verdict::VERDICTS;
 
 /// The actions a sweep tries at every site.
 pub fn default_actions() -> Vec<Action> {
@@ -59,8 +59,8 @@ pub struct VariantSweep {
 /// A kind of finding in a sweep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// `orphaned`, `swallowed`, `stalled`, `dropped at shutdown`, `untracked`,
-    /// `leaked resources`, `partial writes` or `cancelled`.
+    /// The key of a bad verdict of the one list ([`VERDICTS`]: `swallowed`, `discarded`,
+    /// `outlived`, …), or `cancelled`.
     pub kind: &'static str,
     /// Runs that had it.
     pub runs: usize,
@@ -68,23 +68,19 @@ pub struct Finding {
     pub first: Option<String>,
 }
 
-/// Reads one count from a report.
-type Count = fn(&Report) -> usize;
+/// Reads one count from a report's summary.
+type Count = fn(&crate::report::Summary) -> usize;
 
-/// The kinds of finding, and how to read each from a report. `cancelled` is not a defect
-/// (a structured variant cancels on purpose) but shows where cancellation happened.
-const KINDS: [(&str, Count); 8] = [
-    ("orphaned", |r| r.summary.outlived),
-    ("swallowed", |r| r.summary.swallowed),
-    ("stalled", |r| r.summary.stalled),
-    ("dropped at shutdown", |r| r.summary.dropped_at_shutdown),
-    ("untracked", |r| r.summary.untracked),
-    ("leaked resources", |r| {
-        r.summary.leaked_resources.unwrap_or(0)
-    }),
-    ("partial writes", |r| r.summary.partial_writes.unwrap_or(0)),
-    ("cancelled", |r| r.summary.cancelled),
-];
+/// The kinds of finding: one column per bad verdict of the one list ([`VERDICTS`]), then
+/// `cancelled`, which is not a defect (a structured variant cancels on purpose) but shows
+/// where cancellation happened.
+fn kinds() -> impl Iterator<Item = (&'static str, Count)> {
+    let verdicts = VERDICTS.iter().map(|v| (v.key, v.count));
+    verdicts.chain([(
+        "cancelled",
+        (|s: &crate::report::Summary| s.cancelled) as Count,
+    )])
+}
 
 /// Every single-fault plan for `scenario`: one per site seen in the variants' baseline
 /// runs and per action, in the order first seen.
@@ -202,8 +198,7 @@ pub fn sweep_with(
             variant: variant.name.to_owned(),
             runs: 0,
             clean: 0,
-            findings: KINDS
-                .iter()
+            findings: kinds()
                 .map(|(kind, _)| Finding {
                     kind,
                     runs: 0,
@@ -225,8 +220,8 @@ pub fn sweep_with(
                 };
                 row.runs += 1;
                 let mut clean = true;
-                for (finding, (_, count)) in row.findings.iter_mut().zip(KINDS) {
-                    if count(&report) > 0 {
+                for (finding, (_, count)) in row.findings.iter_mut().zip(kinds()) {
+                    if count(&report.summary) > 0 {
                         finding.runs += 1;
                         finding.first.get_or_insert_with(|| report.replay.clone());
                         clean &= finding.kind == "cancelled";
@@ -279,7 +274,7 @@ impl fmt::Display for SweepReport {
             .unwrap_or(7)
             .max(7);
         let mut head = format!("{:w$}  {:>5}  {:>5}", "variant", "runs", "clean");
-        for (kind, _) in KINDS {
+        for (kind, _) in kinds() {
             let _ = write!(head, "  {kind}");
         }
         writeln!(f, "{head}")?;

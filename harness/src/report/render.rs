@@ -306,9 +306,10 @@ fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
 fn plan(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     writeln!(f, "plan")?;
     for rule in &r.rules {
+        let hits = if rule.matched == 1 { "hit" } else { "hits" };
         writeln!(
             f,
-            "  {}: matched {} hits, fired {}",
+            "  {}: matched {} {hits}, fired {}",
             rule.rule, rule.matched, rule.fired
         )?;
     }

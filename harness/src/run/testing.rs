@@ -37,11 +37,12 @@ where
     }
 }
 
-/// Why the report fails a test: the body itself, then every bad verdict.
+/// Why the report fails a test: the body itself, then every bad verdict (a panicking body
+/// is one), then every plan rule or event that never fired (the test tested nothing).
 fn failures(report: &Report) -> Vec<String> {
     let body = report.tasks.first().map(|root| root.outcome);
     let mut problems = match body {
-        Some(Outcome::Completed) => Vec::new(),
+        Some(Outcome::Completed | Outcome::Panicked) => Vec::new(),
         Some(Outcome::Failed) => vec![format!(
             "the test body returned an error: {}",
             report.result
@@ -49,5 +50,6 @@ fn failures(report: &Report) -> Vec<String> {
         Some(_) | None => vec![format!("the test body did not complete: {}", report.result)],
     };
     problems.extend(report.problems());
+    problems.extend(report.plan_warnings());
     problems
 }

@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use faultline_harness::Gauge;
+use faultline_harness::{Failure, Gauge};
 use tokio::time::Instant;
 
 /// The breaker's state.
@@ -22,9 +22,16 @@ pub struct Breaker {
     state: Mutex<State>,
     opened: Gauge,
     short_circuited: Gauge,
+    /// The kind of the last failure it learned from.
+    last_failure: Mutex<Option<String>>,
 }
 
 impl Breaker {
+    /// The kind of the last failure the breaker learned from.
+    pub fn last_failure(&self) -> Option<String> {
+        self.last_failure.lock().expect("never poisoned").clone()
+    }
+
     /// A closed breaker (call inside the run: its gauges belong to the run).
     pub fn new(threshold: u32, cool_down: Duration) -> Self {
         Breaker {
@@ -33,6 +40,7 @@ impl Breaker {
             state: Mutex::new(State::Closed { failures: 0 }),
             opened: Gauge::new("breaker opened"),
             short_circuited: Gauge::new("short-circuited"),
+            last_failure: Mutex::new(None),
         }
     }
 
@@ -52,8 +60,17 @@ impl Breaker {
         }
     }
 
-    /// Records how an allowed call went.
-    pub fn record(&self, ok: bool) {
+    /// Records how an allowed call went. It reads the error (its kind is kept): a fallback
+    /// that drops the error unread (`Err(_) =>`, `.is_ok()`) is what the report calls
+    /// DISCARDED.
+    pub fn record(&self, outcome: Result<(), &Failure>) {
+        let ok = match outcome {
+            Ok(()) => true,
+            Err(err) => {
+                *self.last_failure.lock().expect("never poisoned") = Some(err.kind().to_owned());
+                false
+            }
+        };
         let mut state = self.state.lock().expect("never poisoned");
         *state = match (*state, ok) {
             (_, true) => State::Closed { failures: 0 },

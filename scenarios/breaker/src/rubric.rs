@@ -18,7 +18,8 @@ pub fn rubric() -> Rubric {
         "breaker-handle",
         "ask the breaker first: if !breaker.allow() answer with the defaults at once \
          (false); otherwise call with_timeout(i, &lost), tell the breaker how it went with \
-         breaker.record(ok), and return ok",
+         breaker.record(answer.as_ref().map(|_| ())) — it reads the error, where `.is_ok()` \
+         alone would drop it unread (DISCARDED) — and return whether it succeeded",
     )
     .check(Check::returns(
         "serves-every-request-when-healthy",
@@ -42,6 +43,10 @@ pub fn rubric() -> Rubric {
     .checks(Check::lifecycle())
     .expect_fail(
         "unstructured",
-        &["fails-fast-when-dead", "done-within-budget"],
+        &[
+            "fails-fast-when-dead",
+            "done-within-budget",
+            "no-discarded-errors",
+        ],
     )
 }

@@ -15,9 +15,9 @@ pub async fn handle(i: usize, lost: Arc<Gauge>, breaker: Arc<Breaker>) -> bool {
     if !breaker.allow() {
         return false;
     }
-    let ok = with_timeout(i, &lost).await.is_ok();
-    breaker.record(ok);
-    ok
+    let answer = with_timeout(i, &lost).await;
+    breaker.record(answer.as_ref().map(|_| ()));
+    answer.is_ok()
     // faultline:solution end
 }
 

@@ -21,7 +21,9 @@
 //! 3. *If two fetches fail, which error do you see?* (`fetch3-and-4-fail`) `unstructured`
 //!    returns fetch 3's; fetch 4's error happens later, in a detached task, and is dropped
 //!    with its output: SWALLOWED, and nothing is logged (tokio has no "exception was never
-//!    retrieved"; faultline logs it). `unstructured_return_exceptions` swallows both.
+//!    retrieved"; faultline logs it). `unstructured_return_exceptions` receives both errors
+//!    (`join_all` delivers them) and drops them with `.ok()` without reading them:
+//!    **DISCARDED**, the `return_exceptions=True` lesson — delivered is not handled.
 //!    `structured` cancels fetch 4 before it fails, so the one error that happened is the
 //!    one returned; had both failed, both would be in the `Vec`.
 //! 4. *Are the tasks still running cleaned up?* Not by `unstructured`: they outlive the

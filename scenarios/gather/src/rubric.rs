@@ -85,7 +85,7 @@ pub fn rubric() -> Rubric {
             "surfaces-the-error",
             "done-within-budget",
             "no-orphans",
-            "no-swallowed-errors",
+            "no-discarded-errors",
         ],
     )
 }

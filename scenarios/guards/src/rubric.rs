@@ -41,16 +41,16 @@ pub fn rubric() -> Rubric {
             ),
             (
                 "request-cancelled",
-                "Err([Cancelled: the task was cancelled])",
+                "Err([Cancelled: task req[1] was cancelled])",
             ),
             (
                 "pool-exhausted",
-                "Err([DbError: injected at query[0], Cancelled: the task was cancelled])",
+                "Err([DbError: injected at query[0], Cancelled: task req[1] was cancelled])",
             ),
             ("transfer-fails", "Err([DbError: injected at debit])"),
             (
                 "transfer-cancelled",
-                "Err([Cancelled: the task was cancelled])",
+                "Err([Cancelled: task transfer was cancelled])",
             ),
         ],
     ))

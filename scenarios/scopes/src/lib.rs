@@ -13,8 +13,10 @@
 //!
 //! ## What the snapshots show
 //! - `none`: the job is fine in both, but `unstructured`'s loops **OUTLIVE the service** by
-//!   500 ms: they tick on to 1000 ms with nobody to stop them. `structured` cancels them by
-//!   their token at 500 ms (`cancelled by its token`); the run is quiet at 500 ms, not 1000.
+//!   500 ms: they tick on to 1000 ms with nobody to stop them. `structured` fires their
+//!   token at 500 ms and they return at once (`completed`, "stopped 0 ms after its token":
+//!   a task that returns because of its token is not cancelled, its future was not dropped);
+//!   the run is quiet at 500 ms, not 1000.
 //! - `job-cancelled` (`job` aborted at 150 ms): `unstructured`'s `worker[1]` and `worker[2]`
 //!   run on and complete at 200 and 300 ms (OUTLIVED job): dropping a future that holds
 //!   `JoinHandle`s does not cancel their tasks. `structured`: the dropped `JoinSet` aborts
@@ -27,7 +29,8 @@
 //!   its error SWALLOWED and the body returns `Ok`, as if all were well; `structured` surfaces
 //!   `HeartbeatLost` from the service.
 //! - `shutdown` (the run's shutdown signal at 250 ms): both services stop at 250 ms;
-//!   `unstructured`'s loops tick on to 1000 ms, `structured`'s are cancelled at 250 ms.
+//!   `unstructured`'s loops tick on to 1000 ms, `structured`'s stop at 250 ms, 0 ms after
+//!   their token.
 //! - The sweep (`cargo run -- sweep scopes`, 115 single-fault plans): `unstructured` orphans
 //!   under every one (its loops always outlive the service), swallows an error or panic
 //!   under 40, and a `hang` in a detached loop leaves it running until the runtime is
