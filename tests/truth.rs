@@ -236,3 +236,13 @@ fn a_joinerror_turned_into_a_failure_names_the_task_not_its_tokio_id() {
     assert_eq!(r.result, "\"Panicked: task fetch panicked: bad page\"");
     assert_eq!(r.task("fetch").unwrap().fate, Some(Fate::Read));
 }
+
+#[test]
+fn a_joinerror_in_the_body_result_shows_the_task_name_not_its_tokio_id() {
+    let r = run(|| async {
+        let h = spawn("slow", sleep(ms(1_000)));
+        h.abort();
+        h.await.map(|_| ())
+    });
+    assert_eq!(r.result, "Err(JoinError::Cancelled(Id(slow)))");
+}

@@ -7,6 +7,8 @@ pub(crate) mod worker;
 pub(crate) mod blocking;
 // What #[faultline_harness::test] runs.
 pub(crate) mod testing;
+// Verdicts that do not depend on the log level.
+pub(crate) mod reading;
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -205,9 +207,14 @@ impl Builder {
         let run_shared = shared.clone();
         // The harness's events belong to the caller's span (tracing-test attributes by span).
         let span = tracing::Span::current();
+        // The caller's subscriber, wrapped so that every event of the code under test is
+        // read whatever that subscriber filters (see `reading`).
+        let dispatch = reading::Reading::around(tracing::dispatcher::get_default(Clone::clone));
         worker::execute(Box::new(move || {
             let _span = span.enter();
-            let ran = catch_unwind(AssertUnwindSafe(|| this.run_here(body, &run_shared)));
+            let ran = catch_unwind(AssertUnwindSafe(|| {
+                tracing::dispatcher::with_default(&dispatch, || this.run_here(body, &run_shared))
+            }));
             match ran {
                 Ok(report) => {
                     let _ = done.send(Ok(report));
@@ -408,7 +415,10 @@ impl Builder {
         let result = loop {
             tokio::select! {
                 biased;
-                joined = &mut root => break Some(describe(joined)),
+                joined = &mut root => {
+                    let result = describe(joined);
+                    break Some(ledger::with(|l| l.name_ids(&result)).unwrap_or(result));
+                }
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
                 () = sleep_until(deadline) => break None,
             }

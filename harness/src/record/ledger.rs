@@ -558,6 +558,20 @@ impl Ledger {
         self.tasks[ix as usize].rare_mut().carried = errors;
     }
 
+    /// `text` with every tokio task id of this run's tasks replaced by the task's name, in
+    /// the two forms tokio prints them (`JoinError`'s `Debug`: `Id(7)`; its `Display`:
+    /// `task 7 …`). Tokio ids are process-global: they must never reach a report.
+    pub(crate) fn name_ids(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for &(id, ix) in &self.ids {
+            let name = self.task_name(ix);
+            text = text
+                .replace(&format!("Id({id})"), &format!("Id({name})"))
+                .replace(&format!("task {id} "), &format!("task {name} "));
+        }
+        text
+    }
+
     /// The task whose tokio id is `id`, among failed, panicked and cancelled ones.
     pub(crate) fn task_of(&self, id: tokio::task::Id) -> Option<TaskIx> {
         self.ids.iter().find(|(i, _)| *i == id).map(|&(_, ix)| ix)
