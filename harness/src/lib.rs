@@ -50,7 +50,7 @@ pub use error::{Error, ErrorKind};
 /// verdict (like `#[tokio::test]`, with a plan and a seed).
 pub use faultline_macros::test;
 /// Fault points, your own error type for them, and the run's shutdown signal.
-pub use plan::point::{FromFault, Point, point, shutdown_token};
+pub use plan::point::{FromFault, Point, point, shutdown_token, strict_points};
 /// Fault plans and their text form (`Plan::from_toml` reads plan files).
 pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEvent};
 /// An error that knows whether anybody looked at it.

@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
@@ -21,10 +22,11 @@ use crate::report::CancelCause;
 /// ```
 ///
 /// Under a plan the point may return an error, wait on the virtual clock, hang, panic or
-/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it returns a
-/// `NotInARun` error that says how to run the code: a fault point only makes sense under
-/// the harness (it is a dev-dependency, so production code never reaches one).
-/// The error is a [`Failure`]; [`Point::error_as`] turns it into your own error type.
+/// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it does nothing
+/// and returns `Ok(())`, as fail-rs's points do, so production code needs no `cfg` around
+/// it; in [strict mode](strict_points) it returns a `NotInARun` error that says how to run
+/// the code instead. An injected error is a [`Failure`]; [`Point::error_as`] turns it into
+/// your own error type.
 pub fn point(name: &'static str) -> Point {
     Point {
         name,
@@ -134,6 +136,9 @@ impl<E: FromFault + 'static> IntoFuture for Point<E> {
         Box::pin(async move {
             let label = self.label();
             let Some(action) = ledger::with(|l| l.hit(self.name, self.key.clone())) else {
+                if !strict() {
+                    return Ok(());
+                }
                 let failure = Failure::new(
                     "NotInARun",
                     format!(
@@ -208,5 +213,34 @@ struct ResetOnDrop;
 impl Drop for ResetOnDrop {
     fn drop(&mut self) {
         INJECTING.with(|i| i.set(false));
+    }
+}
+
+/// Strict mode, set by [`strict_points`] or the environment variable `FAULTLINE_STRICT`
+/// (any value but `0`): 0 unknown yet, 1 off, 2 on.
+static STRICT: AtomicU8 = AtomicU8::new(0);
+
+/// Strict mode: a fault point hit outside a faultline run returns a `NotInARun` error
+/// instead of `Ok(())` — for test suites that want to know when code meant to run under
+/// the harness did not. Off by default; also on when the environment variable
+/// `FAULTLINE_STRICT` is set to anything but `0`. Process-wide.
+pub fn strict_points(on: bool) {
+    STRICT.store(if on { 2 } else { 1 }, Ordering::Relaxed);
+}
+
+fn strict() -> bool {
+    match STRICT.load(Ordering::Relaxed) {
+        0 => {
+            let on = std::env::var_os("FAULTLINE_STRICT").is_some_and(|v| v != "0");
+            // A call to strict_points in between wins.
+            let _ = STRICT.compare_exchange(
+                0,
+                if on { 2 } else { 1 },
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+            STRICT.load(Ordering::Relaxed) == 2
+        }
+        state => state == 2,
     }
 }
