@@ -35,7 +35,7 @@ mod run;
 pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{
-    Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
+    Finding, SweepCase, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
     single_fault_plans, sweep, sweep_plans, sweep_with,
 };
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
