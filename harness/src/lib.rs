@@ -57,6 +57,10 @@ pub use record::name::Name;
 pub use record::task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};
 /// Run a case twice and diff the renderings (`--check-determinism`).
 pub use report::compare::{check_determinism, compare_reports, line_diff};
+/// Pictures: an HTML page of SVG timelines (a run, a comparison) and a sweep's heat map.
+pub use report::html::{
+    HtmlPage, comparison_html, esc as html_escape, report_html, sweep_html, timeline_svg,
+};
 /// Several reports side by side.
 pub use report::render::side_by_side;
 /// The report: plain data.

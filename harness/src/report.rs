@@ -4,6 +4,8 @@
 pub(crate) mod render;
 // Two renderings of one case, compared line by line.
 pub(crate) mod compare;
+// Pictures: a self-contained HTML page with SVG timelines and a sweep's heat map.
+pub(crate) mod html;
 
 use std::fmt;
 use std::time::Duration;
