@@ -8,6 +8,11 @@
 //! `cargo test --test browser -- --ignored`. Files go to `target/tmp/browser/`; with
 //! `FAULTLINE_UPDATE_SCREENSHOT=1` the gather picture is also copied to `docs/gather.png`.
 
+// A browser is a child process on the wall clock: its timeout and the test's own timing
+// are wall time by nature (clippy.toml bans the wall clock for code that runs on the
+// paused one).
+#![allow(clippy::disallowed_methods)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

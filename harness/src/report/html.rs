@@ -589,9 +589,9 @@ fn name_width(reports: &[Report]) -> u32 {
                 .take(MAX_LANES)
                 .map(|t| t.name.chars().count());
             let res = r.resources.iter().map(|res| res.name().chars().count() + 6);
-            tasks
-                .chain(res)
-                .chain(std::iter::once(r.variant.chars().count()))
+            // Variant names are bold: a little wider per character.
+            let variant = r.variant.chars().count() * 8 / 7 + 1;
+            tasks.chain(res).chain(std::iter::once(variant))
         })
         .max()
         .unwrap_or(8);
