@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::harness::{
-    Plan, Report, SweepOptions, check_determinism as twice, default_actions, side_by_side,
-    sweep_with,
+    Plan, Report, SweepOptions, check_determinism as twice, comparison_html, default_actions,
+    report_html, side_by_side, sweep_html, sweep_with,
 };
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -20,12 +20,20 @@ pub struct Cli {
     /// Seed for tokio's scheduler RNG (with no subcommand: the comparison's seed).
     #[arg(long, default_value_t = 0, global = true)]
     seed: u64,
+    /// Write the HTML report (timelines, verdicts, a sweep's heat map) to PATH instead of
+    /// printing the text, and print the path: the main job, `run` and `sweep`.
+    #[arg(long, value_name = "PATH", global = true)]
+    html: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Print every scenario's variants side by side under each of its plans (the default).
-    Compare,
+    Compare {
+        /// Output format (`html`: one self-contained page of pictures).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Run one scenario (one variant, or all of them side by side) under one plan.
     Run {
         /// The scenario, e.g. `gather`.
@@ -113,12 +121,89 @@ enum ExercisesAction {
 enum Format {
     Text,
     Json,
+    /// One self-contained HTML page: SVG timelines, verdicts, errors (a sweep: a heat map).
+    Html,
 }
 
-/// Runs one command and returns what it prints.
-pub fn run(cli: Cli) -> anyhow::Result<String> {
-    match cli.command.unwrap_or(Command::Compare) {
-        Command::Compare => crate::compare_all(cli.seed),
+/// Runs one command and returns what it prints. With `--html PATH`, writes the command's
+/// HTML form there and returns a line naming the path.
+pub fn run(mut cli: Cli) -> anyhow::Result<String> {
+    let command = cli.command.take().unwrap_or(Command::Compare {
+        format: Format::Text,
+    });
+    let Some(path) = cli.html.take() else {
+        return command_output(command, cli.seed);
+    };
+    let command = match command {
+        Command::Compare { format } => Command::Compare {
+            format: html_format(format)?,
+        },
+        Command::Run {
+            scenario,
+            variant,
+            plan,
+            plan_file,
+            faults,
+            format,
+            check_determinism,
+        } => Command::Run {
+            scenario,
+            variant,
+            plan,
+            plan_file,
+            faults,
+            format: html_format(format)?,
+            check_determinism,
+        },
+        Command::Sweep {
+            scenario,
+            seeds,
+            pairs,
+            format,
+            check_determinism,
+        } => Command::Sweep {
+            scenario,
+            seeds,
+            pairs,
+            format: html_format(format)?,
+            check_determinism,
+        },
+        _ => bail!("--html works with the main job (no command, or `compare`), `run` and `sweep`"),
+    };
+    let page = command_output(command, cli.seed)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+    }
+    std::fs::write(&path, &page).with_context(|| format!("could not write {}", path.display()))?;
+    Ok(format!(
+        "wrote {} ({} KB): open it in a browser\n",
+        path.display(),
+        page.len().div_ceil(1024)
+    ))
+}
+
+/// `--html` writes HTML: a `--format` other than text (the default) or html is a mistake.
+fn html_format(format: Format) -> anyhow::Result<Format> {
+    match format {
+        Format::Text | Format::Html => Ok(Format::Html),
+        Format::Json => bail!("--html writes HTML; drop --format json (or drop --html)"),
+    }
+}
+
+fn command_output(command: Command, seed: u64) -> anyhow::Result<String> {
+    match command {
+        Command::Compare { format } => {
+            let job = crate::main_job::main_job(seed)?;
+            match format {
+                Format::Text => Ok(job.text()),
+                Format::Html => Ok(job.html()),
+                Format::Json => {
+                    let all: Vec<&Report> = job.tables.iter().flat_map(|t| &t.reports).collect();
+                    Ok(serde_json::to_string_pretty(&all)? + "\n")
+                }
+            }
+        }
         Command::List => Ok(list()),
         Command::Exercises { action } => exercises(action),
         Command::New { name, root } => new(&root.unwrap_or_else(repo_root), &name),
@@ -180,6 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
             Ok(match format {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Text => report.to_string(),
+                Format::Html => sweep_html(&report),
             })
         }
         Command::Run {
@@ -234,13 +320,9 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
             };
             let mut reports: Vec<Report> = Vec::new();
             for v in variants {
-                let builder =
-                    scenario.builder(v.name, plan_name.as_deref(), plan.clone(), cli.seed);
+                let builder = scenario.builder(v.name, plan_name.as_deref(), plan.clone(), seed);
                 reports.push(if check_determinism {
-                    let label = format!(
-                        "{} / {} / {plan} / seed {}",
-                        scenario.name, v.name, cli.seed
-                    );
+                    let label = format!("{} / {} / {plan} / seed {}", scenario.name, v.name, seed);
                     twice(&label, || (v.run)(&builder))?
                 } else {
                     (v.run)(&builder)?
@@ -257,6 +339,8 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
                 (Format::Json, many) => serde_json::to_string_pretty(many)? + "\n",
                 (Format::Text, [one]) => one.to_string(),
                 (Format::Text, many) => side_by_side(many),
+                (Format::Html, [one]) => report_html(one),
+                (Format::Html, many) => comparison_html(many),
             })
         }
     }

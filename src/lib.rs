@@ -10,6 +10,7 @@ pub use faultline_harness::test;
 pub mod cli;
 pub mod exercises;
 pub mod grade;
+pub mod main_job;
 pub mod scaffold;
 use faultline_harness::{Rubric, Scenario};
 
@@ -56,16 +57,8 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
     })
 }
 
-/// Every scenario under every one of its plans, variants side by side: the main job.
+/// Every scenario under every one of its plans, variants side by side: the main job's
+/// text (see [`main_job`] for its order, legend and overview).
 pub fn compare_all(seed: u64) -> anyhow::Result<String> {
-    let mut out = String::new();
-    for scenario in scenarios() {
-        for plan in &scenario.plans {
-            let parsed = faultline_harness::Plan::parse(plan.text)?;
-            let reports = scenario.run_all(Some(plan.name), &parsed, seed)?;
-            out.push_str(&faultline_harness::side_by_side(&reports));
-            out.push('\n');
-        }
-    }
-    Ok(out)
+    Ok(main_job::main_job(seed)?.text())
 }

@@ -11,14 +11,17 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Snapshots that `tests/snapshots.rs` and `tests/sweep.rs` name outside the
-/// `{scenario}@{variant}@{plan}`, `{scenario}@compare@{plan}` and `{case}@sweep` families.
-const OTHER_SNAPSHOTS: [&str; 5] = [
+/// Snapshots that `tests/snapshots.rs`, `tests/sweep.rs` and `tests/pictures.rs` name
+/// outside the `{scenario}@{variant}@{plan}`, `{scenario}@compare@{plan}` and
+/// `{case}@sweep` families.
+const OTHER_SNAPSHOTS: [&str; 7] = [
     "gather@sweep@pairs",
     "gather@unstructured@fetch3-and-4-fail@json",
     "guards@unstructured@pool-exhausted@json",
     "compare-all",
     "gather@sweep",
+    "gather@structured@fetch3-and-4-fail@svg",
+    "guards@unstructured@pool-exhausted@svg",
 ];
 
 /// The cases of `tests/sweep.rs`'s `#[rstest]` sweep (`#[case::<scenario>(..)]`): each writes

@@ -39,7 +39,7 @@ mod run;
 pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{
-    Finding, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
+    Finding, SweepCase, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
     single_fault_plans, sweep, sweep_plans, sweep_with,
 };
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
@@ -61,6 +61,10 @@ pub use record::name::Name;
 pub use record::task::{PanicPayload, Task, TaskOutput, spawn, spawn_in, spawn_on};
 /// Run a case twice and diff the renderings (`--check-determinism`).
 pub use report::compare::{check_determinism, compare_reports, line_diff};
+/// Pictures: an HTML page of SVG timelines (a run, a comparison) and a sweep's heat map.
+pub use report::html::{
+    HtmlPage, comparison_html, esc as html_escape, report_html, sweep_html, timeline_svg,
+};
 /// Several reports side by side.
 pub use report::render::side_by_side;
 /// The one list of bad verdicts: labels, counts, problems, checks and sweep columns.

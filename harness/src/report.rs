@@ -6,6 +6,8 @@ pub(crate) mod render;
 pub(crate) mod compare;
 // The one list of bad verdicts.
 pub(crate) mod verdict;
+// Pictures: a self-contained HTML page with SVG timelines and a sweep's heat map.
+pub(crate) mod html;
 
 use std::time::Duration;
 

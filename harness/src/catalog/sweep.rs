@@ -54,6 +54,23 @@ pub struct VariantSweep {
     pub clean: usize,
     /// One entry per kind of finding: how many runs had it, and the first one's replay.
     pub findings: Vec<Finding>,
+    /// Every run, plan by plan and seed by seed (what a heat map draws).
+    pub cases: Vec<SweepCase>,
+}
+
+/// One run of a sweep: a variant under one plan and seed, and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SweepCase {
+    /// The plan's index in [`SweepReport::plans`].
+    pub plan: usize,
+    /// The seed.
+    pub seed: u64,
+    /// The kinds of finding the run had (as in [`Finding::kind`]), in the table's order.
+    pub findings: Vec<&'static str>,
+    /// What is wrong with the run, in words ([`Report::problems`]); empty when it is clean.
+    pub problems: Vec<String>,
+    /// The command that replays the run.
+    pub replay: String,
 }
 
 /// A kind of finding in a sweep.
@@ -205,8 +222,9 @@ pub fn sweep_with(
                     first: None,
                 })
                 .collect(),
+            cases: Vec::new(),
         };
-        for plan in &plans {
+        for (plan_ix, plan) in plans.iter().enumerate() {
             for &seed in seeds {
                 let builder = scenario.builder(variant.name, None, plan.clone(), seed);
                 let report = if options.check_determinism {
@@ -220,14 +238,23 @@ pub fn sweep_with(
                 };
                 row.runs += 1;
                 let mut clean = true;
+                let mut found = Vec::new();
                 for (finding, (_, count)) in row.findings.iter_mut().zip(kinds()) {
                     if count(&report.summary) > 0 {
                         finding.runs += 1;
                         finding.first.get_or_insert_with(|| report.replay.clone());
                         clean &= finding.kind == "cancelled";
+                        found.push(finding.kind);
                     }
                 }
                 row.clean += usize::from(clean);
+                row.cases.push(SweepCase {
+                    plan: plan_ix,
+                    seed,
+                    findings: found,
+                    problems: report.problems(),
+                    replay: report.replay.clone(),
+                });
                 done += 1;
                 progress(done, total);
             }

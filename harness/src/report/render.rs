@@ -272,27 +272,29 @@ fn table<const N: usize>(
     Ok(())
 }
 
+/// What became of an error, in words (SWALLOWED and DISCARDED in capitals).
+pub(crate) fn error_fate(e: &crate::ErrorReport) -> String {
+    let at = match (e.dropped_ms, &e.dropped_by) {
+        (Some(at), Some(by)) => format!(" at {at} ms in {by}"),
+        (Some(at), None) => format!(" at {at} ms"),
+        _ => String::new(),
+    };
+    match (e.fate, &e.looked_at_by) {
+        (Fate::Swallowed, _) => {
+            format!("SWALLOWED: never delivered (dropped with its task's output{at})")
+        }
+        (Fate::Discarded, _) => format!("DISCARDED: delivered, then dropped unread{at}"),
+        (_, Some(by)) if by == "run" => "looked at by the run (it is the body's result)".to_owned(),
+        (_, Some(by)) => format!("looked at by {by}"),
+        _ => "unread at the end of the run".to_owned(),
+    }
+}
+
 fn errors(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     writeln!(f, "errors")?;
     for e in &r.errors {
         let origin = e.origin.as_deref().unwrap_or("the run");
-        let at = |e: &crate::ErrorReport| match (e.dropped_ms, &e.dropped_by) {
-            (Some(at), Some(by)) => format!(" at {at} ms in {by}"),
-            (Some(at), None) => format!(" at {at} ms"),
-            _ => String::new(),
-        };
-        let fate = match (e.fate, &e.looked_at_by) {
-            (Fate::Swallowed, _) => format!(
-                "SWALLOWED: never delivered (dropped with its task's output{})",
-                at(e)
-            ),
-            (Fate::Discarded, _) => format!("DISCARDED: delivered, then dropped unread{}", at(e)),
-            (_, Some(by)) if by == "run" => {
-                "looked at by the run (it is the body's result)".to_owned()
-            }
-            (_, Some(by)) => format!("looked at by {by}"),
-            _ => "unread at the end of the run".to_owned(),
-        };
+        let fate = error_fate(e);
         writeln!(
             f,
             "  {} (from {origin} at {} ms): {fate}",

@@ -1,0 +1,367 @@
+//! The main job (`cargo run`): every scenario's variants side by side under each of its
+//! plans, as text or as one HTML page of pictures.
+//!
+//! It reads top to bottom: the course's opening puzzle first (`gather` when fetches 3 and
+//! 4 fail), a legend of every term the tables use before the first table, each table
+//! labelled with its place, lesson and what it shows, then an overview (scenario ×
+//! variant: how many plans came through clean, and what went wrong under the others) and
+//! a last line naming the next commands.
+
+use std::fmt::Write as _;
+
+use faultline_harness::{HtmlPage, Plan, Report, Scenario, VERDICTS, side_by_side};
+
+/// The scenario and plan the main job opens with: the course's opening puzzle.
+pub const PUZZLE: (&str, &str) = ("gather", "fetch3-and-4-fail");
+
+/// Where the main job's HTML report goes by default (the next-step line names it).
+pub const HTML_PATH: &str = "target/faultline/report.html";
+
+/// Every term the tables use, with what it means: the legend, as text and in the page.
+pub const TERMS: [(&str, &str); 16] = [
+    (
+        "unstructured … structured",
+        "the columns, one per variant: unstructured shows what breaks, structured the fix",
+    ),
+    (
+        "result",
+        "what the variant's body returned ({:?}), cut at 34 characters",
+    ),
+    (
+        "fetch[1]  completed 300",
+        "a task's row: how it ended and at which virtual ms (time since the run began, on a paused clock)",
+    ),
+    (
+        "completed · failed · panicked",
+        "the task returned Ok · returned Err · panicked",
+    ),
+    (
+        "cancelled",
+        "its future was dropped before it finished: abort(), a dropped JoinSet, the plan (a task that returns because its token fired keeps its outcome)",
+    ),
+    (
+        "stalled · dropped at shutdown",
+        "still pending at the deadline · still running when the runtime was dropped",
+    ),
+    (
+        "observed · DISCARDED · SWALLOWED",
+        "its error or panic was read · delivered, then dropped unread · never delivered to any code",
+    ),
+    (
+        "OUTLIVED",
+        "still running when its owning scope closed (its spawner, a JoinSet's owner, a TaskTracker's owner): an orphan",
+    ),
+    ("BLOCKED", "a poll held the executor's thread"),
+    ("-", "no such task in this variant"),
+    (
+        "completed … untracked",
+        "the count rows: how many tasks ended each way (untracked: plain tokio::spawn)",
+    ),
+    (
+        "leaked resources · partial writes",
+        "connections never returned · transactions neither committed nor rolled back",
+    ),
+    (
+        "pool db  peak 2/2, dry at 200, 1 LEAKED",
+        "most connections in use / capacity · when an acquire first found none free (ms) · never returned",
+    ),
+    (
+        "gauge …  peak 17 at 200 · in 20 · end 17",
+        "its highest level and when (ms) · how many were added in all · its level at the end",
+    ),
+    (
+        "store …  1 committed, 1 PARTIAL",
+        "how its transactions ended; PARTIAL: neither committed nor rolled back",
+    ),
+    (
+        "quiescent at",
+        "when the last task ended (ms); never: something was still pending at the deadline",
+    ),
+];
+
+/// What "clean" means in the overview, and why two scenarios are clean throughout.
+const CLEAN: &str = "clean: Report::is_clean, nothing swallowed, orphaned, stalled, dropped at shutdown, untracked, \
+blocking, leaked or half-written; limits and breaker go wrong in results and time, not in task lifecycles: \
+read their tables, or `cargo run -- grade`";
+
+/// One table of the main job: a scenario's variants under one of its plans.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The scenario.
+    pub scenario: &'static str,
+    /// Its lesson in the course (`03 gather vs TaskGroup`), if it has a rubric.
+    pub lesson: Option<&'static str>,
+    /// What it shows, in one line.
+    pub about: &'static str,
+    /// The plan's name.
+    pub plan: &'static str,
+    /// One report per variant, in the scenario's order.
+    pub reports: Vec<Report>,
+}
+
+/// The main job's runs, in the order it shows them.
+#[derive(Debug, Clone)]
+pub struct MainJob {
+    /// The seed every run used.
+    pub seed: u64,
+    /// The tables: the puzzle, the rest of its scenario, then every other scenario in
+    /// course order, each under its plans in order.
+    pub tables: Vec<Table>,
+}
+
+/// One row of the overview: a scenario's variant across all of the scenario's plans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverviewRow {
+    /// The scenario.
+    pub scenario: &'static str,
+    /// The variant.
+    pub variant: String,
+    /// Plans under which the run was clean ([`Report::is_clean`]).
+    pub clean: usize,
+    /// Plans run.
+    pub plans: usize,
+    /// What went wrong, summed over the plans, worst kinds first (from
+    /// [`Report::problems`]): `9 orphaned`, `1 swallowed`.
+    pub wrong: Vec<String>,
+}
+
+/// Runs the main job: every scenario's variants under each of its plans, puzzle first.
+pub fn main_job(seed: u64) -> anyhow::Result<MainJob> {
+    let mut scenarios: Vec<Scenario> = crate::scenarios();
+    // The puzzle's scenario first; the others keep course order.
+    if let Some(at) = scenarios.iter().position(|s| s.name == PUZZLE.0) {
+        let puzzle = scenarios.remove(at);
+        scenarios.insert(0, puzzle);
+    }
+    let rubrics = crate::rubrics();
+    let mut tables = Vec::new();
+    for scenario in &scenarios {
+        let mut plans: Vec<_> = scenario.plans.clone();
+        if scenario.name == PUZZLE.0
+            && let Some(at) = plans.iter().position(|p| p.name == PUZZLE.1)
+        {
+            let puzzle = plans.remove(at);
+            plans.insert(0, puzzle);
+        }
+        let lesson = rubrics
+            .iter()
+            .find(|r| r.scenario == scenario.name)
+            .map(|r| r.lesson);
+        for plan in plans {
+            let parsed = Plan::parse(plan.text)?;
+            tables.push(Table {
+                scenario: scenario.name,
+                lesson,
+                about: scenario.about,
+                plan: plan.name,
+                reports: scenario.run_all(Some(plan.name), &parsed, seed)?,
+            });
+        }
+    }
+    Ok(MainJob { seed, tables })
+}
+
+/// `n word`: a bad verdict's count and its key in words (`3 dropped at shutdown`).
+fn counted(n: usize, word: &str) -> String {
+    format!("{n} {}", word.replace('_', " "))
+}
+
+impl MainJob {
+    /// The overview: per scenario and variant, the plans it came through clean and what
+    /// went wrong under the others, in the tables' order.
+    pub fn overview(&self) -> Vec<OverviewRow> {
+        let mut rows: Vec<OverviewRow> = Vec::new();
+        // (row, kind, count), in order of first appearance.
+        let mut sums: Vec<(usize, String, usize)> = Vec::new();
+        for table in &self.tables {
+            for r in &table.reports {
+                let at = match rows
+                    .iter()
+                    .position(|row| row.scenario == table.scenario && row.variant == r.variant)
+                {
+                    Some(at) => at,
+                    None => {
+                        rows.push(OverviewRow {
+                            scenario: table.scenario,
+                            variant: r.variant.clone(),
+                            clean: 0,
+                            plans: 0,
+                            wrong: Vec::new(),
+                        });
+                        rows.len() - 1
+                    }
+                };
+                rows[at].plans += 1;
+                rows[at].clean += usize::from(r.is_clean());
+                // The one list of bad verdicts, as problems() and is_clean() read it.
+                for v in &VERDICTS {
+                    let (n, word) = ((v.count)(&r.summary), v.key.to_owned());
+                    if n == 0 {
+                        continue;
+                    }
+                    match sums.iter_mut().find(|(row, w, _)| *row == at && *w == word) {
+                        Some((_, _, sum)) => *sum += n,
+                        None => sums.push((at, word, n)),
+                    }
+                }
+            }
+        }
+        // Most first; ties in order of first appearance (the sort is stable).
+        sums.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)));
+        for (at, word, n) in sums {
+            rows[at].wrong.push(counted(n, &word));
+        }
+        rows
+    }
+
+    /// The last line: the next commands to try.
+    pub fn next_steps(&self) -> String {
+        let (scenario, plan) = PUZZLE;
+        format!(
+            "next: cargo run -- run {scenario} --variant unstructured --plan {plan} (one run in full) · \
+             cargo run -- grade (the exercises) · cargo run -- --html {HTML_PATH} (these tables as pictures)"
+        )
+    }
+
+    fn label(&self, i: usize, table: &Table) -> String {
+        // `03 gather vs TaskGroup` → `lesson 03 · `: the scenario's own line says the rest.
+        let lesson = table
+            .lesson
+            .and_then(|l| l.split_whitespace().next())
+            .map_or_else(String::new, |n| format!("lesson {n} · "));
+        let puzzle = if (table.scenario, table.plan) == PUZZLE {
+            " — the course's opening puzzle"
+        } else {
+            ""
+        };
+        format!(
+            "[{}/{}] {lesson}{}: {}{puzzle}",
+            i + 1,
+            self.tables.len(),
+            table.scenario,
+            table.about
+        )
+    }
+
+    /// The whole text output.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "faultline · every scenario's variants side by side under the same fault plans · seed {} · {} tables",
+            self.seed,
+            self.tables.len()
+        );
+        let _ = writeln!(
+            out,
+            "First, the course's opening puzzle: {} when fetches 3 and 4 fail ({}). Then the rest, in course order; an overview closes.",
+            PUZZLE.0, PUZZLE.1
+        );
+        let _ = writeln!(out);
+        let _ = writeln!(out, "legend (times are virtual ms since the run began):");
+        let w = TERMS
+            .iter()
+            .map(|(t, _)| t.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (term, meaning) in TERMS {
+            let pad = w - term.chars().count();
+            let _ = writeln!(out, "  {term}{}  {meaning}", " ".repeat(pad));
+        }
+        let _ = writeln!(out);
+        for (i, table) in self.tables.iter().enumerate() {
+            let _ = writeln!(out, "{}", self.label(i, table));
+            out.push_str(&side_by_side(&table.reports));
+            out.push('\n');
+        }
+        let rows = self.overview();
+        let _ = writeln!(
+            out,
+            "overview · per scenario and variant: the plans it came through clean, and what went wrong under the others (summed over the plans)"
+        );
+        let sw = rows
+            .iter()
+            .map(|r| r.scenario.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
+        let vw = rows
+            .iter()
+            .map(|r| r.variant.len())
+            .max()
+            .unwrap_or(0)
+            .max(7);
+        let _ = writeln!(
+            out,
+            "{:sw$}  {:vw$}  {:>5}  what went wrong",
+            "scenario", "variant", "clean"
+        );
+        let mut last = "";
+        for r in &rows {
+            let scenario = if r.scenario == last { "" } else { r.scenario };
+            last = r.scenario;
+            let wrong = if r.wrong.is_empty() {
+                "-".to_owned()
+            } else {
+                r.wrong.join(" · ")
+            };
+            let clean = format!("{}/{}", r.clean, r.plans);
+            let line = format!("{scenario:sw$}  {:vw$}  {clean:>5}  {wrong}", r.variant);
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let _ = writeln!(out, "{CLEAN}");
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", self.next_steps());
+        out
+    }
+
+    /// The whole job as one self-contained HTML page: the legend, a stacked timeline per
+    /// table, the overview.
+    pub fn html(&self) -> String {
+        let mut page = HtmlPage::new(&format!(
+            "faultline · every scenario's variants side by side · seed {}",
+            self.seed
+        ));
+        page.text(&format!(
+            "Each picture is one scenario under one fault plan: its variants' tasks as lanes on one axis of virtual ms, \
+             unstructured (what breaks) above structured (the fix). It opens with the course's puzzle: {} when fetches 3 and 4 fail ({}).",
+            PUZZLE.0, PUZZLE.1
+        ));
+        page.legend();
+        page.terms("the words in the lanes and tables", &TERMS);
+        for (i, table) in self.tables.iter().enumerate() {
+            page.heading(&self.label(i, table));
+            page.comparison(&table.reports);
+        }
+        page.heading("overview");
+        let rows: Vec<(Vec<String>, bool)> = self
+            .overview()
+            .into_iter()
+            .map(|r| {
+                let ok = r.clean == r.plans;
+                let wrong = if r.wrong.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    r.wrong.join(" · ")
+                };
+                (
+                    vec![
+                        r.scenario.to_owned(),
+                        r.variant,
+                        format!("{}/{} clean", r.clean, r.plans),
+                        wrong,
+                    ],
+                    ok,
+                )
+            })
+            .collect();
+        page.table(
+            "per scenario and variant: the plans it came through clean, and what went wrong under the others (summed over the plans)",
+            &["scenario", "variant", "plans clean", "what went wrong"],
+            &rows,
+        );
+        page.text(CLEAN);
+        page.pre(&self.next_steps());
+        page.finish()
+    }
+}
