@@ -25,6 +25,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_limits::scenario(),
         scenario_breaker::scenario(),
         scenario_shutdown::scenario(),
+        scenario_processor::scenario(),
     ]
 }
 
@@ -41,6 +42,7 @@ pub fn rubrics() -> Vec<Rubric> {
         scenario_limits::rubric(),
         scenario_breaker::rubric(),
         scenario_shutdown::rubric(),
+        scenario_processor::rubric(),
     ]
 }
 
