@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 pub use rubric::rubric;
 
+pub mod gallery;
 mod rubric;
 pub mod structured;
 pub mod unstructured;
