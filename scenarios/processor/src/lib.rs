@@ -78,7 +78,10 @@
 //! - The sweep (`cargo run -- sweep processor`, 80 single-fault plans: `feed[0..7]` and
 //!   `sink[0..7]` × error, delay, hang, panic, cancel): `structured` is clean under all 80 —
 //!   every hang is bounded by a timeout (a read, a commit), a reader's error, panic or
-//!   cancellation is a restart, and the sink's an error in the result; `unstructured` orphans
+//!   cancellation is a restart, and the sink's an error in the result. Clean is not
+//!   lossless: a sink that panics or is cancelled takes the windows queued for it along
+//!   (the books say `lost: 124`, the rest `dropped: [("sink gone", …)]`; nothing restarts
+//!   the sink, and no check looks at the books under the sweep). `unstructured` orphans
 //!   tasks under 45, swallows an error under 32, stalls under 8 (every feed hang) and leaves a
 //!   partial write under 61.
 //!
