@@ -128,12 +128,13 @@ fn run<F: Future<Output = Accounting> + Send + 'static>(
 // Forgets to flush the windows still open when the input ends: their events are lost.
 /// `structured::windower` without its last loop.
 pub async fn windower_without_flush(
-    mut events: Receiver<Batch>,
+    events: Receiver<Batch>,
     windows: Sender<Window>,
     queued: Gauge,
     backlog: Gauge,
     tally: Tally,
 ) -> Result<(), Vec<Failure>> {
+    let mut events = events;
     let mut open: Vec<Option<Window>> = vec![None; FEEDS];
     while let Some(batch) = events.recv().await {
         queued.sub(batch.len() as u64);

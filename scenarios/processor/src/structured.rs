@@ -111,13 +111,14 @@ pub async fn supervise(
 /// sink once an event past its end arrives; when the input ends, flushes every window
 /// still open.
 pub async fn windower(
-    mut events: Receiver<Batch>,
+    events: Receiver<Batch>,
     windows: Sender<Window>,
     queued: Gauge,
     backlog: Gauge,
     tally: Tally,
 ) -> Result<(), Vec<Failure>> {
     // faultline:solution begin processor-windower
+    let mut events = events;
     let mut open: Vec<Option<Window>> = vec![None; FEEDS];
     while let Some(batch) = events.recv().await {
         queued.sub(batch.len() as u64);

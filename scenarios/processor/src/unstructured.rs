@@ -40,12 +40,13 @@ pub async fn supervise(
 /// Aggregates every event into its feed's tumbling window and hands each window to the
 /// sink once an event past its end arrives.
 pub async fn windower(
-    mut events: UnboundedReceiver<Batch>,
+    events: UnboundedReceiver<Batch>,
     windows: UnboundedSender<Window>,
     queued: Gauge,
     backlog: Gauge,
     tally: Tally,
 ) -> Result<(), Vec<Failure>> {
+    let mut events = events;
     let mut open: Vec<Option<Window>> = vec![None; FEEDS];
     while let Some(batch) = events.recv().await {
         queued.sub(batch.len() as u64);
