@@ -43,8 +43,8 @@
 //!   and 5 windows queued against 64 and 2, the bounded channels' capacities.
 //! - `feed-fails`: `unstructured`'s `feed[3]` fails at 581 ms in a detached task: its error
 //!   is **SWALLOWED** and the result does not mention it. `structured` restarts the reader
-//!   after 100, 200 and 400 ms (the timeline shows the four `feed[3]` rows, each failing at
-//!   its first read), gives up at 1281 ms and returns the error: `errors: [FeedError…]`, the
+//!   after 100, 200 and 400 ms (the timeline shows three more `feed[3]` rows, each failing
+//!   at its first read), gives up at 1281 ms and returns the error: `errors: [FeedError…]`, the
 //!   three restarts listed, `main` failed (observed). Feed 3's last 100 events were never
 //!   received, so they are not lost: `lost: 0`.
 //! - `feed-stalls`: `unstructured`'s `feed[2]` hangs at 565 ms while holding its sender, so
