@@ -26,6 +26,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_limits::scenario(),
         scenario_breaker::scenario(),
         scenario_shutdown::scenario(),
+        scenario_processor::scenario(),
     ]
 }
 
@@ -42,6 +43,7 @@ pub fn rubrics() -> Vec<Rubric> {
         scenario_limits::rubric(),
         scenario_breaker::rubric(),
         scenario_shutdown::rubric(),
+        scenario_processor::rubric(),
     ]
 }
 

@@ -25,6 +25,7 @@ fn full_sweep(scenario: &Scenario) -> SweepReport {
 #[case::guards(scenario_guards::scenario())]
 #[case::scopes(scenario_scopes::scenario())]
 #[case::shutdown(scenario_shutdown::scenario())]
+#[case::processor(scenario_processor::scenario())]
 fn structured_is_clean_and_unstructured_is_caught(#[case] scenario: Scenario) {
     let report = full_sweep(&scenario);
     assert!(!report.plans.is_empty(), "no fault site was hit:\n{report}");

@@ -19,7 +19,14 @@ use libtest_mimic::{Arguments, Failed, Trial};
 /// tasks): under any fault it must leave no orphan and swallow nothing. Other lessons'
 /// fixes are about something else (`blocking`: `spawn_blocking`; `awaitables`: wakers),
 /// and their sweeps report orphans as findings, not failures.
-const STRUCTURED_CONCURRENCY: &[&str] = &["gather", "streams", "guards", "scopes", "shutdown"];
+const STRUCTURED_CONCURRENCY: &[&str] = &[
+    "gather",
+    "streams",
+    "guards",
+    "scopes",
+    "shutdown",
+    "processor",
+];
 
 /// Pairs are added for scenarios with at most this many single-fault plans: pairs grow
 /// with the square (gather: 25 singles, 250 pairs; a scenario with 1,000 singles would
