@@ -69,7 +69,9 @@ async fn a_panicking_body_fails_the_test() {
 async fn a_malformed_plan_fails_with_the_parsers_message() {}
 
 #[faultline::test]
-#[should_panic(expected = "replay: cargo test -- --exact attribute::a_failure_prints_the_report")]
+#[should_panic(
+    expected = "replay: cargo test -p faultline --test attribute -- --exact a_failure_prints_the_report"
+)]
 async fn a_failure_prints_the_report() {
     drop(spawn("orphan", sleep(Duration::from_millis(10))));
 }
@@ -78,4 +80,18 @@ async fn a_failure_prints_the_report() {
 async fn an_injected_error_that_the_body_reads_passes() {
     let err = point("db").await.unwrap_err();
     assert_eq!(err.kind(), "ConnectionError"); // reading it counts as looking at it
+}
+
+/// The replay line a failure prints selects exactly that test: run this test binary with
+/// the line's filter and count what it lists.
+#[test]
+fn the_replay_line_selects_exactly_the_failing_test() {
+    let me = std::env::current_exe().unwrap();
+    let listed = std::process::Command::new(me)
+        .args(["--exact", "a_failure_prints_the_report", "--list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let tests: Vec<&str> = listed.lines().filter(|l| l.ends_with(": test")).collect();
+    assert_eq!(tests, ["a_failure_prints_the_report: test"], "{listed}");
 }

@@ -246,3 +246,30 @@ fn a_joinerror_in_the_body_result_shows_the_task_name_not_its_tokio_id() {
     });
     assert_eq!(r.result, "Err(JoinError::Cancelled(Id(slow)))");
 }
+
+async fn body() -> Result<(), Failure> {
+    spawn("child", async { point("work").await })
+        .await
+        .map_err(Failure::from)??;
+    Ok(())
+}
+
+/// The replay line a Builder run prints is code that compiles and gives the same report:
+/// it is pasted below as it was printed.
+#[test]
+fn the_builder_replay_line_compiles_and_replays_the_run() {
+    let first = Builder::new("replay", "case")
+        .seed(3)
+        .plan(Plan::parse("work=error(Boom)").unwrap())
+        .run(body)
+        .unwrap();
+    assert_eq!(
+        first.replay,
+        r#"Builder::new("replay", "case").seed(3).plan(Plan::parse("work=error(Boom)").unwrap()).run(body)"#
+    );
+    let replayed = Builder::new("replay", "case")
+        .seed(3)
+        .plan(Plan::parse("work=error(Boom)").unwrap())
+        .run(body);
+    assert_eq!(replayed.unwrap().to_string(), first.to_string());
+}

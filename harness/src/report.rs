@@ -178,6 +178,9 @@ pub struct Summary {
     pub panicked: usize,
     /// 1 if the body itself panicked.
     pub body_panicked: usize,
+    /// 1 if tokio's scheduler could not be seeded (built without `--cfg tokio_unstable`):
+    /// the same seed may not give the same run.
+    pub not_deterministic: usize,
     /// Tasks cancelled.
     pub cancelled: usize,
     /// Tasks that outlived their parent.
@@ -264,6 +267,9 @@ impl Report {
     }
 }
 
+/// Whether tokio's scheduler is seeded: only with `--cfg tokio_unstable` (and not under loom).
+const SEEDED: bool = cfg!(all(tokio_unstable, not(loom)));
+
 /// What the run knows besides the ledger.
 pub(crate) struct RunFacts {
     pub(crate) scenario: String,
@@ -301,6 +307,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
     let since = |at: Instant| ms(at.saturating_duration_since(start));
     let mut summary = Summary {
         untracked: facts.untracked,
+        not_deterministic: usize::from(!SEEDED),
         ..Summary::default()
     };
     for ix in 0..ledger.tasks.len() {
@@ -466,7 +473,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         seed: facts.seed,
         plan: ledger.plan.to_string(),
         plan_name: facts.plan_name,
-        seeded_scheduler: cfg!(all(tokio_unstable, not(loom))),
+        seeded_scheduler: SEEDED,
         result: facts.result,
         tasks,
         errors,

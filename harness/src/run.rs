@@ -310,8 +310,11 @@ impl Builder {
     fn facts(&self, result: String, quiescent: Option<Duration>, untracked: usize) -> RunFacts {
         let replay = self.replay.clone().unwrap_or_else(|| {
             format!(
-                "Builder::new({:?}, {:?}).seed({}).plan(\"{}\")",
-                self.scenario, self.variant, self.seed, self.plan
+                "Builder::new({:?}, {:?}).seed({}).plan(Plan::parse({:?}).unwrap()).run(body)",
+                self.scenario,
+                self.variant,
+                self.seed,
+                self.plan.to_string()
             )
         });
         RunFacts {

@@ -76,7 +76,12 @@ fn expand(test: ItemFn, plan: Option<LitStr>, seed: Option<LitInt>) -> syn::Resu
         #vis fn #name() {
             #sig #block
             ::faultline_harness::run_test(
-                ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+                ::faultline_harness::TestPlace {
+                    path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+                    package: ::core::env!("CARGO_PKG_NAME"),
+                    // Set by cargo only when building an integration test (or a bench).
+                    integration: ::core::option_env!("CARGO_TARGET_TMPDIR").is_some(),
+                },
                 #plan,
                 #seed,
                 #name,

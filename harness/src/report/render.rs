@@ -72,7 +72,7 @@ fn header(r: &Report) -> String {
     let seeded = if r.seeded_scheduler {
         ""
     } else {
-        " (scheduler unseeded: build with --cfg tokio_unstable)"
+        " (NOT DETERMINISTIC: scheduler unseeded, build with --cfg tokio_unstable)"
     };
     format!(
         "{} · {} · plan {} · seed {}{}",

@@ -34,7 +34,7 @@ pub struct Verdict {
 }
 
 /// Every bad verdict, in the order reports list them.
-pub const VERDICTS: [Verdict; 10] = [
+pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "swallowed",
         label: "SWALLOWED",
@@ -144,6 +144,21 @@ pub const VERDICTS: [Verdict; 10] = [
                then, but Drop does",
         expected: "every transaction committed or rolled back",
         count: |s| s.partial_writes.unwrap_or(0),
+        on_task: |_| false,
+    },
+    Verdict {
+        key: "not_deterministic",
+        label: "NOT DETERMINISTIC",
+        check: "deterministic",
+        one: "run was not deterministic: tokio's scheduler was not seeded (built without --cfg \
+              tokio_unstable); add to .cargo/config.toml: [build] rustflags = [\"--cfg\", \"tokio_unstable\"]",
+        many: "runs were not deterministic: tokio's scheduler was not seeded (built without \
+               --cfg tokio_unstable); add to .cargo/config.toml: [build] rustflags = [\"--cfg\", \"tokio_unstable\"]",
+        hint: "without --cfg tokio_unstable the harness cannot seed tokio's scheduler (select!, \
+               watch wake order) nor see its task hooks: add to .cargo/config.toml: \
+               [build] rustflags = [\"--cfg\", \"tokio_unstable\"]",
+        expected: "a seeded scheduler (--cfg tokio_unstable)",
+        count: |s| s.not_deterministic,
         on_task: |_| false,
     },
     Verdict {

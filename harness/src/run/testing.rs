@@ -14,18 +14,20 @@ use crate::run::Builder;
 /// `#[faultline_harness::test]` writes; call [`Builder::run`] yourself for anything else.
 #[doc(hidden)]
 #[track_caller]
-pub fn run_test<F, Fut>(test: &str, plan: &str, seed: u64, body: F)
+pub fn run_test<F, Fut>(place: TestPlace, plan: &str, seed: u64, body: F)
 where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future + Send + 'static,
     Fut::Output: TaskOutput + Debug + Send + 'static,
 {
+    let test = place.name();
+    let test = test.as_str();
     let plan = Plan::parse(plan)
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
     let report = Builder::new("test", test)
         .seed(seed)
         .plan(plan)
-        .replay(format!("cargo test -- --exact {test}"))
+        .replay(place.replay())
         .run(body)
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
     let problems = failures(&report);
@@ -34,6 +36,43 @@ where
             "{test} failed under faultline:\n- {}\n\n{report}",
             problems.join("\n- ")
         );
+    }
+}
+
+/// Where a `#[faultline_harness::test]` lives, for its name and its replay line.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct TestPlace {
+    /// `module_path!()::name`: the crate's name first.
+    pub path: &'static str,
+    /// The package (`CARGO_PKG_NAME`).
+    pub package: &'static str,
+    /// Whether the test is an integration test (in `tests/`), not a unit test.
+    pub integration: bool,
+}
+
+impl TestPlace {
+    /// The test's name as libtest knows it: the path without the crate's name.
+    pub fn name(&self) -> String {
+        self.path
+            .split_once("::")
+            .map_or(self.path, |(_, rest)| rest)
+            .to_owned()
+    }
+
+    /// The command that runs this test alone.
+    pub fn replay(&self) -> String {
+        let target = if self.integration {
+            let krate = self.path.split("::").next().unwrap_or_default();
+            format!("--test {krate}")
+        } else {
+            "--lib".to_owned()
+        };
+        format!(
+            "cargo test -p {} {target} -- --exact {}",
+            self.package,
+            self.name()
+        )
     }
 }
 
