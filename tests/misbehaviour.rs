@@ -211,3 +211,87 @@ fn async_waiting_is_not_flagged() {
     assert_eq!(r.summary.blocking, 0, "{r}");
     assert!(r.is_clean());
 }
+
+/// Blocks its thread until released: a `Drop` of foreign code that waits on something.
+struct BlocksOnDrop(Arc<AtomicBool>);
+
+impl Drop for BlocksOnDrop {
+    fn drop(&mut self) {
+        while !self.0.load(Ordering::Relaxed) {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// A `Drop` that blocks while the runtime shuts down cannot hang the run: the watchdog
+/// covers the shutdown too.
+#[test]
+fn a_drop_that_blocks_during_shutdown_is_reported_not_hung() {
+    let release = Arc::new(AtomicBool::new(false));
+    let guard = BlocksOnDrop(release.clone());
+    let mut b = Builder::new("misbehaves", "blocking-drop");
+    b.watchdog(Duration::from_millis(500)).exit_on_return(true);
+    let r = b
+        .run(move || async move {
+            drop(spawn("holder", async move {
+                let _guard = guard;
+                std::future::pending::<()>().await;
+            }));
+        })
+        .unwrap();
+    release.store(true, Ordering::Relaxed);
+    assert!(
+        r.result
+            .starts_with("the runtime's shutdown did not finish within 500ms"),
+        "{}",
+        r.result
+    );
+    assert_eq!(
+        r.task("holder").unwrap().outcome,
+        Outcome::DroppedAtShutdown
+    );
+}
+
+/// A tracing subscriber whose `event` blocks (here: on the harness's own warning that a task
+/// was dropped at shutdown, written while the ledger is held) cannot hang the run either.
+#[test]
+fn a_tracing_subscriber_that_blocks_cannot_hang_the_run() {
+    use tracing::{Event, Metadata, Subscriber, span};
+
+    struct Blocks(Arc<AtomicBool>);
+    impl Subscriber for Blocks {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
+            span::Id::from_u64(1)
+        }
+        fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+        fn event(&self, event: &Event<'_>) {
+            if event.metadata().target() == "faultline" {
+                while !self.0.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            }
+        }
+        fn enter(&self, _: &span::Id) {}
+        fn exit(&self, _: &span::Id) {}
+    }
+
+    let release = Arc::new(AtomicBool::new(false));
+    let r = tracing::subscriber::with_default(Blocks(release.clone()), || {
+        let mut b = Builder::new("misbehaves", "blocking-subscriber");
+        b.watchdog(Duration::from_millis(500)).exit_on_return(true);
+        b.run(|| async {
+            drop(spawn("forever", std::future::pending::<()>()));
+        })
+        .unwrap()
+    });
+    release.store(true, Ordering::Relaxed);
+    assert!(
+        r.result.contains("its thread was abandoned"),
+        "{}",
+        r.result
+    );
+}

@@ -257,19 +257,38 @@ impl Builder {
     /// and the task being polled is named.
     fn abandoned(&self, shared: &Shared) -> Report {
         let stuck = shared.polling();
-        let mut guard = shared.lock();
+        // Never wait on a lock that a stuck callback may hold for ever.
+        let Some(mut guard) = shared.lock_within(self.watchdog) else {
+            return self.empty_report(&format!(
+                "no progress for {:?} of wall time inside the harness's bookkeeping (a tracing \
+                 subscriber or a Drop that blocks?); its thread was abandoned and the ledger \
+                 could not be read",
+                self.watchdog
+            ));
+        };
         let Some(ledger) = guard.as_mut() else {
             return self.empty_report("did not start within the watchdog's time");
         };
-        ledger.phase = Phase::Stalled;
+        let shutting_down = shared.shutting_down();
+        let (phase, end) = if shutting_down {
+            (Phase::Shutdown, Ended::DroppedAtShutdown)
+        } else {
+            (Phase::Stalled, Ended::Stalled)
+        };
+        ledger.phase = phase;
         let stuck_name = stuck.map(|ix| ledger.task_name(ix).to_owned());
         let alive: Vec<u32> = (0..ledger.tasks.len() as u32)
             .filter(|&ix| ledger.tasks[ix as usize].ended.is_none())
             .collect();
         for ix in alive {
-            ledger.ended(ix, Ended::Stalled);
+            ledger.ended(ix, end.clone());
         }
         let result = match &stuck_name {
+            _ if shutting_down => format!(
+                "the runtime's shutdown did not finish within {:?} of wall time: dropping a task \
+                 blocked (a Drop that waits on something?); its thread was abandoned",
+                self.watchdog
+            ),
             Some(task) => format!(
                 "did not yield for {:?} of wall time: task {task} never returned to the executor \
                  (a loop without .await, or a blocking call); its thread was abandoned",
@@ -357,9 +376,12 @@ impl Builder {
         crate::run::blocking::set_threshold(self.blocking);
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
-        shared.set_in_runtime(false);
         ledger::with(|l| l.phase = Phase::Shutdown);
+        // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
+        // of foreign code may block.
+        shared.set_shutting_down();
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
+        shared.set_in_runtime(false);
         let mut ledger = ledger::uninstall().expect("the run's ledger is installed until here");
         let untracked = if cfg!(all(tokio_unstable, not(loom))) {
             spawned

@@ -702,6 +702,8 @@ pub(crate) struct Shared {
     progress: AtomicU64,
     /// Whether the runtime is running the body (the watchdog only judges then).
     in_runtime: AtomicBool,
+    /// Whether the runtime is being shut down (its tasks dropped).
+    shutting_down: AtomicBool,
 }
 
 const NOT_POLLING: u32 = u32::MAX;
@@ -713,6 +715,7 @@ impl Shared {
             polling: AtomicU32::new(NOT_POLLING),
             progress: AtomicU64::new(0),
             in_runtime: AtomicBool::new(false),
+            shutting_down: AtomicBool::new(false),
         }
     }
 
@@ -734,6 +737,20 @@ impl Shared {
 
     pub(crate) fn in_runtime(&self) -> bool {
         self.in_runtime.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_shutting_down(&self) {
+        self.shutting_down.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::Relaxed)
+    }
+
+    /// The ledger within `wait`, or `None` if something holds it that long (a tracing
+    /// subscriber or a `Drop` that blocks inside the harness's bookkeeping).
+    pub(crate) fn lock_within(&self, wait: Duration) -> Option<MutexGuard<'_, Option<Ledger>>> {
+        self.ledger.try_lock_for(wait)
     }
 
     /// How many polls have started.
