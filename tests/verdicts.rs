@@ -221,11 +221,67 @@ fn a_task_that_returns_after_its_token_keeps_its_outcome() {
 }
 
 #[test]
-fn a_plain_tokio_spawn_is_counted_as_untracked() {
+fn a_plain_tokio_spawn_left_running_is_a_row_dropped_at_shutdown() {
     let r = run(|| async {
         drop(tokio::spawn(std::future::pending::<()>()));
     });
-    assert_eq!(r.summary.untracked, 1, "{r}");
+    // Named by where it was spawned (the line of the spawn above), judged like any task.
+    let t = &r.tasks[1];
+    assert!(t.name.starts_with("tests/verdicts.rs:"), "{r}");
+    assert_eq!(
+        (t.parent.as_deref(), t.outcome),
+        (Some("body"), Outcome::DroppedAtShutdown)
+    );
+    assert!(t.outlived_parent);
+    assert_eq!(r.summary.untracked, 0, "{r}");
+    assert!(!r.is_clean());
+}
+
+#[test]
+fn plain_tokio_tasks_are_rows_with_parents_times_and_verdicts() {
+    let r = run(|| async {
+        let mut set = tokio::task::JoinSet::new();
+        set.spawn(async {
+            // A grandchild that outlives its (plain) parent by 40 ms.
+            drop(tokio::spawn(sleep(ms(50))));
+            sleep(ms(10)).await;
+        });
+        while set.join_next().await.is_some() {}
+        sleep(ms(100)).await;
+    });
+    let child = &r.tasks[1];
+    let grandchild = &r.tasks[2];
+    assert_eq!(
+        (child.parent.as_deref(), child.outcome, child.end_ms),
+        (Some("body"), Outcome::Ended, Some(10))
+    );
+    assert_eq!(grandchild.parent.as_ref(), Some(&child.name));
+    assert_eq!(
+        (
+            grandchild.outcome,
+            grandchild.end_ms,
+            grandchild.outlived_by_ms
+        ),
+        (Outcome::Ended, Some(50), Some(40))
+    );
+    assert_eq!(
+        (r.summary.ended, r.summary.outlived, r.summary.untracked),
+        (2, 1, 0)
+    );
+}
+
+#[test]
+fn a_task_spawned_past_the_ledgers_cap_is_untracked() {
+    let mut b = Builder::new("ground-truth", "cap");
+    b.max_tasks(2);
+    let r = b
+        .run(|| async {
+            for i in 0..3 {
+                spawn(("t", i), async {}).await.unwrap();
+            }
+        })
+        .unwrap();
+    assert_eq!((r.tasks.len(), r.summary.untracked), (2, 2), "{r}");
     assert!(!r.is_clean());
 }
 

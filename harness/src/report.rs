@@ -163,6 +163,8 @@ pub struct HitReport {
 /// Counts per verdict.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Plain tokio tasks that ended (completed, failed or aborted: their output is not seen).
+    pub ended: usize,
     /// Tasks that completed.
     pub completed: usize,
     /// Tasks that failed and whose error somebody read.
@@ -189,7 +191,9 @@ pub struct Summary {
     pub stalled: usize,
     /// Tasks dropped at shutdown.
     pub dropped_at_shutdown: usize,
-    /// Tasks spawned without faultline's tracking (plain `tokio::spawn`).
+    /// Tasks the harness could give no row: spawned past the ledger's cap
+    /// ([`Builder::max_tasks`](crate::Builder::max_tasks)), or, without `--cfg
+    /// tokio_unstable` (no task hooks), spawned with plain tokio.
     pub untracked: usize,
     /// Tasks that blocked the executor thread at least once.
     pub blocking: usize,
@@ -340,6 +344,16 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
                     .collect();
                 (fate, Some(labels.join(", ")))
             }
+            // A plain task's JoinError is tokio's own: its delivery is not seen, so it is
+            // judged like an untraced error.
+            Outcome::Panicked if t.is_plain() => (
+                Some(if outlived {
+                    Fate::Swallowed
+                } else {
+                    Fate::Untraced
+                }),
+                t.panic().map(str::to_owned),
+            ),
             Outcome::Panicked => (
                 Some(t.panic_fate().unwrap_or(Fate::Unread)),
                 t.panic().map(str::to_owned),
@@ -372,6 +386,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             .map(|o| tasks[o as usize].name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
         match outcome {
+            Outcome::Ended => summary.ended += 1,
             Outcome::Completed => summary.completed += 1,
             Outcome::Failed if fate == Some(Fate::Read) => summary.failed_observed += 1,
             Outcome::Failed if fate == Some(Fate::Untraced) => summary.failed_untraced += 1,

@@ -38,6 +38,8 @@ thread_local! {
         Local {
             shared: RefCell::new(None),
             current: Cell::new(None),
+            tracked_spawn: Cell::new(false),
+            any_plain: Cell::new(false),
         }
     };
 }
@@ -52,6 +54,10 @@ struct Local {
     shared: RefCell<Option<Arc<Shared>>>,
     /// The tracked task being polled right now on this thread, if any.
     current: Cell<Option<TaskIx>>,
+    /// Set while faultline's own spawn calls tokio's: the spawn hook then makes no row.
+    tracked_spawn: Cell<bool>,
+    /// Whether the run has plain tokio tasks (rows made by the spawn hook).
+    any_plain: Cell<bool>,
 }
 
 static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
@@ -70,9 +76,13 @@ pub(crate) enum Phase {
 /// How a task ended, as the ledger saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Ended {
+    /// A plain tokio task ended; its output was not seen.
+    Ended,
     Completed,
     Failed,
-    Panicked { message: String },
+    Panicked {
+        message: String,
+    },
     Cancelled(CancelCause),
     DroppedAtShutdown,
     Stalled,
@@ -81,6 +91,7 @@ pub(crate) enum Ended {
 impl Ended {
     pub(crate) fn outcome(&self) -> Outcome {
         match self {
+            Ended::Ended => Outcome::Ended,
             Ended::Completed => Outcome::Completed,
             Ended::Failed => Outcome::Failed,
             Ended::Panicked { .. } => Outcome::Panicked,
@@ -120,6 +131,9 @@ pub(crate) struct Rare {
     token_watch: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     /// The task that owns it when that is not its spawner (a `TaskTracker`'s owner).
     pub(crate) owner: Option<TaskIx>,
+    /// Spawned with plain tokio (`tokio::spawn`, `JoinSet::spawn`, a library's spawn): a
+    /// row made by tokio's spawn hook, named by its spawn location.
+    pub(crate) plain: bool,
     /// Its tokio id, kept for failed, panicked and cancelled tasks: to know a drop inside
     /// its own context, and to name it where tokio would print the id.
     pub(crate) tokio_id: Option<tokio::task::Id>,
@@ -166,6 +180,11 @@ impl TaskRec {
     /// The task that owns it: whose end closes its scope.
     pub(crate) fn owner(&self) -> Option<TaskIx> {
         self.rare.as_ref().and_then(|r| r.owner).or(self.parent)
+    }
+
+    /// Whether it was spawned with plain tokio (a row made by the spawn hook).
+    pub(crate) fn is_plain(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.plain)
     }
 
     pub(crate) fn blocking_polls(&self) -> u32 {
@@ -247,6 +266,8 @@ pub(crate) struct Ledger {
     trackers: Vec<(TaskTracker, Option<TaskIx>)>,
     /// Tokio ids of failed, panicked and cancelled tasks.
     ids: Vec<(tokio::task::Id, TaskIx)>,
+    /// Plain tokio tasks by tokio id (looked up, never iterated: no order reaches a report).
+    plain: std::collections::HashMap<tokio::task::Id, TaskIx>,
     /// Times each of the plan's timed events fired (a `cancel` that found its task).
     pub(crate) events_fired: Vec<u32>,
 }
@@ -280,6 +301,7 @@ impl Ledger {
             shutdown: CancellationToken::new(),
             trackers: Vec::new(),
             ids: Vec::new(),
+            plain: std::collections::HashMap::new(),
         }
     }
 
@@ -328,7 +350,8 @@ impl Ledger {
             return None;
         }
         let ix = self.tasks.len() as TaskIx;
-        let parent = current_task();
+        // The tracked task being polled, or else the plain one tokio is polling.
+        let parent = current_task().or_else(|| self.polled_plain());
         let owner = tracker.and_then(|tracker| self.tracker_owner(tracker, parent));
         self.tasks.push(TaskRec {
             name,
@@ -350,6 +373,50 @@ impl Ledger {
             self.watch_token(ix, token);
         }
         Some(ix)
+    }
+
+    /// The plain tokio task being polled now, if any.
+    fn polled_plain(&self) -> Option<TaskIx> {
+        if self.plain.is_empty() {
+            return None;
+        }
+        tokio::task::try_id().and_then(|id| self.plain.get(&id).copied())
+    }
+
+    /// A row for a task spawned with plain tokio, named by where it was spawned.
+    fn plain_spawned(&mut self, id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
+        let Some(ix) = self.spawned(Name::from(location_name(at)), None, None) else {
+            return;
+        };
+        self.tasks[ix as usize].rare_mut().plain = true;
+        self.plain.insert(id, ix);
+        LOCAL.with(|local| local.any_plain.set(true));
+    }
+
+    /// A plain tokio task ended: how, as far as tokio's hooks tell.
+    fn plain_terminated(&mut self, id: tokio::task::Id) {
+        let Some(&ix) = self.plain.get(&id) else {
+            return;
+        };
+        if self.tasks[ix as usize].ended.is_some() {
+            return;
+        }
+        let ended = match self.phase {
+            Phase::Shutdown => Ended::DroppedAtShutdown,
+            Phase::Stalled => Ended::Stalled,
+            Phase::Running => match self.tasks[ix as usize].rare_mut().panic.take() {
+                Some(message) => Ended::Panicked { message },
+                None => Ended::Ended,
+            },
+        };
+        self.ended(ix, ended);
+    }
+
+    /// A panic in the plain tokio task being polled now: kept for when it ends.
+    pub(crate) fn plain_panicked(&mut self, message: String) {
+        if let Some(ix) = self.polled_plain() {
+            self.tasks[ix as usize].rare_mut().panic = Some(message);
+        }
     }
 
     /// The owner of tasks spawned on `tracker` by `spawner`, when it is not the spawner.
@@ -764,6 +831,48 @@ impl Shared {
     }
 }
 
+/// Runs `spawn` (a call of tokio's spawn) as faultline's own: the spawn hook makes no row.
+#[inline]
+pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
+    LOCAL.with(|local| local.tracked_spawn.set(true));
+    let spawned = spawn();
+    LOCAL.with(|local| local.tracked_spawn.set(false));
+    spawned
+}
+
+/// tokio's spawn hook: a row for a task spawned with plain tokio.
+pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
+    if LOCAL.with(|local| local.tracked_spawn.replace(false)) {
+        return;
+    }
+    with(|l| l.plain_spawned(id, at));
+}
+
+/// tokio's terminate hook: a plain tokio task ended.
+pub(crate) fn terminate_hook(id: tokio::task::Id) {
+    if LOCAL.with(|local| local.any_plain.get()) {
+        with(|l| l.plain_terminated(id));
+    }
+}
+
+/// A plain task's name: its spawn location, `file.rs:line`; under cargo's registry,
+/// `crate-name: path/in/crate.rs:line`.
+fn location_name(at: &std::panic::Location<'_>) -> String {
+    let file = at.file();
+    if let Some((_, in_registry)) = file.split_once("/registry/src/")
+        && let Some((_index, rest)) = in_registry.split_once('/')
+        && let Some((krate, path)) = rest.split_once('/')
+    {
+        // `hyper-util-0.1.10` → `hyper-util`
+        let name = match krate.rsplit_once('-') {
+            Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
+            _ => krate,
+        };
+        return format!("{name}: {path}:{}", at.line());
+    }
+    format!("{file}:{}", at.line())
+}
+
 /// Runs `f` on this thread's ledger, if a run is going on here.
 pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
     LOCAL.with(|local| {
@@ -789,7 +898,11 @@ pub(crate) fn is_installed() -> bool {
 /// Installs `ledger` as this thread's run.
 pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
     *shared.lock() = Some(ledger);
-    LOCAL.with(|local| *local.shared.borrow_mut() = Some(shared.clone()));
+    LOCAL.with(|local| {
+        *local.shared.borrow_mut() = Some(shared.clone());
+        local.any_plain.set(false);
+        local.tracked_spawn.set(false);
+    });
 }
 
 /// Ends this thread's run and hands back its ledger.

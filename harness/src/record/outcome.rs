@@ -11,6 +11,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// A plain tokio task (spawned with `tokio::spawn`, `JoinSet::spawn`, a library's
+    /// spawn) that ended: completed, failed or aborted — its output is not seen.
+    Ended,
     /// Returned `Ok`, or a value that is not a `Result`.
     Completed,
     /// Returned `Err`, of any error type.
@@ -73,6 +76,7 @@ pub(crate) fn ms(d: Duration) -> u64 {
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Outcome::Ended => "ended",
             Outcome::Completed => "completed",
             Outcome::Failed => "failed",
             Outcome::Panicked => "panicked",

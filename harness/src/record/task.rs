@@ -84,7 +84,7 @@ impl Task {
         F::Output: TaskOutput + Send + 'static,
     {
         let (ix, keep) = self.record(None);
-        let handle = tokio::spawn(Tracked::new(future, ix));
+        let handle = ledger::tracked_spawn(|| tokio::spawn(Tracked::new(future, ix)));
         register(keep, || handle.abort_handle());
         handle
     }
@@ -97,7 +97,7 @@ impl Task {
         F::Output: TaskOutput + Send + 'static,
     {
         let (ix, keep) = self.record(None);
-        let abort = set.spawn(Tracked::new(future, ix));
+        let abort = ledger::tracked_spawn(|| set.spawn(Tracked::new(future, ix)));
         register(keep, || abort.clone());
         abort
     }
@@ -110,7 +110,7 @@ impl Task {
         F::Output: TaskOutput + Send + 'static,
     {
         let (ix, keep) = self.record(Some(tracker));
-        let handle = tracker.spawn(Tracked::new(future, ix));
+        let handle = ledger::tracked_spawn(|| tracker.spawn(Tracked::new(future, ix)));
         register(keep, || handle.abort_handle());
         handle
     }

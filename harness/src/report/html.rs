@@ -57,6 +57,7 @@ const BROWN: &str = "#795548";
 const MAGENTA: &str = "#ad1457";
 const BLUE: &str = "#1565c0";
 const GREY: &str = "#9e9e9e";
+const TEAL: &str = "#00838f";
 
 /// `text` with `& < > " '` escaped, safe in element content and in quoted attributes.
 pub fn esc(text: &str) -> String {
@@ -473,6 +474,7 @@ fn colour(t: &TaskReport) -> &'static str {
         return RED;
     }
     match t.outcome {
+        Outcome::Ended => TEAL,
         Outcome::Completed => GREEN,
         Outcome::Failed => ORANGE,
         Outcome::Panicked => PURPLE,
@@ -485,6 +487,7 @@ fn colour(t: &TaskReport) -> &'static str {
 /// The outcome as a class/attribute word.
 fn outcome_word(o: Outcome) -> &'static str {
     match o {
+        Outcome::Ended => "ended",
         Outcome::Completed => "completed",
         Outcome::Failed => "failed",
         Outcome::Panicked => "panicked",
@@ -502,6 +505,13 @@ fn marker(out: &mut String, outcome: Outcome, swallowed: bool, x: f64, cy: f64, 
         Outcome::Completed => writeln!(
             out,
             "<circle cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{c}\"/>",
+            px(x),
+            px(cy)
+        ),
+        // Ended, how is not seen: a hollow circle.
+        Outcome::Ended => writeln!(
+            out,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"white\" stroke=\"{c}\" stroke-width=\"2\"/>",
             px(x),
             px(cy)
         ),

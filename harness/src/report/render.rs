@@ -106,6 +106,7 @@ fn scale(span: u64) -> u64 {
 
 fn marker(t: &TaskReport) -> char {
     match t.outcome {
+        Outcome::Ended => '.',
         Outcome::Completed => 'o',
         Outcome::Failed => 'x',
         Outcome::Panicked => '!',
@@ -168,7 +169,7 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     more_rows(f, r)?;
     writeln!(
         f,
-        "{:w$}  = running  - running after its parent ended  o completed  x failed  ! panicked  / cancelled  ~ dropped at shutdown  ? stalled",
+        "{:w$}  = running  - running after its parent ended  o completed  x failed  ! panicked  / cancelled  ~ dropped at shutdown  ? stalled  . ended (plain tokio task)",
         ""
     )
 }

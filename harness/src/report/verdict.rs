@@ -100,11 +100,13 @@ pub const VERDICTS: [Verdict; 11] = [
         key: "untracked",
         label: "UNTRACKED",
         check: "no-untracked-tasks",
-        one: "task was spawned untracked (plain tokio::spawn)",
-        many: "tasks were spawned untracked (plain tokio::spawn)",
-        hint: "spawn with faultline_harness::spawn, spawn_in or spawn_on so the task has a name \
-               and a parent; plain tokio::spawn hides it",
-        expected: "every task spawned through faultline (spawn, spawn_in, spawn_on)",
+        one: "task had no row (past the ledger's cap, or a plain tokio spawn without --cfg \
+              tokio_unstable): spawned, never judged",
+        many: "tasks had no row (past the ledger's cap, or plain tokio spawns without --cfg \
+               tokio_unstable): spawned, never judged",
+        hint: "the harness could not see these tasks one by one: raise Builder::max_tasks, or \
+               build with --cfg tokio_unstable so that tokio's task hooks show every task",
+        expected: "every task seen and judged",
         count: |s| s.untracked,
         on_task: |_| false,
     },
