@@ -7,6 +7,8 @@ pub(crate) mod worker;
 pub(crate) mod blocking;
 // What #[faultline_harness::test] runs.
 pub(crate) mod testing;
+// The panic hook: quiet for panics inside a run, which the report shows.
+pub(crate) mod panic_hook;
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -199,6 +201,7 @@ impl Builder {
                  start the second run after the first returns, or on another thread",
             ));
         }
+        panic_hook::install();
         let shared = Arc::new(Shared::new());
         let (done, outcome) = mpsc::channel();
         let this = self.clone();

@@ -1,0 +1,80 @@
+//! The process's panic hook, quiet inside runs.
+//!
+//! A panic inside a run is one of the run's findings: the ledger records the task and the
+//! message, and the report shows them. Printing it too, as std's hook does (with a
+//! backtrace under `RUST_BACKTRACE=1`), floods whoever grades a hundred runs of an
+//! unfinished exercise. So the hook installed here stays silent for a panic on a thread
+//! while a run is installed there, and keeps the panic's location for the report (the
+//! message the ledger records reads `not yet implemented (at src/x.rs:12:5)`); any other
+//! panic goes to the hook that was there before.
+
+use std::cell::RefCell;
+use std::panic::PanicHookInfo;
+use std::sync::Once;
+
+use crate::record::ledger;
+
+thread_local! {
+    /// Where the last panic on this thread inside a run happened, until a task picks it up.
+    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs the hook, once per process: silent for panics inside a run on this thread,
+/// the previous hook for every other panic.
+pub(crate) fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ledger::is_installed() {
+                remember(info);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Keeps the panic's location, unless the plan injected it (its message already names the
+/// fault point, and the location would be the harness's own).
+fn remember(info: &PanicHookInfo<'_>) {
+    let message = crate::record::task::panic_message(info.payload());
+    let injected = message.starts_with("injected panic at ");
+    let location = info
+        .location()
+        .filter(|_| !injected)
+        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+    LOCATION.with(|slot| *slot.borrow_mut() = location);
+}
+
+/// `message` with the location of the panic that just unwound on this thread, if the hook
+/// kept one: `not yet implemented (at src/x.rs:12:5)`.
+pub(crate) fn located(message: String) -> String {
+    match LOCATION.with(|slot| slot.borrow_mut().take()) {
+        Some(at) => format!("{message} (at {at})"),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_run_keeps_its_location_in_the_report() {
+        let report = crate::run::Builder::new("hook", "todo")
+            .run(|| async {
+                let _ = crate::spawn("child", async { todo!() as () }).await;
+            })
+            .unwrap();
+        let child = report.task("child").unwrap();
+        let detail = child.detail.as_deref().unwrap();
+        let here = format!("not yet implemented (at {}:", file!());
+        assert!(detail.starts_with(&here), "{detail}");
+        assert_eq!(
+            located("after".to_owned()),
+            "after",
+            "the location was taken"
+        );
+    }
+}
