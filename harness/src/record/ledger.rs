@@ -380,7 +380,8 @@ impl Ledger {
     }
 
     /// A child alive when its parent ended outlived it, unless the parent's scope cancelled it
-    /// on the way out (a dropped `JoinSet` aborts on the next tick, at the same virtual instant).
+    /// on the way out (a dropped `JoinSet` aborts on the next tick, at the same virtual instant;
+    /// so does a token's drop guard, which stops the task by its token).
     pub(crate) fn outlived(&self, ix: TaskIx) -> bool {
         let rec = &self.tasks[ix as usize];
         let Some(parent) = rec.parent else {
@@ -396,7 +397,10 @@ impl Ledger {
         if rec.ended.is_some() && rec.end_seq < parent.end_seq {
             return false;
         }
-        let cleaned_up = rec.cancelled_by() == Some(&CancelCause::Aborted) && rec.end == parent.end;
+        let cleaned_up = matches!(
+            rec.cancelled_by(),
+            Some(CancelCause::Aborted | CancelCause::Token)
+        ) && rec.end == parent.end;
         !cleaned_up
     }
 
