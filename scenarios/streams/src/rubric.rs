@@ -69,6 +69,7 @@ pub fn rubric() -> Rubric {
         "no-swallowed-errors",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",
+        "no-panics",
     ])
     .expect_fail(
         "unstructured",
@@ -81,4 +82,7 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }
