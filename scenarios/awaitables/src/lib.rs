@@ -45,6 +45,9 @@ use faultline_harness::{Failure, Scenario, point, spawn};
 pub use rubric::rubric;
 
 pub mod forgetful;
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 pub mod racy;
 mod rubric;
 mod sender;
