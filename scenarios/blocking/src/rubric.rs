@@ -42,4 +42,7 @@ pub fn rubric() -> Rubric {
         |t| t.blocking_polls > 0,
     ))
     .expect_fail("unstructured", &["no-blocked-executor"])
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }
