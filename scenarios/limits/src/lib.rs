@@ -38,6 +38,9 @@ use tokio::time::Instant;
 pub use rubric::rubric;
 
 pub mod bucket;
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 mod rubric;
 pub mod structured;
 pub mod unstructured;
