@@ -115,9 +115,28 @@ enum Format {
     Json,
 }
 
+/// What a command prints on stdout, and whether it succeeded (the process's exit status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    /// The text for stdout.
+    pub text: String,
+    /// False when the command ran but its verdict is a failure: `grade` with an exercise
+    /// failing, as `cargo test` exits non-zero with a test failing.
+    pub success: bool,
+}
+
+impl From<String> for Printed {
+    fn from(text: String) -> Self {
+        Printed {
+            text,
+            success: true,
+        }
+    }
+}
+
 /// Runs one command and returns what it prints.
-pub fn run(cli: Cli) -> anyhow::Result<String> {
-    match cli.command.unwrap_or(Command::Compare) {
+pub fn run(cli: Cli) -> anyhow::Result<Printed> {
+    let text = match cli.command.unwrap_or(Command::Compare) {
         Command::Compare => crate::compare_all(cli.seed),
         Command::List => Ok(list()),
         Command::Exercises { action } => exercises(action),
@@ -128,11 +147,15 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
             variant,
         } => {
             let board = crate::grade::grade(exercise.as_deref(), variant.as_deref())?;
-            Ok(if json {
-                board.to_json()
+            // exercism's test runners exit 0 whenever they ran: `status` says pass or fail.
+            return Ok(if json {
+                Printed::from(board.to_json())
             } else {
-                board.to_string()
-            })
+                Printed {
+                    text: board.to_string(),
+                    success: board.passed(),
+                }
+            });
         }
         Command::Sweep {
             scenario,
@@ -216,7 +239,7 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
                 }
             };
             let variants = match variant {
-                Some(v) => vec![*scenario.find_variant(&v)?],
+                Some(v) => vec![crate::find_variant(&scenario, &v)?],
                 None => scenario.variants.clone(),
             };
             let mut reports: Vec<Report> = Vec::new();
@@ -240,7 +263,8 @@ pub fn run(cli: Cli) -> anyhow::Result<String> {
                 (Format::Text, many) => side_by_side(many),
             })
         }
-    }
+    };
+    text.map(Printed::from)
 }
 
 /// This repository's root (where `cargo run` was built from).
@@ -253,17 +277,15 @@ fn exercises(action: ExercisesAction) -> anyhow::Result<String> {
         ExercisesAction::Export { dir, from } => {
             let from = from.unwrap_or_else(repo_root);
             let stubbed = crate::exercises::export(&from, &dir)?;
-            let mut out = format!(
-                "wrote the learner edition to {}
-",
-                dir.display()
-            );
+            let mut out = format!("wrote the learner edition to {}\n", dir.display());
             for file in &stubbed {
-                out.push_str(&format!(
-                    "  stubbed {}
-",
-                    file.display()
-                ));
+                out.push_str(&format!("  stubbed {}\n", file.display()));
+            }
+            match crate::exercises::commit(&dir)? {
+                Some(note) => out.push_str(&format!("note: {note}\n")),
+                None => {
+                    out.push_str("  a git repository with one commit: `git diff` shows your work\n")
+                }
             }
             out.push_str(&format!(
                 "next: cd {} && cargo run -- grade\n",

@@ -11,7 +11,7 @@ pub mod cli;
 pub mod exercises;
 pub mod grade;
 pub mod scaffold;
-use faultline_harness::{Rubric, Scenario};
+use faultline_harness::{Rubric, Scenario, Variant};
 
 /// Every scenario, in course order.
 pub fn scenarios() -> Vec<Scenario> {
@@ -29,7 +29,8 @@ pub fn scenarios() -> Vec<Scenario> {
 }
 
 /// Every scenario's rubric (the graded exercise), in course order. Each scenario crate
-/// defines its own in `src/rubric.rs`; a scenario without one fails `tests/registry.rs`.
+/// defines its own in `scenarios/<name>/src/rubric.rs`; a scenario without one fails the
+/// registry test.
 pub fn rubrics() -> Vec<Rubric> {
     vec![
         scenario_streams::rubric(),
@@ -54,6 +55,20 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
             "unknown scenario {name:?}; known scenarios: {hint} (see `cargo run -- list`)"
         )
     })
+}
+
+/// The variant of `scenario` called `name`, or its rubric's wrong solution of that name
+/// (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
+pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> {
+    let wrong = rubrics()
+        .into_iter()
+        .filter(|r| r.scenario == scenario.name)
+        .find_map(|r| r.find_wrong(name).map(|w| (w.name, w.run)));
+    match (scenario.find_variant(name), wrong) {
+        (Ok(variant), _) => Ok(*variant),
+        (Err(_), Some((name, run))) => Ok(Variant { name, run }),
+        (Err(err), None) => Err(err.into()),
+    }
 }
 
 /// Every scenario under every one of its plans, variants side by side: the main job.
