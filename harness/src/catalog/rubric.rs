@@ -387,9 +387,10 @@ pub struct Rubric {
 
 /// A wrong solution: a whole replacement of one solution region, written as a learner
 /// might write it, that the rubric must reject. A rubric's gallery is mutation testing of
-/// the rubric: each entry names the checks that must fail on it, and
-/// `tests/rubric_proof.rs` proves they do. `cargo run -- grade <exercise> --variant
-/// <name>` grades one; the comparison and its snapshots never show them.
+/// the rubric: each entry names the checks that must fail on it, and the repository's
+/// rubric proof (`cargo test --test rubric_proof`) proves they do. `cargo run -- grade
+/// <exercise> --variant <name>` grades one; the comparison and its snapshots never show
+/// them.
 #[derive(Debug, Clone)]
 pub struct Wrong {
     /// Its name (kebab-case, says the mistake: `unwraps-cancelled-siblings`).
@@ -630,7 +631,7 @@ pub struct Grade {
     /// One entry per check, in the rubric's order.
     pub checks: Vec<CheckGrade>,
     /// The first `todo!()` a run panicked at, with where it is
-    /// (`not yet implemented (at src/x.rs:12:5)`): the exercise is not written yet.
+    /// (`not yet implemented (at scenarios/gather/src/structured.rs:14:5)`): the exercise is not written yet.
     pub todo: Option<String>,
 }
 

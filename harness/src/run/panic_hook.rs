@@ -5,7 +5,7 @@
 //! backtrace under `RUST_BACKTRACE=1`), floods whoever grades a hundred runs of an
 //! unfinished exercise. So the hook installed here stays silent for a panic on a thread
 //! while a run is installed there, and keeps the panic's location for the report (the
-//! message the ledger records reads `not yet implemented (at src/x.rs:12:5)`); any other
+//! message the ledger records reads `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`); any other
 //! panic goes to the hook that was there before.
 
 use std::cell::RefCell;
@@ -48,7 +48,7 @@ fn remember(info: &PanicHookInfo<'_>) {
 }
 
 /// `message` with the location of the panic that just unwound on this thread, if the hook
-/// kept one: `not yet implemented (at src/x.rs:12:5)`.
+/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`.
 pub(crate) fn located(message: String) -> String {
     match LOCATION.with(|slot| slot.borrow_mut().take()) {
         Some(at) => format!("{message} (at {at})"),
