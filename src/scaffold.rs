@@ -357,7 +357,7 @@ pub fn rubric() -> Rubric {
 
 const GALLERY_RS: &str = r#"//! faultline:author-only — wrong solutions of `structured::body` that the rubric must
 //! reject, each written as a learner might (author: replace them with the lesson's own
-//! mistakes; see CONTRIBUTING.md).
+//! mistakes, as the contributing guide's "Adding a scenario" says).
 
 use faultline_harness::{Failure, Wrong, spawn, spawn_in};
 use tokio::task::JoinSet;
