@@ -11,7 +11,7 @@ pub mod cli;
 pub mod exercises;
 pub mod grade;
 pub mod scaffold;
-use faultline_harness::{Rubric, Scenario, Variant};
+use faultline_harness::{Rubric, RunFn, Scenario, Variant};
 
 /// Every scenario, in course order.
 pub fn scenarios() -> Vec<Scenario> {
@@ -60,14 +60,19 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
 /// The variant of `scenario` called `name`, or its rubric's wrong solution of that name
 /// (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
 pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> {
-    let wrong = rubrics()
+    let gallery: Vec<(&'static str, RunFn)> = rubrics()
         .into_iter()
         .filter(|r| r.scenario == scenario.name)
-        .find_map(|r| r.find_wrong(name).map(|w| (w.name, w.run)));
-    match (scenario.find_variant(name), wrong) {
+        .flat_map(|r| r.gallery.into_iter().map(|w| (w.name, w.run)))
+        .collect();
+    match (scenario.find_variant(name), gallery.iter().find(|(n, _)| *n == name)) {
         (Ok(variant), _) => Ok(*variant),
-        (Err(_), Some((name, run))) => Ok(Variant { name, run }),
-        (Err(err), None) => Err(err.into()),
+        (Err(_), Some(&(name, run))) => Ok(Variant { name, run }),
+        (Err(err), None) if gallery.is_empty() => Err(err.into()),
+        (Err(err), None) => {
+            let names: Vec<&str> = gallery.iter().map(|(n, _)| *n).collect();
+            anyhow::bail!("{err}; or one of its wrong solutions: {}", names.join(", "))
+        }
     }
 }
 
