@@ -8,8 +8,8 @@
 //! message the ledger records reads `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`); any other
 //! panic goes to the hook that was there before. (Proven from outside, since a run here
 //! would take the run threads that `worker`'s test counts on: the location by
-//! `tests/verdicts.rs` and `tests/misbehaviour.rs`, the silence by `tests/scoreboard.rs`,
-//! which reads the CLI's stderr.)
+//! `tests/verdicts.rs` and `tests/misbehaviour.rs`, the silence by the scoreboard's tests,
+//! which read the CLI's stderr.)
 
 use std::cell::RefCell;
 use std::panic::PanicHookInfo;
