@@ -65,7 +65,10 @@ pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> 
         .filter(|r| r.scenario == scenario.name)
         .flat_map(|r| r.gallery.into_iter().map(|w| (w.name, w.run)))
         .collect();
-    match (scenario.find_variant(name), gallery.iter().find(|(n, _)| *n == name)) {
+    match (
+        scenario.find_variant(name),
+        gallery.iter().find(|(n, _)| *n == name),
+    ) {
         (Ok(variant), _) => Ok(*variant),
         (Err(_), Some(&(name, run))) => Ok(Variant { name, run }),
         (Err(err), None) if gallery.is_empty() => Err(err.into()),

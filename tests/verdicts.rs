@@ -165,7 +165,10 @@ fn an_awaited_panic_is_observed() {
     let t = r.task("child").unwrap();
     assert_eq!((t.outcome, t.observed), (Outcome::Panicked, Some(true)));
     // The message, and where the panic happened (`boom`'s body).
-    assert_eq!(t.detail.as_deref(), Some("boom (at tests/verdicts.rs:19:5)"));
+    assert_eq!(
+        t.detail.as_deref(),
+        Some("boom (at tests/verdicts.rs:19:5)")
+    );
 }
 
 #[test]

@@ -58,4 +58,3 @@ pub(crate) fn located(message: String) -> String {
         None => message,
     }
 }
-
