@@ -295,10 +295,16 @@ impl Check {
                 }
                 None => {
                     let pending = r.tasks.iter().find(|t| t.end_ms.is_none());
+                    let found = match pending.map(|t| t.outcome) {
+                        Some(crate::report::Outcome::DroppedAtShutdown) => {
+                            "still running when the runtime shut down"
+                        }
+                        _ => "still pending at the deadline",
+                    };
                     Err(Miss {
                         task: pending.map(|t| t.name.to_string()),
                         expected,
-                        found: "still pending at the deadline".to_owned(),
+                        found: found.to_owned(),
                     })
                 }
             }
