@@ -125,9 +125,28 @@ enum Format {
     Html,
 }
 
+/// What a command prints on stdout, and whether it succeeded (the process's exit status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    /// The text for stdout.
+    pub text: String,
+    /// False when the command ran but its verdict is a failure: `grade` with an exercise
+    /// failing, as `cargo test` exits non-zero with a test failing.
+    pub success: bool,
+}
+
+impl From<String> for Printed {
+    fn from(text: String) -> Self {
+        Printed {
+            text,
+            success: true,
+        }
+    }
+}
+
 /// Runs one command and returns what it prints. With `--html PATH`, writes the command's
 /// HTML form there and returns a line naming the path.
-pub fn run(mut cli: Cli) -> anyhow::Result<String> {
+pub fn run(mut cli: Cli) -> anyhow::Result<Printed> {
     let command = cli.command.take().unwrap_or(Command::Compare {
         format: Format::Text,
     });
@@ -170,17 +189,17 @@ pub fn run(mut cli: Cli) -> anyhow::Result<String> {
         },
         _ => bail!("--html works with the main job (no command, or `compare`), `run` and `sweep`"),
     };
-    let page = command_output(command, cli.seed)?;
+    let page = command_output(command, cli.seed)?.text;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("could not create {}", dir.display()))?;
     }
     std::fs::write(&path, &page).with_context(|| format!("could not write {}", path.display()))?;
-    Ok(format!(
+    Ok(Printed::from(format!(
         "wrote {} ({} KB): open it in a browser\n",
         path.display(),
         page.len().div_ceil(1024)
-    ))
+    )))
 }
 
 /// `--html` writes HTML: a `--format` other than text (the default) or html is a mistake.
@@ -191,8 +210,8 @@ fn html_format(format: Format) -> anyhow::Result<Format> {
     }
 }
 
-fn command_output(command: Command, seed: u64) -> anyhow::Result<String> {
-    match command {
+fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
+    let text = match command {
         Command::Compare { format } => {
             let job = crate::main_job::main_job(seed)?;
             match format {
@@ -213,11 +232,15 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<String> {
             variant,
         } => {
             let board = crate::grade::grade(exercise.as_deref(), variant.as_deref())?;
-            Ok(if json {
-                board.to_json()
+            // exercism's test runners exit 0 whenever they ran: `status` says pass or fail.
+            return Ok(if json {
+                Printed::from(board.to_json())
             } else {
-                board.to_string()
-            })
+                Printed {
+                    text: board.to_string(),
+                    success: board.passed(),
+                }
+            });
         }
         Command::Sweep {
             scenario,
@@ -315,7 +338,7 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<String> {
                 }
             };
             let variants = match variant {
-                Some(v) => vec![*scenario.find_variant(&v)?],
+                Some(v) => vec![crate::find_variant(&scenario, &v)?],
                 None => scenario.variants.clone(),
             };
             let mut reports: Vec<Report> = Vec::new();
@@ -343,7 +366,8 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<String> {
                 (Format::Html, many) => comparison_html(many),
             })
         }
-    }
+    };
+    text.map(Printed::from)
 }
 
 /// This repository's root (where `cargo run` was built from).
@@ -356,17 +380,15 @@ fn exercises(action: ExercisesAction) -> anyhow::Result<String> {
         ExercisesAction::Export { dir, from } => {
             let from = from.unwrap_or_else(repo_root);
             let stubbed = crate::exercises::export(&from, &dir)?;
-            let mut out = format!(
-                "wrote the learner edition to {}
-",
-                dir.display()
-            );
+            let mut out = format!("wrote the learner edition to {}\n", dir.display());
             for file in &stubbed {
-                out.push_str(&format!(
-                    "  stubbed {}
-",
-                    file.display()
-                ));
+                out.push_str(&format!("  stubbed {}\n", file.display()));
+            }
+            match crate::exercises::commit(&dir)? {
+                Some(note) => out.push_str(&format!("note: {note}\n")),
+                None => {
+                    out.push_str("  a git repository with one commit: `git diff` shows your work\n")
+                }
             }
             out.push_str(&format!(
                 "next: cd {} && cargo run -- grade\n",

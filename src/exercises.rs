@@ -15,7 +15,9 @@ const BEGIN: &str = "// faultline:solution begin";
 const END: &str = "// faultline:solution end";
 
 /// Files carrying this marker in their first lines test the reference solutions or the
-/// authoring tools: the learner edition leaves them out.
+/// authoring tools: the learner edition leaves them out. Inside any other file, the lines
+/// from one holding `faultline:author-only begin` to one holding `faultline:author-only end`
+/// are left out (a `mod gallery;` line, a README paragraph about the author's tests).
 pub const AUTHOR_ONLY: &str = "faultline:author-only";
 
 /// Top-level entries the learner edition leaves out: build output, git, the snapshots of
@@ -164,11 +166,15 @@ pub fn export(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
+        let name = rel.display().to_string();
         let text = fs::read_to_string(&src).ok();
-        match text {
+        let text = match text {
             Some(text) if is_author_only(&text) => continue,
+            Some(text) => Some(without_author_only(&name, &text)?),
+            None => None,
+        };
+        match text {
             Some(text) if rel.extension().is_some_and(|e| e == "rs") => {
-                let name = rel.display().to_string();
                 if regions(&name, &text)?.is_empty() {
                     write(&dest, &text)?;
                 } else {
@@ -176,7 +182,8 @@ pub fn export(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
                     stubbed.push(rel);
                 }
             }
-            _ => {
+            Some(text) => write(&dest, &text)?,
+            None => {
                 fs::copy(&src, &dest)
                     .with_context(|| format!("copying {} to {}", src.display(), dest.display()))?;
             }
@@ -186,8 +193,92 @@ pub fn export(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(stubbed)
 }
 
+/// Whether the whole file is the author's (the marker in its first lines, not a region's).
 fn is_author_only(text: &str) -> bool {
-    text.lines().take(5).any(|l| l.contains(AUTHOR_ONLY))
+    text.lines()
+        .take(5)
+        .any(|l| l.contains(AUTHOR_ONLY) && !is_marker(l, "begin") && !is_marker(l, "end"))
+}
+
+/// Whether `line` is a comment that only says `faultline:author-only begin` (or `end`):
+/// `// …` in Rust, `<!-- … -->` in Markdown (also inside a `//!` doc).
+fn is_marker(line: &str, which: &str) -> bool {
+    let line = line.trim();
+    let line = line.strip_suffix("-->").unwrap_or(line).trim_end();
+    let comment = ["//", "<!--", "#"].iter().any(|c| line.starts_with(c));
+    comment && line.ends_with(&format!("{AUTHOR_ONLY} {which}"))
+}
+
+/// `text` without its author-only regions (the marker lines included).
+pub fn without_author_only(file: &str, text: &str) -> anyhow::Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut open = None;
+    for (ix, line) in text.split_inclusive('\n').enumerate() {
+        match (open, is_marker(line, "begin"), is_marker(line, "end")) {
+            (None, true, _) => open = Some(ix + 1),
+            (Some(at), true, _) => bail!(
+                "{file}:{}: an author-only region begins inside the one begun at line {at}",
+                ix + 1
+            ),
+            (Some(_), _, true) => open = None,
+            (None, _, true) => bail!(
+                "{file}:{}: `{AUTHOR_ONLY} end` without a `{AUTHOR_ONLY} begin` before it",
+                ix + 1
+            ),
+            (Some(_), _, _) => {}
+            (None, _, _) => out.push_str(line),
+        }
+    }
+    if let Some(at) = open {
+        bail!("{file}:{at}: author-only region never ends: add `{AUTHOR_ONLY} end`");
+    }
+    Ok(out)
+}
+
+/// Makes the learner edition at `dir` a git repository with one commit of everything, by a
+/// fixed author, so that `git diff` shows the learner's own work. Without `git` on the
+/// PATH, says so and leaves it a plain directory.
+pub fn commit(dir: &Path) -> anyhow::Result<Option<String>> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=faultline",
+                "-c",
+                "user.email=faultline@localhost",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+    };
+    match git(&["init", "-q"]) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some(
+                "git is not on the PATH: the learner edition is not a git repository (run `git \
+                 init` there to see your own work with `git diff`)"
+                    .to_owned(),
+            ));
+        }
+        Err(err) => return Err(err).context("running git init"),
+        Ok(_) => {}
+    }
+    for args in [
+        &["add", "-A"][..],
+        &["commit", "-q", "-m", "The faultline exercises, unsolved"][..],
+    ] {
+        let out = git(args).with_context(|| format!("running git {}", args.join(" ")))?;
+        if !out.status.success() {
+            bail!(
+                "git {} failed in {}: {}",
+                args.join(" "),
+                dir.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+    }
+    Ok(None)
 }
 
 /// The learner's guide written at the export's root.
@@ -267,6 +358,45 @@ mod tests {
             stub("g.rs", untouched, &crate::rubrics()).unwrap(),
             untouched
         );
+    }
+
+    #[test]
+    fn author_only_regions_are_left_out_whatever_the_comment() {
+        let rust = "mod a;\n// faultline:author-only begin\npub mod gallery;\n// faultline:author-only end\nmod b;\n";
+        assert_eq!(
+            without_author_only("lib.rs", rust).unwrap(),
+            "mod a;\nmod b;\n"
+        );
+        let md = "Intro.\n<!-- faultline:author-only begin -->\nSee `tests/x.rs`.\n<!-- faultline:author-only end -->\nEnd.\n";
+        assert_eq!(
+            without_author_only("README.md", md).unwrap(),
+            "Intro.\nEnd.\n"
+        );
+        let doc = "//! A.\n//! <!-- faultline:author-only begin -->\n//! B.\n//! <!-- faultline:author-only end -->\n";
+        assert_eq!(without_author_only("lib.rs", doc).unwrap(), "//! A.\n");
+        // Naming the marker in prose or code is not a region.
+        let prose = "/// from a `faultline:author-only begin` line to an `end` one\nlet m = \"// faultline:author-only begin\";\n";
+        assert_eq!(without_author_only("x.rs", prose).unwrap(), prose);
+        assert!(is_author_only(
+            "//! faultline:author-only — a test of the tools\n"
+        ));
+        assert!(!is_author_only(
+            "// faultline:author-only begin\n// faultline:author-only end\n"
+        ));
+    }
+
+    #[test]
+    fn bad_author_only_regions_are_errors_that_say_where() {
+        let open = "a\n// faultline:author-only begin\n";
+        let err = without_author_only("f.rs", open).unwrap_err().to_string();
+        assert!(
+            err.contains("f.rs:2: author-only region never ends"),
+            "{err}"
+        );
+        let stray = "// faultline:author-only end\n";
+        assert!(without_author_only("f.rs", stray).is_err());
+        let nested = "// faultline:author-only begin\n// faultline:author-only begin\n";
+        assert!(without_author_only("f.rs", nested).is_err());
     }
 
     #[test]

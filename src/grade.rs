@@ -28,6 +28,27 @@ impl Lesson {
         }
     }
 
+    /// Where its solution still panics with `todo!()` (`scenarios/gather/src/structured.rs:14:5`),
+    /// when it does: the exercise is not started, whatever the checks a panic happens to
+    /// pass (a stub that panics at once orphans nothing).
+    pub fn todo(&self) -> Option<&str> {
+        let todo = self.grade.as_ref().ok()?.todo.as_deref()?;
+        Some(
+            todo.split_once(" (at ")
+                .and_then(|(_, at)| at.strip_suffix(')'))
+                .unwrap_or(todo),
+        )
+    }
+
+    /// How it stands, in a few words: `6/9`, or `not started`.
+    pub fn standing(&self) -> String {
+        if self.todo().is_some() {
+            return "not started".to_owned();
+        }
+        let (passed, total) = self.score();
+        format!("{passed}/{total}")
+    }
+
     /// Whether every check passed.
     pub fn passed(&self) -> bool {
         self.grade.as_ref().is_ok_and(Grade::passed)
@@ -44,6 +65,10 @@ impl Lesson {
 pub struct Scoreboard {
     /// One entry per rubric.
     pub lessons: Vec<Lesson>,
+    /// The one exercise asked for (`grade <exercise>`): the board speaks of it alone.
+    pub only: Option<String>,
+    /// The variant graded instead of the learner's solution (`grade --variant`).
+    pub variant: Option<String>,
 }
 
 /// Grades one rubric's reference variant (the learner's exercise), in-process; or
@@ -83,11 +108,15 @@ pub fn grade(only: Option<&str>, variant: Option<&str>) -> anyhow::Result<Scoreb
         .collect();
     if let Some(v) = variant {
         for rubric in &chosen {
-            crate::find(rubric.scenario)?.find_variant(v)?;
+            crate::find_variant(&crate::find(rubric.scenario)?, v)?;
         }
     }
     let lessons = chosen.into_iter().map(|r| grade_one(r, variant)).collect();
-    Ok(Scoreboard { lessons })
+    Ok(Scoreboard {
+        lessons,
+        only: only.map(str::to_owned),
+        variant: variant.map(str::to_owned),
+    })
 }
 
 impl Scoreboard {
@@ -161,35 +190,57 @@ struct TestResult {
 
 impl fmt::Display for Scoreboard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "faultline exercises")?;
-        let w = self
-            .lessons
-            .iter()
-            .map(|l| l.lesson.len())
-            .max()
-            .unwrap_or(0);
+        match &self.variant {
+            Some(v) => writeln!(
+                f,
+                "faultline exercises, graded on variant {v} (not your solution)"
+            )?,
+            None => writeln!(f, "faultline exercises")?,
+        }
+        let width =
+            |column: fn(&Lesson) -> usize| self.lessons.iter().map(column).max().unwrap_or(0);
+        let (w, sw) = (width(|l| l.lesson.len()), width(|l| l.standing().len()));
         for lesson in &self.lessons {
-            let (passed, total) = lesson.score();
             let mark = if lesson.passed() { "✓" } else { "✗" };
+            let what = match &self.variant {
+                Some(v) => format!("variant {v}"),
+                None => lesson.exercise.to_owned(),
+            };
             writeln!(
                 f,
-                "  {mark} {:w$}  {passed}/{total}  {}",
-                lesson.lesson, lesson.exercise
+                "  {mark} {:w$}  {:sw$}  {what}",
+                lesson.lesson,
+                lesson.standing(),
             )?;
         }
         let done = self.lessons.iter().filter(|l| l.passed()).count();
         writeln!(f, "{done}/{} lessons passed", self.lessons.len())?;
         let Some(next) = self.next() else {
-            return writeln!(f, "every exercise passes: well done");
+            return match &self.only {
+                Some(only) => writeln!(f, "{only} passes: well done"),
+                None => writeln!(f, "every exercise passes: well done"),
+            };
         };
         writeln!(f)?;
-        writeln!(
-            f,
-            "next: lesson {} — edit {}, then run `{}`",
-            next.lesson,
-            next.exercise,
-            next.command()
-        )?;
+        if let Some(variant) = &self.variant {
+            writeln!(f, "how {variant} fails lesson {}:", next.lesson)?;
+        } else if let Some(todo) = next.todo() {
+            return writeln!(
+                f,
+                "next: lesson {} — not started: write the todo!() at {todo} (its hint is above \
+                 it), then run `{}`",
+                next.lesson,
+                next.command()
+            );
+        } else {
+            writeln!(
+                f,
+                "next: lesson {} — edit {}, then run `{}`",
+                next.lesson,
+                next.exercise,
+                next.command()
+            )?;
+        }
         match &next.grade {
             Ok(grade) => {
                 for check in grade.checks.iter().filter(|c| !c.passed()) {

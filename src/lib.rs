@@ -12,7 +12,7 @@ pub mod exercises;
 pub mod grade;
 pub mod main_job;
 pub mod scaffold;
-use faultline_harness::{Rubric, Scenario};
+use faultline_harness::{Rubric, RunFn, Scenario, Variant};
 
 /// Every scenario, in course order.
 pub fn scenarios() -> Vec<Scenario> {
@@ -31,7 +31,8 @@ pub fn scenarios() -> Vec<Scenario> {
 }
 
 /// Every scenario's rubric (the graded exercise), in course order. Each scenario crate
-/// defines its own in `src/rubric.rs`; a scenario without one fails `tests/registry.rs`.
+/// defines its own in `scenarios/<name>/src/rubric.rs`; a scenario without one fails the
+/// registry test.
 pub fn rubrics() -> Vec<Rubric> {
     vec![
         scenario_streams::rubric(),
@@ -57,6 +58,28 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
             "unknown scenario {name:?}; known scenarios: {hint} (see `cargo run -- list`)"
         )
     })
+}
+
+/// The variant of `scenario` called `name`, or its rubric's wrong solution of that name
+/// (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
+pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> {
+    let gallery: Vec<(&'static str, RunFn)> = rubrics()
+        .into_iter()
+        .filter(|r| r.scenario == scenario.name)
+        .flat_map(|r| r.gallery.into_iter().map(|w| (w.name, w.run)))
+        .collect();
+    match (
+        scenario.find_variant(name),
+        gallery.iter().find(|(n, _)| *n == name),
+    ) {
+        (Ok(variant), _) => Ok(*variant),
+        (Err(_), Some(&(name, run))) => Ok(Variant { name, run }),
+        (Err(err), None) if gallery.is_empty() => Err(err.into()),
+        (Err(err), None) => {
+            let names: Vec<&str> = gallery.iter().map(|(n, _)| *n).collect();
+            anyhow::bail!("{err}; or one of its wrong solutions: {}", names.join(", "))
+        }
+    }
 }
 
 /// Every scenario under every one of its plans, variants side by side: the main job's

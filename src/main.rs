@@ -8,8 +8,12 @@ use faultline::cli::{Cli, run};
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
+            print!("{}", out.text);
+            if out.success {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(err) => {
             eprintln!("error: {err:#}");

@@ -50,6 +50,8 @@ pub fn scaffold(root: &Path, name: &str) -> anyhow::Result<Scaffolded> {
             .replace("__IDENT__", &ident)
             .replace("__BEGIN__", "// faultline:solution begin")
             .replace("__END__", "// faultline:solution end")
+            .replace("__AUTHOR_BEGIN__", "// faultline:author-only begin")
+            .replace("__AUTHOR_END__", "// faultline:author-only end")
     };
     let dir = PathBuf::from("scenarios").join(name);
     let files: Vec<(PathBuf, String)> = [
@@ -58,6 +60,7 @@ pub fn scaffold(root: &Path, name: &str) -> anyhow::Result<Scaffolded> {
         ("src/unstructured.rs", UNSTRUCTURED_RS),
         ("src/structured.rs", STRUCTURED_RS),
         ("src/rubric.rs", RUBRIC_RS),
+        ("src/gallery.rs", GALLERY_RS),
     ]
     .into_iter()
     .map(|(rel, t)| (dir.join(rel), fill(t)))
@@ -208,6 +211,9 @@ use faultline_harness::{Failure, Scenario, point};
 
 pub use rubric::rubric;
 
+__AUTHOR_BEGIN__
+pub mod gallery;
+__AUTHOR_END__
 mod rubric;
 pub mod structured;
 pub mod unstructured;
@@ -343,6 +349,83 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
         ],
     )
+    __AUTHOR_BEGIN__
+    .gallery(crate::gallery::entries())
+    __AUTHOR_END__
+}
+"#;
+
+const GALLERY_RS: &str = r#"//! faultline:author-only — wrong solutions of `structured::body` that the rubric must
+//! reject, each written as a learner might (author: replace them with the lesson's own
+//! mistakes, as the contributing guide's "Adding a scenario" says).
+
+use faultline_harness::{Failure, Wrong, spawn, spawn_in};
+use tokio::task::JoinSet;
+
+use crate::{Output, WORKERS, work};
+
+/// The wrong solutions, each with the checks that reject it.
+pub fn entries() -> Vec<Wrong> {
+    const HINT: &str = "__NAME__-joinset";
+    vec![
+        Wrong::new("awaits-one-by-one", HINT, |b| b.run(awaits_one_by_one), &["done-within-budget"]),
+        Wrong::new("spawns-detached", HINT, |b| b.run(spawns_detached), &["no-orphans"]),
+        Wrong::new("unwraps-the-result", HINT, |b| b.run(unwraps_the_result), &["no-panics"]),
+        Wrong::new(
+            "ignores-the-error",
+            HINT,
+            |b| b.run(ignores_the_error),
+            &["surfaces-the-error", "no-discarded-errors"],
+        ),
+    ]
+}
+
+/// Mistake: runs the workers one after the other instead of at once.
+async fn awaits_one_by_one() -> Output {
+    let mut results = Vec::new();
+    for i in 0..WORKERS {
+        results.push(work(i).await?);
+    }
+    Ok(results)
+}
+
+/// Mistake: spawns detached tasks: a cancelled body leaves them running.
+async fn spawns_detached() -> Output {
+    let handles: Vec<_> = (0..WORKERS).map(|i| spawn(("work", i), work(i))).collect();
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.map_err(Failure::from)??);
+    }
+    Ok(results)
+}
+
+/// Mistake: `unwrap()`s each worker's result, so a failed worker panics the body.
+async fn unwraps_the_result() -> Output {
+    let mut set = JoinSet::new();
+    for i in 0..WORKERS {
+        spawn_in(&mut set, ("work", i), async move { work(i).await.map(|r| (i, r)) });
+    }
+    let mut results = vec![String::new(); WORKERS];
+    while let Some(joined) = set.join_next().await {
+        let (i, result) = joined.map_err(Failure::from)?.unwrap();
+        results[i] = result;
+    }
+    Ok(results)
+}
+
+/// Mistake: keeps what succeeded with `if let Ok(Ok(..))` and drops the errors unread.
+async fn ignores_the_error() -> Output {
+    let mut set = JoinSet::new();
+    for i in 0..WORKERS {
+        spawn_in(&mut set, ("work", i), async move { work(i).await.map(|r| (i, r)) });
+    }
+    let mut results = vec![String::new(); WORKERS];
+    while let Some(joined) = set.join_next().await {
+        if let Ok(Ok((i, result))) = joined {
+            results[i] = result;
+        }
+    }
+    Ok(results)
 }
 "#;
 

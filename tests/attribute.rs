@@ -59,7 +59,7 @@ async fn a_body_that_never_finishes_fails_the_test() {
 }
 
 #[faultline::test]
-#[should_panic(expected = "- BODY PANICKED: 1 body panicked")]
+#[should_panic(expected = "- PANICKED: 1 panic that was not the plan's")]
 async fn a_panicking_body_fails_the_test() {
     panic!("boom");
 }

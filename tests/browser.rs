@@ -5,7 +5,7 @@
 //!
 //! `#[ignore]`d by default: it needs Debian's `chromium` (another binary with
 //! `FAULTLINE_CHROMIUM`). `.ci/run` installs it when missing and runs
-//! `cargo test --test browser -- --ignored`. Files go to `target/tmp/browser/`; with
+//! `cargo test --test browser -- --ignored`. Files go to a `browser` folder in cargo's temporary directory for tests; with
 //! `FAULTLINE_UPDATE_SCREENSHOT=1` the gather picture is also copied to `docs/gather.png`.
 
 // A browser is a child process on the wall clock: its timeout and the test's own timing

@@ -1,6 +1,6 @@
 //! Same seed, same plan → the same bytes: every scenario × variant × plan, rerun.
 //!
-//! `FAULTLINE_RERUNS` sets the count (default 20; `.ci/run` uses 100).
+//! `FAULTLINE_RERUNS` sets the count (default 20; CI uses 100).
 
 use faultline::harness::{Plan, line_diff};
 

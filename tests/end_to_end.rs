@@ -31,12 +31,18 @@ fn scratch(name: &str) -> PathBuf {
 
 /// `cargo <args>` in `dir`, with the shared target dir; returns (success, stdout + stderr).
 fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
+    cargo_with(dir, args, &[])
+}
+
+/// `cargo <args>` in `dir` with the environment variables `env` set.
+fn cargo_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let out = Command::new(env!("CARGO"))
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", repo().join("target").join("end-to-end"))
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_MANIFEST_DIR")
+        .envs(env.iter().copied())
         .output()
         .expect("cargo runs");
     let text = format!(
@@ -47,8 +53,14 @@ fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// The most lines the unsolved edition's `grade` may print, stdout and stderr together:
+/// the scoreboard and a few lines, not a panic message per run.
+const UNSOLVED_GRADE_LINES: usize = 100;
+
 /// Exports the learner edition; it builds without warnings, every exercise's graded test
-/// fails there; with the reference solutions put back, every one passes.
+/// fails there, as not started, and `grade` says so in a few lines (with a backtrace asked
+/// for too) and exits non-zero; with the reference solutions put back, every one passes
+/// and `grade` exits 0.
 #[test]
 #[ignore = "slow: builds an exported workspace; .ci/run runs it"]
 fn every_exported_exercise_fails_until_its_solution_is_back() {
@@ -73,8 +85,27 @@ fn every_exported_exercise_fails_until_its_solution_is_back() {
     for rubric in &rubrics {
         let line = format!("test {} ... FAILED", rubric.scenario);
         assert!(out.contains(&line), "{line:?} missing:\n{out}");
+        let todo = format!("not started: write the todo!() at {}:", rubric.exercise);
+        assert!(out.contains(&todo), "{todo:?} missing:\n{out}");
+    }
+    let (ok, out) = cargo(&dir, &["build", "--offline"]);
+    assert!(ok, "{out}");
+    for backtrace in ["0", "1"] {
+        let env = [("RUST_BACKTRACE", backtrace)];
+        let (ok, out) = cargo_with(&dir, &["run", "-q", "--offline", "--", "grade"], &env);
+        let lines = out.trim_end().lines().count();
+        eprintln!("unsolved `grade`, RUST_BACKTRACE={backtrace}: {lines} lines");
+        assert!(!ok, "grade exits 0 on the unsolved edition:\n{out}");
         assert!(
-            out.contains("hint:") && out.contains("next: cargo run -- run"),
+            lines < UNSOLVED_GRADE_LINES,
+            "grade printed {lines} lines with RUST_BACKTRACE={backtrace}:\n{out}"
+        );
+        assert!(!out.contains("panicked at"), "{out}");
+        let none = format!("0/{} lessons passed", rubrics.len());
+        assert!(out.contains(&none), "{out}");
+        assert_eq!(
+            out.matches("not started").count(),
+            rubrics.len() + 1,
             "{out}"
         );
     }
@@ -87,6 +118,11 @@ fn every_exported_exercise_fails_until_its_solution_is_back() {
         let line = format!("test {} ... ok", rubric.scenario);
         assert!(out.contains(&line), "{line:?} missing:\n{out}");
     }
+    let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "grade"]);
+    assert!(
+        ok && out.contains("every exercise passes"),
+        "grade fails on the solved edition:\n{out}"
+    );
 }
 
 /// Copies the repository's sources (not `target/`, not `.git`) to `to`.

@@ -3,8 +3,8 @@
 //!
 //! The default run tries a few hundred inputs; the documented run (README, "Testing") sets
 //! `PROPTEST_CASES=1000000` for the parser and `FAULTLINE_FUZZ_RUNS` for the commands, which
-//! run scenarios and so cost milliseconds each. A failing input is saved by proptest under
-//! `tests/fuzz.proptest-regressions`, which is committed and replayed first on every run.
+//! run scenarios and so cost milliseconds each. A failing input is saved by proptest next to
+//! this file (`fuzz.proptest-regressions`), which is committed and replayed first on every run.
 
 use clap::Parser;
 use faultline::cli::{Cli, run};
@@ -126,7 +126,7 @@ proptest! {
         let argv = std::iter::once("faultline".to_owned()).chain(args.clone());
         if let Ok(cli) = Cli::try_parse_from(argv) {
             match run(cli) {
-                Ok(out) => prop_assert!(!out.is_empty(), "{args:?} printed nothing"),
+                Ok(out) => prop_assert!(!out.text.is_empty(), "{args:?} printed nothing"),
                 Err(err) => prop_assert!(!format!("{err:#}").is_empty(), "{args:?}: an empty error"),
             }
         }

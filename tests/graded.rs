@@ -46,19 +46,26 @@ fn main() -> ExitCode {
     if !failures.is_empty() {
         println!("\nfailures:\n");
         for lesson in &failures {
-            let (passed, total) = lesson.score();
+            let standing = match lesson.todo() {
+                Some(_) => "not started".to_owned(),
+                None => format!("{} checks", lesson.standing()),
+            };
             println!(
-                "---- {} (lesson {}: {passed}/{total} checks) ----",
+                "---- {} (lesson {}: {standing}) ----",
                 lesson.scenario, lesson.lesson
             );
             println!("your file: {}", lesson.exercise);
-            match &lesson.grade {
-                Ok(grade) => {
+            match (&lesson.grade, lesson.todo()) {
+                // Every check fails on a todo!(): where it is says more than the checks.
+                (Ok(_), Some(todo)) => {
+                    println!("not started: write the todo!() at {todo} (its hint is above it)");
+                }
+                (Ok(grade), None) => {
                     for check in grade.checks.iter().filter(|c| !c.passed()) {
                         print!("{check}");
                     }
                 }
-                Err(why) => println!("grading could not run: {why}"),
+                (Err(why), _) => println!("grading could not run: {why}"),
             }
             println!("when it passes, rerun: {}\n", lesson.command());
         }

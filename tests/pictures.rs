@@ -27,6 +27,7 @@ fn gather(variant: &str, plan: &str) -> Report {
 
 fn cli(args: &[&str]) -> anyhow::Result<String> {
     run(Cli::try_parse_from(std::iter::once("faultline").chain(args.iter().copied())).unwrap())
+        .map(|p| p.text)
 }
 
 /// One small run's timeline, byte for byte: a lane per task, the outcome shapes, the hits.

@@ -3,8 +3,10 @@
 //! Every rubric passes its reference variant, fails each other variant on exactly the
 //! checks it lists (except a variant it declares caught elsewhere, by a test it names: that
 //! one must pass), and fails a stub that returns at once and one that panics (what an
-//! unsolved exercise does). Every check fails somewhere: on a variant, on a stub, or — for
-//! the harness's own lifecycle checks — on a ground-truth program built to break it.
+//! unsolved exercise does). Every rubric has a gallery of at least four wrong solutions,
+//! each rejected by the checks it names, and every hint is tied to a check that one of them
+//! fails. Every check fails somewhere: on a variant, a wrong solution, a stub, or — for the
+//! harness's own lifecycle checks — on a ground-truth program built to break it.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -125,6 +127,108 @@ fn lifecycle_names() -> BTreeSet<&'static str> {
 }
 
 #[test]
+fn every_exercise_has_a_gallery_of_at_least_four_wrong_solutions() {
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        let names: Vec<&str> = rubric.gallery.iter().map(|w| w.name).collect();
+        assert!(
+            names.len() >= 4,
+            "{}: {} wrong solutions ({names:?}); write at least four in \
+             scenarios/{}/src/gallery.rs",
+            rubric.scenario,
+            names.len(),
+            rubric.scenario
+        );
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "{}: a name twice",
+            rubric.scenario
+        );
+        for wrong in &rubric.gallery {
+            assert!(
+                scenario.find_variant(wrong.name).is_err(),
+                "{} / {}: also a variant's name",
+                rubric.scenario,
+                wrong.name
+            );
+            assert!(
+                rubric.find_hint(wrong.hint).is_some(),
+                "{} / {}: replaces the region of hint {:?}, which the rubric does not have",
+                rubric.scenario,
+                wrong.name,
+                wrong.hint
+            );
+            assert!(
+                !wrong.rejected_by.is_empty(),
+                "{} / {}: names no check that rejects it",
+                rubric.scenario,
+                wrong.name
+            );
+            for check in &wrong.rejected_by {
+                assert!(
+                    rubric.checks.iter().any(|c| c.name == *check),
+                    "{} / {}: no check {check:?} in the rubric",
+                    rubric.scenario,
+                    wrong.name
+                );
+            }
+        }
+    }
+}
+
+/// The mutation test of every rubric: each wrong solution fails (at least) the checks it
+/// names. An entry whose only named check is not in the harness yet waits, and says so.
+#[test]
+fn every_wrong_solution_is_rejected_by_the_checks_it_names() {
+    let rubrics = faultline::rubrics();
+    std::thread::scope(|s| {
+        for rubric in &rubrics {
+            s.spawn(move || {
+                let scenario = scenario_of(rubric);
+                for wrong in &rubric.gallery {
+                    let want = &wrong.rejected_by;
+                    let grade = rubric.grade(&scenario, wrong.name).unwrap();
+                    let failed = grade.failed();
+                    let missed: Vec<&str> = want
+                        .iter()
+                        .copied()
+                        .filter(|c| !failed.contains(c))
+                        .collect();
+                    assert!(
+                        missed.is_empty(),
+                        "{} / {}: the rubric accepts this wrong solution on {missed:?}: fix the \
+                         rubric (a plan, a check, the sweep), not the gallery\n{grade}",
+                        rubric.scenario,
+                        wrong.name
+                    );
+                }
+            });
+        }
+    });
+}
+
+/// Each hint's point is broken by some wrong solution of its region, which a check proves.
+#[test]
+fn every_hint_is_tied_to_a_check_that_a_wrong_solution_fails() {
+    for rubric in faultline::rubrics() {
+        for (hint, _) in &rubric.hints {
+            let tied: Vec<(&str, Vec<&str>)> = (rubric.gallery.iter())
+                .filter(|w| w.hint == *hint)
+                .map(|w| (w.name, w.rejected_by.to_vec()))
+                .collect();
+            assert!(
+                !tied.is_empty(),
+                "{}: no wrong solution of the region {hint:?} is rejected by a check: write one \
+                 that misses the hint's point, and the plan or check that catches it",
+                rubric.scenario
+            );
+        }
+    }
+}
+
+#[test]
 fn every_scenario_specific_check_fails_on_some_variant_or_stub() {
     for rubric in faultline::rubrics() {
         let scenario = scenario_of(&rubric);
@@ -133,6 +237,13 @@ fn every_scenario_specific_check_fails_on_some_variant_or_stub() {
             .iter()
             .flat_map(|(_, c)| c.iter().copied())
             .collect();
+        // Proven by every_wrong_solution_is_rejected_by_the_checks_it_names.
+        failed.extend(
+            rubric
+                .gallery
+                .iter()
+                .flat_map(|w| w.rejected_by.iter().copied()),
+        );
         let stub = rubric.stub.expect("checked above");
         failed.extend(rubric.grade_with(&scenario, "stub", stub).unwrap().failed());
         for check in &rubric.checks {
@@ -217,10 +328,6 @@ fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
             }),
         ),
         (
-            "no-body-panic",
-            run("none", || Box::pin(async { panic!("the body gave up") })),
-        ),
-        (
             "no-stalled-tasks",
             run("none", || Box::pin(std::future::pending())),
         ),
@@ -255,6 +362,15 @@ fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
                 })
                 .unwrap(),
         ),
+        (
+            "no-panics",
+            run("none", || {
+                Box::pin(async {
+                    let pages: Vec<Option<&str>> = vec![None];
+                    let _ = pages[0].unwrap();
+                })
+            }),
+        ),
     ];
     let names: BTreeSet<&str> = cases.iter().map(|(n, _)| *n).collect();
     assert_eq!(names, lifecycle_names(), "one case per lifecycle check");
@@ -272,4 +388,17 @@ fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
             check.name
         );
     }
+}
+
+/// `no-panics` counts the panics a program makes, not the ones its plan injects.
+#[test]
+fn a_panic_the_plan_injects_is_not_counted_by_no_panics() {
+    let injected = run("work=panic(boom)", || {
+        Box::pin(async {
+            let joined = spawn("child", async { point("work").await }).await;
+            assert!(joined.is_err_and(|e| e.is_panic()));
+        })
+    });
+    assert_eq!(injected.summary.panicked, 1, "{injected}");
+    assert!(Check::no_panics().check(&injected).is_ok(), "{injected}");
 }

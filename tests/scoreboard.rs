@@ -46,20 +46,95 @@ fn json_has_exercisms_shape() {
 }
 
 #[test]
-fn a_failing_exercise_is_the_next_one_with_its_failures_explained() {
+fn a_failing_variant_is_explained_check_by_check() {
     let board = grade(Some("gather"), Some("unstructured")).unwrap();
     let text = board.to_string();
     assert!(!board.passed());
     for part in [
+        "faultline exercises, graded on variant unstructured (not your solution)",
+        "  ✗ 03 gather vs TaskGroup  11/14  variant unstructured",
         "0/1 lessons passed",
-        "next: lesson 03 gather vs TaskGroup — edit scenarios/gather/src/structured.rs",
-        "cargo test --test graded gather",
+        "how unstructured fails lesson 03 gather vs TaskGroup:",
         "✗ no-orphans — under plan fetch3-fails",
         "task fetch[1]",
         "+ found     fetch[1]  completed 0→300  OUTLIVED caller by 150 ms",
+        "+ found     fetch[1] ended last, at 300 ms: 150 ms over",
     ] {
         assert!(text.contains(part), "{part:?} missing from\n{text}");
     }
+    assert!(!text.contains("well done"), "{text}");
+}
+
+/// The scoreboard of one exercise graded on `run` (as the learner's solution would be).
+fn board_of(scenario: &str, run: faultline::harness::RunFn) -> faultline::grade::Scoreboard {
+    let rubric = faultline::rubrics()
+        .into_iter()
+        .find(|r| r.scenario == scenario)
+        .unwrap();
+    let grade = rubric
+        .grade_with(&faultline::find(scenario).unwrap(), "structured", run)
+        .unwrap();
+    faultline::grade::Scoreboard {
+        lessons: vec![faultline::grade::Lesson {
+            lesson: rubric.lesson,
+            scenario: rubric.scenario,
+            exercise: rubric.exercise,
+            grade: Ok(grade),
+        }],
+        only: None,
+        variant: None,
+    }
+}
+
+/// What an unsolved exercise does: its `todo!()` panics.
+fn todo_stub(
+    b: &faultline::harness::Builder,
+) -> Result<faultline::harness::Report, faultline::harness::Error> {
+    b.run(|| async { todo!() as scenario_gather::Gathered })
+}
+
+#[test]
+fn an_exercise_that_panics_at_its_todo_is_not_started_and_says_where() {
+    let board = board_of("gather", todo_stub);
+    let text = board.to_string();
+    for part in [
+        "  ✗ 03 gather vs TaskGroup  not started  scenarios/gather/src/structured.rs",
+        "next: lesson 03 gather vs TaskGroup — not started: write the todo!() at \
+         tests/scoreboard.rs:",
+        "then run `cargo test --test graded gather`",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from\n{text}");
+    }
+    // The place named is the todo!() itself.
+    let at = text.split("tests/scoreboard.rs:").nth(1).unwrap();
+    let line: usize = at.split(':').next().unwrap().parse().unwrap();
+    let source = std::fs::read_to_string(file!()).unwrap();
+    let named = source.lines().nth(line - 1).unwrap();
+    assert!(named.contains("todo!()"), "line {line}: {named}");
+    assert!(text.lines().count() < 10, "{text}");
+}
+
+#[test]
+fn the_next_exercise_names_its_file_and_its_failed_checks() {
+    let board = board_of("gather", |b| b.run(scenario_gather::unstructured::caller));
+    let text = board.to_string();
+    for part in [
+        "next: lesson 03 gather vs TaskGroup — edit scenarios/gather/src/structured.rs, then \
+         run `cargo test --test graded gather`",
+        "✗ no-orphans — under plan fetch3-fails",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from\n{text}");
+    }
+}
+
+#[test]
+fn a_filtered_board_speaks_of_its_exercise_only() {
+    let text = grade(Some("gather"), None).unwrap().to_string();
+    assert!(
+        text.contains("1/1 lessons passed\ngather passes: well done"),
+        "{text}"
+    );
+    assert!(!text.contains("every exercise"), "{text}");
 }
 
 #[test]
@@ -89,6 +164,41 @@ fn cli(args: &[&str]) -> (bool, String, String) {
         .unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_cli_exits_non_zero_while_an_exercise_fails_except_with_json() {
+    let (ok, out, err) = cli(&["grade", "gather", "--variant", "unstructured"]);
+    assert!(
+        !ok && out.contains("how unstructured fails") && err.is_empty(),
+        "{out}{err}"
+    );
+    let (ok, out, _) = cli(&["grade", "gather", "--json", "--variant", "unstructured"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(ok, "exercism's runners exit 0 when they ran");
+    assert_eq!(json["status"], "fail");
+}
+
+/// A wrong solution that panics in every sweep plan that cancels a fetch: the panic is in
+/// the failed check, once, with where it happened; nothing on stderr, backtrace or not.
+#[test]
+fn panics_inside_runs_print_nothing_and_show_once_in_the_check() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["grade", "gather", "--variant", "unwraps-cancelled-siblings"])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+    let panic = "called `Option::unwrap()` on a `None` value (at scenarios/gather/src/gallery.rs:";
+    assert_eq!(stdout.matches(panic).count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("✗ no-panics — under plan sweep: fetch[0]=cancel"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -136,7 +246,6 @@ fn the_cli_exports_the_learner_edition_and_refuses_to_overwrite() {
         "tests/rubric_proof.rs",
         "tests/snapshots.rs",
         "snapshots",
-        ".git",
         "target",
     ] {
         assert!(!dir.join(gone).exists(), "{gone} was exported");

@@ -233,7 +233,10 @@ fn a_joinerror_turned_into_a_failure_names_the_task_not_its_tokio_id() {
             .unwrap_err();
         Failure::from(err).to_string()
     });
-    assert_eq!(r.result, "\"Panicked: task fetch panicked: bad page\"");
+    assert_eq!(
+        r.result,
+        "\"Panicked: task fetch panicked: bad page (at tests/truth.rs:231:42)\""
+    );
     assert_eq!(r.task("fetch").unwrap().fate, Some(Fate::Read));
 }
 

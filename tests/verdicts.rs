@@ -170,7 +170,11 @@ fn an_awaited_panic_is_observed() {
     });
     let t = r.task("child").unwrap();
     assert_eq!((t.outcome, t.fate), (Outcome::Panicked, Some(Fate::Read)));
-    assert_eq!(t.detail.as_deref(), Some("boom"));
+    // The message, and where the panic happened (`boom`'s body).
+    assert_eq!(
+        t.detail.as_deref(),
+        Some("boom (at tests/verdicts.rs:20:5)")
+    );
 }
 
 #[test]
@@ -416,4 +420,27 @@ fn exit_on_return_drops_what_is_still_running_like_tokio_main() {
     );
     assert!(child.outlived_parent);
     assert_eq!(r.quiescent_ms, None);
+}
+
+#[test]
+fn a_plain_tokio_task_that_panics_after_its_spawner_ended_is_a_swallowed_panic() {
+    let r = run(|| async {
+        drop(tokio::spawn(async {
+            sleep(ms(10)).await;
+            panic!("late");
+        }));
+    });
+    let t = &r.tasks[1];
+    assert_eq!(
+        (t.outcome, t.fate),
+        (Outcome::Panicked, Some(Fate::Swallowed)),
+        "{r}"
+    );
+    assert!(
+        t.detail
+            .as_deref()
+            .unwrap()
+            .starts_with("late (at tests/verdicts.rs:")
+    );
+    assert_eq!((r.summary.swallowed, r.summary.panics), (1, 1));
 }

@@ -178,8 +178,9 @@ pub struct Summary {
     pub discarded: usize,
     /// Tasks that panicked (observed or not).
     pub panicked: usize,
-    /// 1 if the body itself panicked.
-    pub body_panicked: usize,
+    /// Panics that were not the plan's: tasks that panicked on their own (an `unwrap()`, a
+    /// `todo!()`), and the body's panic, whatever its cause.
+    pub panics: usize,
     /// 1 if tokio's scheduler could not be seeded (built without `--cfg tokio_unstable`):
     /// the same seed may not give the same run.
     pub not_deterministic: usize,
@@ -205,6 +206,17 @@ pub struct Summary {
     /// the run created no resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_writes: Option<usize>,
+}
+
+impl TaskReport {
+    /// Whether it panicked with a panic the plan injected (`panic(..)` at a fault point).
+    pub fn injected_panic(&self) -> bool {
+        self.outcome == Outcome::Panicked
+            && self
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with(INJECTED_PANIC))
+    }
 }
 
 impl Report {
@@ -270,6 +282,9 @@ impl Report {
         self.tasks.iter().find(|t| t.name == name)
     }
 }
+
+/// How a panic that the plan injected begins (see `plan::point`).
+const INJECTED_PANIC: &str = "injected panic at ";
 
 /// Whether tokio's scheduler is seeded: only with `--cfg tokio_unstable` (and not under loom).
 const SEEDED: bool = cfg!(all(tokio_unstable, not(loom)));
@@ -395,9 +410,10 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             Outcome::DroppedAtShutdown => summary.dropped_at_shutdown += 1,
             Outcome::Panicked => {
                 summary.panicked += 1;
-                if ix == 0 {
-                    summary.body_panicked = 1;
-                }
+                let injected = detail
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with(INJECTED_PANIC));
+                summary.panics += usize::from(ix == 0 || !injected);
             }
             Outcome::Failed => {}
         }

@@ -9,6 +9,8 @@ pub(crate) mod blocking;
 pub(crate) mod testing;
 // Verdicts that do not depend on the log level.
 pub(crate) mod reading;
+// The panic hook: quiet for panics inside a run, which the report shows.
+pub(crate) mod panic_hook;
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -201,6 +203,7 @@ impl Builder {
                  start the second run after the first returns, or on another thread",
             ));
         }
+        panic_hook::install();
         let shared = Arc::new(Shared::new());
         let (done, outcome) = mpsc::channel();
         let this = self.clone();
@@ -374,6 +377,7 @@ impl Builder {
             ),
         );
         crate::run::blocking::set_threshold(self.blocking);
+        panic_hook::forget();
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
         ledger::with(|l| l.phase = Phase::Shutdown);

@@ -11,8 +11,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::catalog::Scenario;
+use crate::catalog::{NamedPlan, Scenario};
 use crate::error::Error;
+use crate::plan::Plan;
 use crate::report::verdict::{VERDICTS, Verdict};
 use crate::report::{Report, Summary, TaskReport};
 use crate::run::Builder;
@@ -95,8 +96,15 @@ fn row(t: &TaskReport) -> String {
         line.push_str("  ");
         line.push_str(&verdict);
     }
+    if let (crate::report::Outcome::Panicked, Some(panic)) = (t.outcome, &t.detail) {
+        line.push_str(": ");
+        line.push_str(panic);
+    }
     line
 }
+
+/// The message of a `todo!()` panic, as the report keeps it (with its location).
+const TODO: &str = "not yet implemented";
 
 impl Check {
     /// A check from a rule over the report.
@@ -178,6 +186,12 @@ impl Check {
         Check::lifecycle_check("no-swallowed-errors")
     }
 
+    /// No panic but the plan's own: an `unwrap()` on a cancelled sibling's `JoinError`, a
+    /// `todo!()`, and any panic of the body.
+    pub fn no_panics() -> Self {
+        Check::lifecycle_check("no-panics")
+    }
+
     /// Every lifecycle check: one per bad verdict of the one list ([`VERDICTS`]), in order.
     pub fn lifecycle() -> Vec<Check> {
         VERDICTS.iter().map(Check::verdict).collect()
@@ -199,11 +213,34 @@ impl Check {
             let expected = format!("every task ended by {budget} ms (virtual)");
             match r.quiescent_ms {
                 Some(at) if at <= budget => Ok(()),
-                Some(at) => Err(Miss::run(
-                    expected,
-                    format!("the last task ended at {at} ms"),
-                )),
-                None => Err(Miss::run(expected, "tasks still pending at the deadline")),
+                Some(at) => {
+                    // Of the tasks that ended last, the one spawned last (the root awaits its
+                    // children, so it often ends with them: the child says more).
+                    let last = r.tasks.iter().rev().find(|t| t.end_ms == Some(at));
+                    Err(Miss {
+                        task: last.map(|t| t.name.to_string()),
+                        expected,
+                        found: format!(
+                            "{} ended last, at {at} ms: {} ms over",
+                            last.map_or("an untracked task".to_owned(), |t| t.name.to_string()),
+                            at - budget
+                        ),
+                    })
+                }
+                None => {
+                    let pending = r.tasks.iter().find(|t| t.end_ms.is_none());
+                    let found = match pending.map(|t| t.outcome) {
+                        Some(crate::report::Outcome::DroppedAtShutdown) => {
+                            "still running when the runtime shut down"
+                        }
+                        _ => "still pending at the deadline",
+                    };
+                    Err(Miss {
+                        task: pending.map(|t| t.name.to_string()),
+                        expected,
+                        found: found.to_owned(),
+                    })
+                }
             }
         })
         .only(&plans)
@@ -280,6 +317,48 @@ pub struct Rubric {
     /// Checks also applied under every single-fault plan of the sweep
     /// ([`single_fault_plans`](crate::single_fault_plans) with the default actions).
     pub sweep: Vec<&'static str>,
+    /// Plans the rubric grades under besides the scenario's own (which the comparison and
+    /// its snapshots show): a fault that breaks what a hint teaches, and only that.
+    pub plans: Vec<NamedPlan>,
+    /// Wrong solutions the rubric must reject: the proof that its checks can fail on the
+    /// mistakes a learner makes (see [`Wrong`]).
+    pub gallery: Vec<Wrong>,
+}
+
+/// A wrong solution: a whole replacement of one solution region, written as a learner
+/// might write it, that the rubric must reject. A rubric's gallery is mutation testing of
+/// the rubric: each entry names the checks that must fail on it, and the repository's
+/// rubric proof (`cargo test --test rubric_proof`) proves they do. `cargo run -- grade
+/// <exercise> --variant <name>` grades one; the comparison and its snapshots never show
+/// them.
+#[derive(Debug, Clone)]
+pub struct Wrong {
+    /// Its name (kebab-case, says the mistake: `unwraps-cancelled-siblings`).
+    pub name: &'static str,
+    /// The solution region it replaces, by hint id: the hint whose point it misses.
+    pub hint: &'static str,
+    /// Runs the variant with this region replaced.
+    pub run: RunFn,
+    /// The checks that must reject it (it may fail others too).
+    pub rejected_by: Vec<&'static str>,
+}
+
+impl Wrong {
+    /// The wrong solution `name` of the region `hint`, run by `run`, that each check in
+    /// `rejected_by` must fail.
+    pub fn new(
+        name: &'static str,
+        hint: &'static str,
+        run: RunFn,
+        rejected_by: &[&'static str],
+    ) -> Self {
+        Wrong {
+            name,
+            hint,
+            run,
+            rejected_by: rejected_by.to_vec(),
+        }
+    }
 }
 
 impl Rubric {
@@ -296,7 +375,28 @@ impl Rubric {
             expected_failures: Vec::new(),
             caught_elsewhere: Vec::new(),
             sweep: Vec::new(),
+            plans: Vec::new(),
+            gallery: Vec::new(),
         }
+    }
+
+    /// Also grades under this plan, which the scenario's comparison does not show (so its
+    /// snapshots stay as they are): typically a fault that breaks one hint's point, such as
+    /// a cancellation from outside that only a drop guard survives.
+    pub fn plan(mut self, name: &'static str, text: &'static str) -> Self {
+        self.plans.push(NamedPlan { name, text });
+        self
+    }
+
+    /// Adds wrong solutions the rubric must reject.
+    pub fn gallery(mut self, entries: impl IntoIterator<Item = Wrong>) -> Self {
+        self.gallery.extend(entries);
+        self
+    }
+
+    /// The gallery's wrong solution called `name`.
+    pub fn find_wrong(&self, name: &str) -> Option<&Wrong> {
+        self.gallery.iter().find(|w| w.name == name)
     }
 
     /// Also applies the checks named here under every single-fault plan of the sweep
@@ -356,45 +456,62 @@ impl Rubric {
         self.hints.iter().find(|(h, _)| *h == id).map(|(_, t)| *t)
     }
 
-    /// Grades `scenario`'s variant called `variant` (seed 0, every plan).
+    /// Grades `scenario`'s variant called `variant`, or the gallery's wrong solution of
+    /// that name (seed 0, every plan).
     pub fn grade(&self, scenario: &Scenario, variant: &str) -> Result<Grade, Error> {
-        let run = scenario.find_variant(variant)?.run;
+        let run = match (scenario.find_variant(variant), self.find_wrong(variant)) {
+            (Ok(v), _) => v.run,
+            (Err(_), Some(wrong)) => wrong.run,
+            (Err(err), None) if self.gallery.is_empty() => return Err(err),
+            (Err(err), None) => {
+                let names: Vec<&str> = self.gallery.iter().map(|w| w.name).collect();
+                return Err(Error::misuse(format!(
+                    "{err}; or one of its rubric's wrong solutions: {}",
+                    names.join(", ")
+                )));
+            }
+        };
         self.grade_with(scenario, variant, run)
     }
 
-    /// Grades `run`, shown as `variant`, under every plan of `scenario` (seed 0).
+    /// Grades `run`, shown as `variant`, under every plan of `scenario` and of the rubric
+    /// (seed 0), then the sweep's plans for the checks listed in [`sweep`](Rubric::sweep).
     pub fn grade_with(
         &self,
         scenario: &Scenario,
         variant: &str,
         run: RunFn,
     ) -> Result<Grade, Error> {
-        let mut checks: Vec<CheckGrade> = self
-            .checks
-            .iter()
-            .map(|c| CheckGrade {
-                name: c.name,
-                aspect: c.aspect,
-                hint: c.hint,
-                misses: Vec::new(),
-            })
-            .collect();
+        let mut grade = Grade {
+            scenario: scenario.name.to_owned(),
+            variant: variant.to_owned(),
+            checks: self
+                .checks
+                .iter()
+                .map(|c| CheckGrade {
+                    name: c.name,
+                    aspect: c.aspect,
+                    hint: c.hint,
+                    misses: Vec::new(),
+                })
+                .collect(),
+            todo: None,
+        };
         for named in &scenario.plans {
             let plan = scenario.find_plan(named.name)?;
             let report = run(&scenario.builder(variant, Some(named.name), plan, 0))?;
-            for (check, grade) in self.checks.iter().zip(&mut checks) {
-                if !check.applies(named.name) {
-                    continue;
-                }
-                if let Err(miss) = check.check(&report) {
-                    grade.misses.push(PlanMiss {
-                        plan: named.name.to_owned(),
-                        plan_text: named.text.to_owned(),
-                        miss,
-                        replay: report.replay.clone(),
-                    });
-                }
-            }
+            self.apply(&report, named.name, named.text, &mut grade);
+        }
+        for named in &self.plans {
+            let plan = Plan::parse(named.text)?;
+            let mut builder = scenario.builder(variant, Some(named.name), plan, 0);
+            // The scenario does not know this plan by name: the replay gives its text.
+            builder.replay(format!(
+                "cargo run -- run {} --variant {variant} --faults '{}' --seed 0",
+                scenario.name, named.text
+            ));
+            let report = run(&builder)?;
+            self.apply(&report, named.name, named.text, &mut grade);
         }
         if !self.sweep.is_empty() {
             let plans = crate::catalog::sweep::single_fault_plans(
@@ -404,26 +521,43 @@ impl Rubric {
             for plan in plans {
                 let text = plan.to_string();
                 let report = run(&scenario.builder(variant, None, plan, 0))?;
-                for (check, grade) in self.checks.iter().zip(&mut checks) {
-                    if !self.sweep.contains(&check.name) {
-                        continue;
-                    }
-                    if let Err(miss) = check.check(&report) {
-                        grade.misses.push(PlanMiss {
-                            plan: format!("sweep: {text}"),
-                            plan_text: text.clone(),
-                            miss,
-                            replay: report.replay.clone(),
-                        });
-                    }
-                }
+                self.apply(&report, &format!("sweep: {text}"), &text, &mut grade);
             }
         }
-        Ok(Grade {
-            scenario: scenario.name.to_owned(),
-            variant: variant.to_owned(),
-            checks,
-        })
+        Ok(grade)
+    }
+
+    /// Applies to `report` every check that applies under the plan `plan` (a sweep plan,
+    /// named `sweep: <text>`: only the checks the sweep lists), and notes a `todo!()`.
+    fn apply(&self, report: &Report, plan: &str, plan_text: &str, grade: &mut Grade) {
+        let swept = plan.starts_with("sweep: ");
+        for (check, graded) in self.checks.iter().zip(&mut grade.checks) {
+            let applies = if swept {
+                self.sweep.contains(&check.name)
+            } else {
+                check.applies(plan)
+            };
+            if !applies {
+                continue;
+            }
+            if let Err(miss) = check.check(report) {
+                graded.misses.push(PlanMiss {
+                    plan: plan.to_owned(),
+                    plan_text: plan_text.to_owned(),
+                    miss,
+                    replay: report.replay.clone(),
+                });
+            }
+        }
+        if grade.todo.is_none() {
+            grade.todo = report
+                .tasks
+                .iter()
+                .filter(|t| t.outcome == crate::report::Outcome::Panicked)
+                .filter_map(|t| t.detail.as_deref())
+                .find(|d| d.starts_with(TODO))
+                .map(str::to_owned);
+        }
     }
 }
 
@@ -436,6 +570,9 @@ pub struct Grade {
     pub variant: String,
     /// One entry per check, in the rubric's order.
     pub checks: Vec<CheckGrade>,
+    /// The first `todo!()` a run panicked at, with where it is
+    /// (`not yet implemented (at scenarios/gather/src/structured.rs:14:5)`): the exercise is not written yet.
+    pub todo: Option<String>,
 }
 
 /// How one variant did on one check.

@@ -24,7 +24,7 @@ use crate::report::CancelCause;
 /// Under a plan the point may return an error, wait on the virtual clock, hang, panic or
 /// cancel its task; otherwise it returns `Ok(())` at once. Outside a run it does nothing
 /// and returns `Ok(())`, as fail-rs's points do, so production code needs no `cfg` around
-/// it; in [strict mode](strict_points) it returns a `NotInARun` error that says how to run
+/// it; in strict mode ([`strict_points`]) it returns a `NotInARun` error that says how to run
 /// the code instead. An injected error is a [`Failure`]; [`Point::error_as`] turns it into
 /// your own error type.
 pub fn point(name: &'static str) -> Point {

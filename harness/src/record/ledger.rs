@@ -77,7 +77,7 @@ pub(crate) enum Phase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Ended {
     /// A plain tokio task ended; its output was not seen.
-    Ended,
+    Unseen,
     Completed,
     Failed,
     Panicked {
@@ -91,7 +91,7 @@ pub(crate) enum Ended {
 impl Ended {
     pub(crate) fn outcome(&self) -> Outcome {
         match self {
-            Ended::Ended => Outcome::Ended,
+            Ended::Unseen => Outcome::Ended,
             Ended::Completed => Outcome::Completed,
             Ended::Failed => Outcome::Failed,
             Ended::Panicked { .. } => Outcome::Panicked,
@@ -406,17 +406,23 @@ impl Ledger {
             Phase::Stalled => Ended::Stalled,
             Phase::Running => match self.tasks[ix as usize].rare_mut().panic.take() {
                 Some(message) => Ended::Panicked { message },
-                None => Ended::Ended,
+                None => Ended::Unseen,
             },
         };
         self.ended(ix, ended);
     }
 
     /// A panic in the plain tokio task being polled now: kept for when it ends.
-    pub(crate) fn plain_panicked(&mut self, message: String) {
-        if let Some(ix) = self.polled_plain() {
-            self.tasks[ix as usize].rare_mut().panic = Some(message);
+    /// Whether the panic was one of a plain task's.
+    pub(crate) fn plain_panicked(&mut self, message: String) -> bool {
+        if current_task().is_some() {
+            return false;
         }
+        let Some(ix) = self.polled_plain() else {
+            return false;
+        };
+        self.tasks[ix as usize].rare_mut().panic = Some(message);
+        true
     }
 
     /// The owner of tasks spawned on `tracker` by `spawner`, when it is not the spawner.

@@ -212,7 +212,7 @@ where
             }
             Err(payload) => {
                 *this.done = true;
-                let message = panic_message(payload.as_ref());
+                let message = crate::run::panic_hook::located(panic_message(payload.as_ref()));
                 ledger::with_run(run, |l| {
                     l.ended(
                         ix,

@@ -339,7 +339,7 @@ table.heat td { font-size: 12px; padding: 1px 4px; }
 .k-blocked { background: #fff59d; }
 .k-leaked { background: #f48fb1; }
 .k-partial_writes { background: #9fa8da; }
-.k-body_panicked { background: #e57373; }
+.k-panicked { background: #e57373; }
 .k-other { background: #e0e0e0; }
 table.heat code { display: block; white-space: pre-wrap; }
 ";

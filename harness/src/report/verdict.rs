@@ -164,16 +164,17 @@ pub const VERDICTS: [Verdict; 11] = [
         on_task: |_| false,
     },
     Verdict {
-        key: "body_panicked",
-        label: "BODY PANICKED",
-        check: "no-body-panic",
-        one: "body panicked",
-        many: "bodies panicked",
-        hint: "the code under test panicked (an unwrap on an error or a cancelled JoinError?): \
-               handle every Err and JoinError instead",
-        expected: "the body returned",
-        count: |s| s.body_panicked,
-        on_task: |t| t.parent.is_none() && t.outcome == Outcome::Panicked,
+        key: "panicked",
+        label: "PANICKED",
+        check: "no-panics",
+        one: "panic that was not the plan's (a task panicked on its own, or the body panicked)",
+        many: "panics that were not the plan's (tasks panicked on their own, or the body panicked)",
+        hint: "a panic is a bug, not an error path: unwrap(), expect() and indexing panic when \
+               a sibling is cancelled or a call fails; match the JoinError or the Err and \
+               return it instead",
+        expected: "no panic (only the plan's own panic(..) faults may panic, and not in the body)",
+        count: |s| s.panics,
+        on_task: |t| t.outcome == Outcome::Panicked && (t.parent.is_none() || !t.injected_panic()),
     },
 ];
 

@@ -18,13 +18,15 @@
 //!   `tests/loom.rs` runs the racy signal under loom, which finds the interleaving (and the
 //!   correct one passes every interleaving). Run it with
 //!   `RUSTFLAGS="--cfg loom --cfg tokio_unstable" cargo test -p scenario-awaitables --test loom --release`
-//!   (`.ci/run` does, in its own target dir).
+//!   (CI does, in its own target dir).
 //! - `send-fails`: the sender fails before sending and drops its half, which closes the
 //!   channel. `structured` and `unstructured_racy` wake the waiter with `Closed`, and the
 //!   caller returns both errors; `unstructured` stalls, and the sender's error is swallowed
 //!   with the stalled caller that would have read it.
+//! <!-- faultline:author-only begin -->
 //! - `tests/stepping.rs` steps each receiver by hand with tokio-test: `assert_pending!`, send,
 //!   then `is_woken()` tells the forgetful one from the correct one without any runtime.
+//! <!-- faultline:author-only end -->
 //!
 //! ## The exercise
 //! The learner writes `signal::Receiver::poll` (the rubric is in `src/rubric.rs`). The
@@ -45,6 +47,9 @@ use faultline_harness::{Failure, Scenario, point, spawn};
 pub use rubric::rubric;
 
 pub mod forgetful;
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 pub mod racy;
 mod rubric;
 mod sender;

@@ -53,4 +53,7 @@ pub fn rubric() -> Rubric {
         ],
     )
     .caught_elsewhere("unstructured_racy", "scenarios/awaitables/tests/loom.rs")
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

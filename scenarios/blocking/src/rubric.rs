@@ -33,4 +33,7 @@ pub fn rubric() -> Rubric {
     ))
     .checks(Check::lifecycle())
     .expect_fail("unstructured", &["no-blocked-executor"])
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

@@ -35,6 +35,9 @@ use faultline_harness::{Failure, Gauge, Scenario, point};
 pub use rubric::rubric;
 
 pub mod circuit;
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 mod rubric;
 pub mod structured;
 pub mod unstructured;

@@ -1,12 +1,12 @@
 //! The rubric for lesson 06 (circuit breaker): what a correct `structured::handle` does
 //! under every plan.
 
-use faultline_harness::{Aspect, Check, Rubric};
+use faultline_harness::{Aspect, Check, Miss, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it. Under `recs-flaps` the breaker serves fewer requests with real
 /// recommendations than plain timeouts do (10 against 15, its price, see the crate doc), so
-/// no check asks for a count there.
+/// the check there asks only that it serves at least the 10 a closed-again breaker does.
 pub fn rubric() -> Rubric {
     Rubric::new(
         "breaker",
@@ -35,6 +35,26 @@ pub fn rubric() -> Rubric {
         "ms lost to timeouts",
         &[("recs-dead", 1750), ("recs-flaps", 1250)],
     ))
+    .check(
+        Check::new(
+            "recovers-when-the-service-does",
+            Aspect::Functional,
+            "a probe that succeeds closes the breaker again: record every outcome, the \
+             successes too, or the service that came back is never asked again",
+            |r| match r
+                .result
+                .strip_prefix("Ok(")
+                .and_then(|n| n.strip_suffix(')'))
+            {
+                Some(n) if n.parse::<usize>().is_ok_and(|n| n >= 10) => Ok(()),
+                _ => Err(Miss::run(
+                    "Ok(n) with n ≥ 10: real recommendations again once it answers",
+                    r.result.clone(),
+                )),
+            },
+        )
+        .only(&["recs-flaps"]),
+    )
     .check(Check::within(
         "done-within-budget",
         "the last request arrives at 1900 ms: with the breaker open it is answered at once",
@@ -49,4 +69,7 @@ pub fn rubric() -> Rubric {
             "no-discarded-errors",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

@@ -10,6 +10,13 @@ fn every_page() -> String {
     format!("{:?}", Gathered::Ok(pages))
 }
 
+/// The error each plan's caller must return, by kind.
+const SURFACED: [(&str, &str); 3] = [
+    ("fetch3-fails", "ConnectionError"),
+    ("fetch3-and-4-fail", "ConnectionError"),
+    ("fetch2-panics", "Panicked"),
+];
+
 /// The rubric: the reference is `structured`; both unstructured variants and a stub that
 /// returns at once fail it.
 pub fn rubric() -> Rubric {
@@ -19,6 +26,8 @@ pub fn rubric() -> Rubric {
         "scenarios/gather/src/structured.rs",
     )
     .stub(|b| b.run(|| async { Gathered::Ok(Vec::new()) }))
+    // A fetch that panics: its JoinError is an error like any other (`Err(_) => {}` is not).
+    .plan("fetch2-panics", "fetch[2]=panic(malformed page)")
     .hint(
         "gather-joinset",
         "spawn the five fetches into a JoinSet with spawn_in(&mut set, (\"fetch\", i), ..); \
@@ -41,20 +50,23 @@ pub fn rubric() -> Rubric {
         Check::new(
             "surfaces-the-error",
             Aspect::Functional,
-            "a failed fetch is the caller's failure: return Err with the fetch's error, not the \
-             pages that happened to succeed",
+            "a failed fetch is the caller's failure, and so is one that panicked: return Err \
+             with the fetch's error (a JoinError too, via Failure::from), not the pages that \
+             happened to succeed",
             |r| {
-                if r.result.starts_with("Err(") && r.result.contains("ConnectionError") {
+                let plan = r.plan_name.as_deref().unwrap_or_default();
+                let (_, kind) = SURFACED
+                    .iter()
+                    .find(|(p, _)| *p == plan)
+                    .expect("only there");
+                if r.result.starts_with("Err(") && r.result.contains(kind) {
                     Ok(())
                 } else {
-                    Err(Miss::run(
-                        "Err([ConnectionError: injected at fetch[3], ..])",
-                        r.result.clone(),
-                    ))
+                    Err(Miss::run(format!("Err([{kind}: ..])"), r.result.clone()))
                 }
             },
         )
-        .only(&["fetch3-fails", "fetch3-and-4-fail"]),
+        .only(&["fetch3-fails", "fetch3-and-4-fail", "fetch2-panics"]),
     )
     .check(Check::within(
         "done-within-budget",
@@ -65,6 +77,7 @@ pub fn rubric() -> Rubric {
             ("fetch3-fails", 150),
             ("fetch3-and-4-fail", 150),
             ("caller-cancelled", 120),
+            ("fetch2-panics", 250),
         ],
     ))
     .checks(Check::lifecycle())
@@ -72,8 +85,10 @@ pub fn rubric() -> Rubric {
     .sweep(&[
         "no-orphans",
         "no-swallowed-errors",
+        "no-discarded-errors",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",
+        "no-panics",
     ])
     .expect_fail(
         "unstructured",
@@ -88,4 +103,7 @@ pub fn rubric() -> Rubric {
             "no-discarded-errors",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

@@ -1,7 +1,20 @@
 //! The rubric for lesson 02: what correct `structured::request` and `structured::transfer`
 //! do under every plan.
 
-use faultline_harness::{Check, Rubric};
+use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+
+/// The writes of every transaction committed on the store `accounts`, in order.
+fn committed(r: &Report) -> Vec<Vec<String>> {
+    match r.resource("accounts") {
+        Some(ResourceReport::Store(store)) => store
+            .transactions
+            .iter()
+            .filter(|t| t.outcome == TxOutcome::Committed)
+            .map(|t| t.writes.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
@@ -12,6 +25,11 @@ pub fn rubric() -> Rubric {
         "scenarios/guards/src/structured.rs",
     )
     .stub(|b| b.run(|| async { crate::Served::Ok(0) }))
+    // Slow queries keep both connections busy: a request must give up on the pool in time.
+    .plan(
+        "pool-busy",
+        "query[0]=delay(250ms); query[1]=delay(250ms); query[2]=delay(250ms)",
+    )
     .hint(
         "guards-lease",
         "take the connection as a guard: timeout(POOL_WAIT, pool.lease()) (map the elapsed \
@@ -54,6 +72,38 @@ pub fn rubric() -> Rubric {
             ),
         ],
     ))
+    .check(Check::returns(
+        "gives-up-on-a-busy-pool",
+        "a request waits for a connection at most POOL_WAIT, then fails with PoolTimeout: \
+         one that waits as long as it takes holds up every request behind it",
+        &[(
+            "pool-busy",
+            "Err([TimeoutError: query[0] took too long, TimeoutError: query[1] took too long, \
+             PoolTimeout: req[4] found no free connection, TimeoutError: query[2] took too long])",
+        )],
+    ))
+    .check(
+        Check::new(
+            "transfers-all-or-nothing",
+            Aspect::Functional,
+            "alice's debit and bob's credit are one transaction: commit both together once \
+             the remote debit succeeded, and nothing when it failed or was cancelled",
+            |r| {
+                let want: Vec<Vec<String>> = match r.plan_name.as_deref() {
+                    Some("none") => vec![vec!["alice".to_owned(), "bob".to_owned()]],
+                    _ => Vec::new(),
+                };
+                match committed(r) {
+                    got if got == want => Ok(()),
+                    got => Err(Miss::run(
+                        format!("committed on accounts: {want:?}"),
+                        format!("committed on accounts: {got:?}"),
+                    )),
+                }
+            },
+        )
+        .only(&["none", "transfer-fails", "transfer-cancelled"]),
+    )
     .check(Check::within(
         "done-within-budget",
         "the last request arrives at 500 ms and takes 150: nobody should wait for a \
@@ -66,6 +116,7 @@ pub fn rubric() -> Rubric {
             ("pool-exhausted", 650),
             ("transfer-fails", 650),
             ("transfer-cancelled", 650),
+            ("pool-busy", 700),
         ],
     ))
     .checks(Check::lifecycle())
@@ -74,19 +125,25 @@ pub fn rubric() -> Rubric {
     .sweep(&[
         "no-orphans",
         "no-swallowed-errors",
+        "no-discarded-errors",
         "no-stalled-tasks",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",
         "no-leaked-connections",
         "no-partial-writes",
+        "no-panics",
     ])
     .expect_fail(
         "unstructured",
         &[
             "surfaces-only-the-faults",
+            "gives-up-on-a-busy-pool",
             "done-within-budget",
             "no-leaked-connections",
             "no-partial-writes",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

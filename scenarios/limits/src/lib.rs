@@ -25,7 +25,7 @@
 //!   The token bucket is what keeps under the server's limit; the semaphore keeps memory
 //!   and sockets bounded.
 //! - Rate-limiter crates read the wall clock (governor's default, and every circuit breaker
-//!   crate measured in FACTS.md), so they ignore tokio's paused clock; the bucket here is
+//!   crate we measured), so they ignore tokio's paused clock; the bucket here is
 //!   written on `tokio::time::Instant`. `backon` sleeps with `tokio::time::sleep` and takes a
 //!   jitter seed, so retries are reproducible.
 
@@ -38,6 +38,9 @@ use tokio::time::Instant;
 pub use rubric::rubric;
 
 pub mod bucket;
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 mod rubric;
 pub mod structured;
 pub mod unstructured;

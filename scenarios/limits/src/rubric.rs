@@ -2,9 +2,9 @@
 //! every plan.
 //!
 //! No sweep: a run has 300 tasks, and the two plans already cover the lesson (no fault, and
-//! transient server errors to retry). No virtual-time budget either: the variant that
-//! breaks the limit is banned within 100 ms, so a budget could not fail on it or on the
-//! stub, and a check that nothing can fail is not one (the rubric proof refuses it).
+//! transient server errors to retry). The virtual-time budget is the pace the limits allow
+//! (300 pages at 90 a second, with a burst of 5), with a margin: a fetch that holds every
+//! permit, one request at a time, takes 15 s.
 
 use faultline_harness::{Aspect, Check, Rubric};
 
@@ -45,6 +45,12 @@ pub fn rubric() -> Rubric {
         "in flight",
         &[("none", 10), ("api-flaky", 10)],
     ))
+    .check(Check::within(
+        "done-within-budget",
+        "bound the requests in flight, do not serialize them: ten at a time, each holding \
+         one permit, keep pace with the token bucket",
+        &[("none", 3400), ("api-flaky", 3400)],
+    ))
     .checks(Check::lifecycle())
     .expect_fail(
         "unstructured",
@@ -54,4 +60,7 @@ pub fn rubric() -> Rubric {
             "at-most-10-in-flight",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

@@ -1,11 +1,10 @@
-//! Wrong solutions to the exercise, for the gallery: each is one part of `structured` (same
-//! signature) with one mistake, and [`gallery`] runs each in the otherwise correct
-//! processor. `tests/gallery.rs` grades every one against the rubric and names the check
-//! that rejects it.
+//! faultline:author-only — wrong solutions to the exercise that the rubric must reject: each
+//! is one part of `structured` (same signature) with one mistake, run in the otherwise
+//! correct processor (see `faultline_harness::Wrong`).
 
 use std::future::Future;
 
-use faultline_harness::{Builder, Error, Failure, Gauge, Report, RunFn, Store, spawn_in};
+use faultline_harness::{Builder, Error, Failure, Gauge, Report, Store, Wrong, spawn_in};
 use tokio::sync::mpsc::{Receiver, Sender, channel};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -16,27 +15,14 @@ use crate::{
     SINK_CAPACITY, Tally, Window, feeds,
 };
 
-/// One wrong solution: its name, its mistake in one line, how to run it, and the rubric
-/// checks that reject it (`None`: only a verdict the harness does not have yet can).
-#[derive(Debug, Clone, Copy)]
-pub struct Wrong {
-    /// Its name (the function's).
-    pub name: &'static str,
-    /// The mistake, in one line.
-    pub mistake: &'static str,
-    /// Runs the processor with this part swapped in.
-    pub run: RunFn,
-    /// Checks of the rubric it must fail; `None` when no check can see it yet.
-    pub rejected_by: Option<&'static [&'static str]>,
-}
-
-/// Every wrong solution in the gallery.
-pub fn gallery() -> Vec<Wrong> {
+/// The wrong solutions, each with the checks that reject it.
+pub fn entries() -> Vec<Wrong> {
     vec![
-        Wrong {
-            name: "windower_without_flush",
-            mistake: "forgets to flush the windows still open when the input ends",
-            run: |b| {
+        // Mistake: forgets to flush the windows still open when the input ends.
+        Wrong::new(
+            "windower-without-flush",
+            "processor-windower",
+            |b| {
                 run(b, |e| {
                     process_with(
                         e,
@@ -46,32 +32,35 @@ pub fn gallery() -> Vec<Wrong> {
                     )
                 })
             },
-            rejected_by: Some(&["accounts-for-every-event", "flushes-every-window"]),
-        },
-        Wrong {
-            name: "process_unbounded",
-            mistake: "an event channel so large it is unbounded: a flood piles up in memory",
-            run: |b| run(b, process_unbounded),
-            rejected_by: Some(&["bounded-event-queue"]),
-        },
-        Wrong {
-            name: "supervise_forever",
-            mistake: "restarts a failing reader forever, never giving up on the feed",
-            run: |b| {
+            &["accounts-for-every-event", "flushes-every-window"],
+        ),
+        // Mistake: an event channel so large it is unbounded: a flood piles up in memory.
+        Wrong::new(
+            "process-unbounded",
+            "processor-main",
+            |b| run(b, process_unbounded),
+            &["bounded-event-queue"],
+        ),
+        // Mistake: restarts a failing reader forever, never giving up on the feed.
+        Wrong::new(
+            "supervise-forever",
+            "processor-supervise",
+            |b| {
                 run(b, |e| {
                     process_with(e, EVENT_CAPACITY, structured::windower, supervise_forever)
                 })
             },
-            rejected_by: Some(&[
+            &[
                 "surfaces-the-errors",
                 "done-within-budget",
                 "no-stalled-tasks",
-            ]),
-        },
-        Wrong {
-            name: "supervise_let_underscore",
-            mistake: "drops each reader's result with `let _ =`: no restart, and the error goes nowhere",
-            run: |b| {
+            ],
+        ),
+        // Mistake: drops each reader's result with `let _ =`: no restart, and the error goes nowhere.
+        Wrong::new(
+            "supervise-let-underscore",
+            "processor-supervise",
+            |b| {
                 run(b, |e| {
                     process_with(
                         e,
@@ -81,28 +70,31 @@ pub fn gallery() -> Vec<Wrong> {
                     )
                 })
             },
-            rejected_by: Some(&["reads-every-feed", "surfaces-the-errors"]),
-        },
-        Wrong {
-            name: "read_feed_without_timeout",
-            mistake: "reads without a stall timeout: a hung feed holds its reader, and the processor, forever",
-            run: |b| {
+            &["reads-every-feed", "surfaces-the-errors"],
+        ),
+        // Mistake: reads without a stall timeout: a hung feed holds its reader, and the processor, forever.
+        Wrong::new(
+            "read-feed-without-timeout",
+            "processor-reader",
+            |b| {
                 run(b, |e| {
                     process_with(e, EVENT_CAPACITY, structured::windower, supervise_untimed)
                 })
             },
-            rejected_by: Some(&["reads-every-feed", "done-within-budget", "no-stalled-tasks"]),
-        },
-        Wrong {
-            name: "process_without_drain",
-            mistake: "returns once intake stops, dropping the JoinSet: the windower and the sink are aborted mid-drain",
-            run: |b| run(b, process_without_drain),
-            rejected_by: Some(&["accounts-for-every-event", "flushes-every-window"]),
-        },
-        Wrong {
-            name: "supervise_unread_restarts",
-            mistake: "restarts a reader without reading the error that ended it",
-            run: |b| {
+            &["reads-every-feed", "done-within-budget", "no-stalled-tasks"],
+        ),
+        // Mistake: returns once intake stops, dropping the JoinSet: the windower and the sink are aborted mid-drain.
+        Wrong::new(
+            "process-without-drain",
+            "processor-main",
+            |b| run(b, process_without_drain),
+            &["accounts-for-every-event", "flushes-every-window"],
+        ),
+        // Mistake: restarts a reader without reading the error that ended it.
+        Wrong::new(
+            "supervise-unread-restarts",
+            "processor-supervise",
+            |b| {
                 run(b, |e| {
                     process_with(
                         e,
@@ -112,8 +104,8 @@ pub fn gallery() -> Vec<Wrong> {
                     )
                 })
             },
-            rejected_by: Some(&["no-discarded-errors"]),
-        },
+            &["no-discarded-errors"],
+        ),
     ]
 }
 

@@ -96,7 +96,7 @@
 //!   nothing when a task fails: `join_next` hands each result (an `Err`, a panic, a
 //!   cancellation, all as values) to the code that awaits it, which restarts or gives up.
 //!   What it shares with `TaskGroup` is the scope: dropping the set aborts whatever it still
-//!   holds, so nothing outlives it (the `process_without_drain` gallery entry shows what that
+//!   holds, so nothing outlives it (a wrong solution that drops it at once shows what that
 //!   costs when it is done too early).
 //! - An `asyncio.Queue` has no end (3.13 adds `shutdown()`): Python code needs a sentinel per
 //!   producer or `queue.join()` plus cancellation. A tokio channel closes when the last
@@ -125,7 +125,9 @@ use tokio::time::Instant;
 
 pub use rubric::rubric;
 
+// faultline:author-only begin
 pub mod gallery;
+// faultline:author-only end
 mod rubric;
 pub mod structured;
 pub mod unstructured;

@@ -214,6 +214,9 @@ pub fn rubric() -> Rubric {
         ],
     ))
     .checks(Check::lifecycle())
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
     .check(Check::none_of(
         "no-partial-writes",
         "a window's transaction must end committed or rolled back, even when its task is \
@@ -227,6 +230,7 @@ pub fn rubric() -> Rubric {
     .sweep(&[
         "no-orphans",
         "no-swallowed-errors",
+        "no-discarded-errors",
         "no-stalled-tasks",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",

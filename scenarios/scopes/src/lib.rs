@@ -55,6 +55,9 @@ use faultline_harness::{Failure, Scenario, point, shutdown_token, spawn};
 
 pub use rubric::rubric;
 
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 mod rubric;
 pub mod structured;
 pub mod unstructured;

@@ -12,6 +12,8 @@ pub fn rubric() -> Rubric {
         "scenarios/scopes/src/structured.rs",
     )
     .stub(|b| b.run(|| async { crate::Outcome::Ok(Vec::new()) }))
+    // The service cancelled from outside: only the token's drop guard stops its loops then.
+    .plan("service-cancelled", "@250ms cancel(service)")
     .hint(
         "scopes-joinset",
         "spawn the workers into a JoinSet with spawn_in(&mut set, (\"worker\", i), ..) and \
@@ -55,6 +57,7 @@ pub fn rubric() -> Rubric {
             ("two-workers-fail", 500),
             ("loop-fails", 500),
             ("shutdown", 300),
+            ("service-cancelled", 300),
         ],
     ))
     .checks(Check::lifecycle())
@@ -63,8 +66,10 @@ pub fn rubric() -> Rubric {
     .sweep(&[
         "no-orphans",
         "no-swallowed-errors",
+        "no-discarded-errors",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",
+        "no-panics",
     ])
     .expect_fail(
         "unstructured",
@@ -77,4 +82,7 @@ pub fn rubric() -> Rubric {
             "no-tasks-dropped-at-shutdown",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

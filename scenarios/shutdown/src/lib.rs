@@ -46,6 +46,9 @@ use faultline_harness::{Failure, Scenario, point};
 
 pub use rubric::rubric;
 
+// faultline:author-only begin
+pub mod gallery;
+// faultline:author-only end
 mod rubric;
 pub mod structured;
 pub mod unstructured;

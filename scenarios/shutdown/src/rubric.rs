@@ -66,6 +66,29 @@ pub fn rubric() -> Rubric {
         )
         .only(&["none", "sigterm"]),
     )
+    .check(
+        Check::new(
+            "rolls-back-the-failed-message",
+            Aspect::Functional,
+            "commit only after the work that can fail: a message whose processing failed must \
+             leave nothing committed",
+            |r| {
+                let db = match r.resource("db") {
+                    Some(ResourceReport::Store(db)) => &db.transactions[..],
+                    _ => &[],
+                };
+                let failed = "msg-3".to_owned();
+                match db.iter().find(|t| t.writes.contains(&failed)) {
+                    Some(t) if t.outcome == TxOutcome::Committed => Err(Miss::run(
+                        "msg-3's transaction rolled back",
+                        "msg-3's transaction committed",
+                    )),
+                    _ => Ok(()),
+                }
+            },
+        )
+        .only(&["process-fails"]),
+    )
     .check(Check::returns(
         "surfaces-the-error",
         "a message that cannot be written is the service's failure: the consumer's error \
@@ -95,9 +118,11 @@ pub fn rubric() -> Rubric {
     .sweep(&[
         "no-orphans",
         "no-swallowed-errors",
+        "no-discarded-errors",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",
         "no-partial-writes",
+        "no-panics",
     ])
     .expect_fail(
         "unstructured",
@@ -112,4 +137,7 @@ pub fn rubric() -> Rubric {
             "no-partial-writes",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

@@ -67,8 +67,10 @@ pub fn rubric() -> Rubric {
     .sweep(&[
         "no-orphans",
         "no-swallowed-errors",
+        "no-discarded-errors",
         "no-tasks-dropped-at-shutdown",
         "no-untracked-tasks",
+        "no-panics",
     ])
     .expect_fail(
         "unstructured",
@@ -81,4 +83,7 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
         ],
     )
+    // faultline:author-only begin
+    .gallery(crate::gallery::entries())
+    // faultline:author-only end
 }

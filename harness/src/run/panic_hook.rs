@@ -1,0 +1,75 @@
+//! The process's panic hook, quiet inside runs.
+//!
+//! A panic inside a run is one of the run's findings: the ledger records the task and the
+//! message, and the report shows them. Printing it too, as std's hook does (with a
+//! backtrace under `RUST_BACKTRACE=1`), floods whoever grades a hundred runs of an
+//! unfinished exercise. So the hook installed here stays silent for a panic on a thread
+//! while a run is installed there, and keeps the panic's location for the report (the
+//! message the ledger records reads `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`); any other
+//! panic goes to the hook that was there before. (Proven from outside, since a run here
+//! would take the run threads that `worker`'s test counts on: the location by
+//! `tests/verdicts.rs` and `tests/misbehaviour.rs`, the silence by the scoreboard's tests,
+//! which read the CLI's stderr.)
+
+use std::cell::RefCell;
+use std::panic::PanicHookInfo;
+use std::sync::Once;
+
+use crate::record::ledger;
+
+thread_local! {
+    /// Where the last panic on this thread inside a run happened, until a task picks it up.
+    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs the hook, once per process: silent for panics inside a run on this thread,
+/// the previous hook for every other panic.
+pub(crate) fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ledger::is_installed() {
+                remember(info);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Keeps the panic's location, unless the plan injected it (its message already names the
+/// fault point, and the location would be the harness's own).
+fn remember(info: &PanicHookInfo<'_>) {
+    let message = crate::record::task::panic_message(info.payload());
+    let injected = message.starts_with("injected panic at ");
+    let location = info
+        .location()
+        .filter(|_| !injected)
+        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+    // A plain tokio task has no wrapper to pick the panic up: its row keeps it now.
+    let at = location
+        .as_deref()
+        .map(|at| format!(" (at {at})"))
+        .unwrap_or_default();
+    // The location must not wait for a wrapper that will never come.
+    let plain = ledger::with(|l| l.plain_panicked(format!("{message}{at}"))).unwrap_or(false);
+    if !plain {
+        LOCATION.with(|slot| *slot.borrow_mut() = location);
+    }
+}
+
+/// `message` with the location of the panic that just unwound on this thread, if the hook
+/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`.
+pub(crate) fn located(message: String) -> String {
+    match LOCATION.with(|slot| slot.borrow_mut().take()) {
+        Some(at) => format!("{message} (at {at})"),
+        None => message,
+    }
+}
+
+/// Forgets a location left by a panic nobody picked up (one caught by the code under test
+/// with `catch_unwind`): each run starts with none.
+pub(crate) fn forget() {
+    LOCATION.with(|slot| slot.borrow_mut().take());
+}
