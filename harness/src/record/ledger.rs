@@ -268,6 +268,8 @@ pub(crate) struct Ledger {
     ids: Vec<(tokio::task::Id, TaskIx)>,
     /// Plain tokio tasks by tokio id (looked up, never iterated: no order reaches a report).
     plain: std::collections::HashMap<tokio::task::Id, TaskIx>,
+    /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`.
+    spawned_at: std::collections::HashMap<(&'static str, u32), u32>,
     /// Times each of the plan's timed events fired (a `cancel` that found its task).
     pub(crate) events_fired: Vec<u32>,
 }
@@ -302,6 +304,7 @@ impl Ledger {
             trackers: Vec::new(),
             ids: Vec::new(),
             plain: std::collections::HashMap::new(),
+            spawned_at: std::collections::HashMap::new(),
         }
     }
 
@@ -385,7 +388,13 @@ impl Ledger {
 
     /// A row for a task spawned with plain tokio, named by where it was spawned.
     fn plain_spawned(&mut self, id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
-        let Some(ix) = self.spawned(Name::from(location_name(at)), None, None) else {
+        let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
+        *nth += 1;
+        let name = match *nth {
+            1 => location_name(at),
+            n => format!("{}#{n}", location_name(at)),
+        };
+        let Some(ix) = self.spawned(Name::from(name), None, None) else {
             return;
         };
         self.tasks[ix as usize].rare_mut().plain = true;
@@ -862,7 +871,7 @@ pub(crate) fn terminate_hook(id: tokio::task::Id) {
 }
 
 /// A plain task's name: its spawn location, `file.rs:line`; under cargo's registry,
-/// `crate-name: path/in/crate.rs:line`.
+/// `crate-name: path/in/crate.rs:line`. (The second task spawned there is `…#2`.)
 fn location_name(at: &std::panic::Location<'_>) -> String {
     let file = at.file();
     if let Some((_, in_registry)) = file.split_once("/registry/src/")
