@@ -30,7 +30,7 @@ const LATENCY: Duration = Duration::from_millis(10);
 type Workload = (&'static str, fn(), fn());
 
 /// The workloads compared in alternating rounds, with how many rounds each.
-const ROUNDS: [(Workload, usize); 3] = [
+const ROUNDS: [(Workload, usize); 4] = [
     (
         (
             "spawn_await_all",
@@ -55,7 +55,18 @@ const ROUNDS: [(Workload, usize); 3] = [
         ),
         101,
     ),
+    (
+        (
+            "plain_spawn_10k",
+            plain_spawn_10k::raw_once,
+            plain_spawn_10k::tracked_once,
+        ),
+        101,
+    ),
 ];
+
+/// Plain tasks (no faultline names) in the hooks workload.
+const PLAIN: usize = 10_000;
 
 fn main() {
     // Only for a plain `cargo bench` (which passes just `--bench`): with a filter or any
@@ -296,5 +307,44 @@ mod empty_run {
     #[divan::bench(sample_count = 100, sample_size = 10)]
     fn tracked(bencher: Bencher) {
         bencher.bench_local(|| super::tracked("empty", 0, || async {}));
+    }
+}
+
+/// 10,000 tasks spawned with plain `tokio::spawn` (no faultline names), then every handle
+/// awaited: the tracked side sees each through tokio's task hooks, as a row named by its
+/// spawn location.
+mod plain_spawn_10k {
+    use super::*;
+
+    async fn body() {
+        let mut handles = Vec::with_capacity(PLAIN);
+        for _ in 0..PLAIN {
+            handles.push(tokio::spawn(async {}));
+        }
+        for handle in handles {
+            handle.await.unwrap();
+        }
+    }
+
+    pub(super) fn raw_once() {
+        raw_runtime().block_on(body());
+    }
+
+    pub(super) fn tracked_once() {
+        super::tracked("plain", PLAIN, body);
+    }
+
+    #[divan::bench(sample_count = 100, sample_size = 1)]
+    fn raw(bencher: Bencher) {
+        bencher
+            .counter(ItemsCount::new(PLAIN))
+            .bench_local(raw_once);
+    }
+
+    #[divan::bench(sample_count = 100, sample_size = 1)]
+    fn tracked(bencher: Bencher) {
+        bencher
+            .counter(ItemsCount::new(PLAIN))
+            .bench_local(tracked_once);
     }
 }

@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 
 use crate::catalog::sweep::SweepReport;
 use crate::plan::{Plan, TimedEvent};
-use crate::report::render::{error_fate, side_by_side, verdict};
+use crate::report::render::{error_fate, side_by_side, tx_counts, verdict};
 use crate::report::{Fate, Outcome, Report, TaskReport};
 use crate::resource::{
     GaugeReport, PoolReport, ResourceReport, StoreReport, TxOutcome, WaitOutcome,
@@ -1040,19 +1040,7 @@ fn gauge_lane(out: &mut String, r: &Report, g: &GaugeReport, axis: &Axis, name_w
 /// A store: each transaction as a thin bar from begin to end, coloured by how it ended;
 /// a partial write in red, to the edge when it never ended.
 fn store_lane(out: &mut String, r: &Report, s: &StoreReport, axis: &Axis, name_w: u32, y: u32) {
-    let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
-    let mut parts = Vec::new();
-    for (o, label) in [
-        (TxOutcome::Committed, "committed"),
-        (TxOutcome::RolledBack, "rolled back"),
-        (TxOutcome::RolledBackOnDrop, "rolled back on drop"),
-        (TxOutcome::Partial, "PARTIAL"),
-    ] {
-        match count(o) {
-            0 => {}
-            n => parts.push(format!("{n} {label}")),
-        }
-    }
+    let parts = tx_counts(s);
     let summary = if parts.is_empty() {
         "no transactions".to_owned()
     } else {
@@ -1094,7 +1082,11 @@ fn store_lane(out: &mut String, r: &Report, s: &StoreReport, axis: &Axis, name_w
             esc(&writes)
         );
     }
-    let c = if count(TxOutcome::Partial) > 0 {
+    let c = if s
+        .transactions
+        .iter()
+        .any(|t| t.outcome == TxOutcome::Partial)
+    {
         RED
     } else {
         GREEN

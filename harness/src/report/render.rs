@@ -560,19 +560,7 @@ fn resource_cell(res: &ResourceReport) -> String {
             g.peak, g.peak_ms, g.added, g.final_value
         ),
         ResourceReport::Store(s) => {
-            let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
-            let mut parts = Vec::new();
-            for (o, label) in [
-                (TxOutcome::Committed, "committed"),
-                (TxOutcome::RolledBack, "rolled back"),
-                (TxOutcome::RolledBackOnDrop, "rolled back on drop"),
-                (TxOutcome::Partial, "PARTIAL"),
-            ] {
-                match count(o) {
-                    0 => {}
-                    n => parts.push(format!("{n} {label}")),
-                }
-            }
+            let parts = tx_counts(s);
             if parts.is_empty() {
                 "no tx".to_owned()
             } else {
@@ -580,6 +568,23 @@ fn resource_cell(res: &ResourceReport) -> String {
             }
         }
     }
+}
+
+/// How a store's transactions ended, one `N how` per kind that happened (PARTIAL in capitals).
+pub(crate) fn tx_counts(s: &crate::StoreReport) -> Vec<String> {
+    let count = |o: TxOutcome| s.transactions.iter().filter(|t| t.outcome == o).count();
+    [
+        (TxOutcome::Committed, "committed"),
+        (TxOutcome::RolledBack, "rolled back"),
+        (TxOutcome::RolledBackOnDrop, "rolled back on drop"),
+        (TxOutcome::Partial, "PARTIAL"),
+    ]
+    .into_iter()
+    .filter_map(|(o, label)| match count(o) {
+        0 => None,
+        n => Some(format!("{n} {label}")),
+    })
+    .collect()
 }
 
 fn resource_label(res: &ResourceReport) -> String {
