@@ -444,3 +444,29 @@ fn a_plain_tokio_task_that_panics_after_its_spawner_ended_is_a_swallowed_panic()
     );
     assert_eq!((r.summary.swallowed, r.summary.panics), (1, 1));
 }
+
+#[test]
+fn a_background_task_of_an_accepted_place_is_shown_not_counted() {
+    let body = || async {
+        drop(tokio::spawn(std::future::pending::<()>()));
+    };
+    let mut b = Builder::new("ground-truth", "background");
+    let judged = b.run(body).unwrap();
+    assert!(!judged.is_clean());
+    let accepted = b.allow_background("tests/verdicts.rs").run(body).unwrap();
+    let t = &accepted.tasks[1];
+    assert!(
+        t.accepted && t.outcome == Outcome::DroppedAtShutdown,
+        "{accepted}"
+    );
+    assert_eq!(accepted.summary.accepted, 1);
+    assert!(accepted.is_clean(), "{accepted}");
+    assert!(accepted.to_string().contains("accepted background task"));
+    // Only plain tasks can be accepted: faultline's own are always judged.
+    let own = b
+        .run(|| async {
+            drop(spawn("tests/verdicts.rs:own", std::future::pending::<()>()));
+        })
+        .unwrap();
+    assert!(!own.is_clean(), "{own}");
+}

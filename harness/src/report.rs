@@ -96,6 +96,10 @@ pub struct TaskReport {
     pub outlived_parent: bool,
     /// How long it ran on after its owning scope closed, if it ended.
     pub outlived_by_ms: Option<u64>,
+    /// A plain task of a crate or place accepted as background work
+    /// ([`Builder::allow_background`](crate::Builder::allow_background)): shown, but none
+    /// of its verdicts counts against the run.
+    pub accepted: bool,
     /// The errors it failed with, or its panic message.
     pub detail: Option<String>,
     /// Polls that blocked the executor thread (counted only with
@@ -165,6 +169,9 @@ pub struct HitReport {
 pub struct Summary {
     /// Plain tokio tasks that ended (completed, failed or aborted: their output is not seen).
     pub ended: usize,
+    /// Background tasks accepted by [`Builder::allow_background`](crate::Builder::allow_background):
+    /// none of their verdicts counts.
+    pub accepted: usize,
     /// Tasks that completed.
     pub completed: usize,
     /// Tasks that failed and whose error somebody read.
@@ -300,6 +307,8 @@ pub(crate) struct RunFacts {
     pub(crate) deadline: Duration,
     pub(crate) untracked: usize,
     pub(crate) replay: String,
+    /// Prefixes of plain tasks' names accepted as background tasks.
+    pub(crate) allowed: Vec<String>,
 }
 
 /// The report of a run, from its ledger. Task names are moved out of the ledger into the
@@ -339,6 +348,10 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             t.end.map(&end_ms_of)
         };
         let outlived = ledger.outlived(ix as TaskIx);
+        // A library's background task the caller accepted: shown, never counted against
+        // the run.
+        let accepted = t.is_plain()
+            && (facts.allowed.iter()).any(|who| t.name.as_str().starts_with(who.as_str()));
         let (fate, detail) = match outcome {
             // An error the harness does not trace: undelivered for sure only when nobody was
             // left to join it.
@@ -400,7 +413,11 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             .filter(|&o| Some(o) != t.parent)
             .map(|o| tasks[o as usize].name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
+        if accepted {
+            summary.accepted += 1;
+        }
         match outcome {
+            _ if accepted => {}
             Outcome::Ended => summary.ended += 1,
             Outcome::Completed => summary.completed += 1,
             Outcome::Failed if fate == Some(Fate::Read) => summary.failed_observed += 1,
@@ -419,15 +436,15 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         }
         // Traced errors are counted one by one below; a task's own fate counts for panics
         // and untraced errors.
-        if outcome == Outcome::Panicked || t.carried().is_empty() {
+        if !accepted && (outcome == Outcome::Panicked || t.carried().is_empty()) {
             match fate {
                 Some(Fate::Swallowed) => summary.swallowed += 1,
                 Some(Fate::Discarded) => summary.discarded += 1,
                 _ => {}
             }
         }
-        summary.outlived += usize::from(outlived);
-        summary.blocking += usize::from(blocking_polls > 0);
+        summary.outlived += usize::from(outlived && !accepted);
+        summary.blocking += usize::from(blocking_polls > 0 && !accepted);
         tasks.push(TaskReport {
             name: std::mem::take(&mut ledger.tasks[ix].name),
             parent,
@@ -440,6 +457,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             token_fired_ms,
             after_token_ms,
             outlived_parent: outlived,
+            accepted,
             outlived_by_ms,
             detail,
             blocking_polls,

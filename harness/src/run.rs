@@ -74,6 +74,7 @@ pub struct Builder {
     max_tasks: usize,
     blocking: Option<Duration>,
     exit_on_return: bool,
+    allowed: Vec<String>,
 }
 
 impl Builder {
@@ -92,6 +93,7 @@ impl Builder {
             max_tasks: DEFAULT_MAX_TASKS,
             blocking: None,
             exit_on_return: false,
+            allowed: Vec::new(),
         }
     }
 
@@ -161,6 +163,15 @@ impl Builder {
     /// poll. 10 ms is a good threshold.
     pub fn detect_blocking(&mut self, threshold: Duration) -> &mut Self {
         self.blocking = Some(threshold);
+        self
+    }
+
+    /// Accepts background tasks spawned with plain tokio by a crate or at a place whose row
+    /// name starts with `who` (`"hyper-util"`, `"src/server.rs"`), as goleak's
+    /// `IgnoreTopFunction` does: they are shown, marked accepted, and none of their verdicts
+    /// counts against a clean run. Nothing is accepted by default.
+    pub fn allow_background(&mut self, who: impl Into<String>) -> &mut Self {
+        self.allowed.push(who.into());
         self
     }
 
@@ -349,6 +360,7 @@ impl Builder {
             deadline: self.deadline,
             untracked,
             replay,
+            allowed: self.allowed.clone(),
         }
     }
 

@@ -183,6 +183,13 @@ fn span_text(t: &TaskReport) -> String {
 
 /// The verdict column: outcome details and lifecycle findings, worst first.
 pub(crate) fn verdict(t: &TaskReport) -> String {
+    if t.accepted {
+        // Shown, not judged: no label of a bad verdict.
+        return match t.outlived_by_ms {
+            Some(by) => format!("accepted background task (ran {by} ms past its parent)"),
+            None => "accepted background task".to_owned(),
+        };
+    }
     let mut parts = Vec::new();
     if let Some(fate) = t.fate {
         parts.push(fate.to_string());
@@ -523,6 +530,10 @@ fn cell(text: &str) -> String {
 fn compact(t: &TaskReport) -> String {
     let end = t.end_ms.map_or_else(String::new, |e| format!(" {e}"));
     let mut out = format!("{}{end}", t.outcome);
+    if t.accepted {
+        out.push_str(" accepted");
+        return out;
+    }
     match t.fate {
         Some(fate @ (Fate::Read | Fate::Swallowed | Fate::Discarded)) => {
             let _ = write!(out, " {fate}");
