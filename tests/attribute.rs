@@ -95,3 +95,16 @@ fn the_replay_line_selects_exactly_the_failing_test() {
     let tests: Vec<&str> = listed.lines().filter(|l| l.ends_with(": test")).collect();
     assert_eq!(tests, ["a_failure_prints_the_report: test"], "{listed}");
 }
+
+/// A plain task left running is dropped at shutdown…
+#[faultline::test]
+#[should_panic(expected = "- DROPPED AT SHUTDOWN: 1 task was dropped at shutdown")]
+async fn a_plain_background_task_fails_the_test() {
+    drop(tokio::spawn(std::future::pending::<()>()));
+}
+
+/// …unless its place is accepted as background work.
+#[faultline::test(allow = "tests/attribute.rs")]
+async fn an_accepted_background_task_passes() {
+    drop(tokio::spawn(std::future::pending::<()>()));
+}

@@ -20,12 +20,14 @@ use syn::{ItemFn, LitInt, LitStr, parse_macro_input};
 /// }
 /// ```
 ///
-/// Other attributes (`#[should_panic]`, `#[ignore]`) are kept. The body may return a
+/// `allow = "hyper-util, src/server.rs"` accepts background tasks of those crates or places
+/// (`Builder::allow_background`). Other attributes (`#[should_panic]`, `#[ignore]`) are kept. The body may return a
 /// `Result`; an `Err` fails the test.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut plan: Option<LitStr> = None;
     let mut seed: Option<LitInt> = None;
+    let mut allow: Option<LitStr> = None;
     let options = syn::meta::parser(|meta| {
         if meta.path.is_ident("plan") {
             plan = Some(meta.value()?.parse()?);
@@ -33,18 +35,27 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         } else if meta.path.is_ident("seed") {
             seed = Some(meta.value()?.parse()?);
             Ok(())
+        } else if meta.path.is_ident("allow") {
+            allow = Some(meta.value()?.parse()?);
+            Ok(())
         } else {
             Err(meta.error(
-                "unknown option: #[faultline_harness::test] takes `plan = \"...\"` and `seed = N`",
+                "unknown option: #[faultline_harness::test] takes `plan = \"...\"`, `seed = N` \
+                 and `allow = \"crate-or-place, ...\"`",
             ))
         }
     });
     parse_macro_input!(args with options);
     let test = parse_macro_input!(item as ItemFn);
-    expand(test, plan, seed).unwrap_or_else(|e| e.to_compile_error().into())
+    expand(test, plan, seed, allow).unwrap_or_else(|e| e.to_compile_error().into())
 }
 
-fn expand(test: ItemFn, plan: Option<LitStr>, seed: Option<LitInt>) -> syn::Result<TokenStream> {
+fn expand(
+    test: ItemFn,
+    plan: Option<LitStr>,
+    seed: Option<LitInt>,
+    allow: Option<LitStr>,
+) -> syn::Result<TokenStream> {
     let sig = &test.sig;
     if sig.asyncness.is_none() {
         return Err(syn::Error::new_spanned(
@@ -68,6 +79,7 @@ fn expand(test: ItemFn, plan: Option<LitStr>, seed: Option<LitInt>) -> syn::Resu
     let name = &sig.ident;
     let plan = plan.unwrap_or_else(|| LitStr::new("none", Span::call_site()));
     let seed = seed.map_or_else(|| quote!(0), |seed| quote!(#seed));
+    let allow = allow.unwrap_or_else(|| LitStr::new("", Span::call_site()));
     // The test's own `async fn` goes inside the generated `#[test]` fn, under the same name,
     // so its return type (and `?` in its body) stays as written.
     Ok(quote! {
@@ -81,6 +93,7 @@ fn expand(test: ItemFn, plan: Option<LitStr>, seed: Option<LitInt>) -> syn::Resu
                     package: ::core::env!("CARGO_PKG_NAME"),
                     // Set by cargo only when building an integration test (or a bench).
                     integration: ::core::option_env!("CARGO_TARGET_TMPDIR").is_some(),
+                    allow: #allow,
                 },
                 #plan,
                 #seed,

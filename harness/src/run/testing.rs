@@ -24,10 +24,17 @@ where
     let test = test.as_str();
     let plan = Plan::parse(plan)
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
-    let report = Builder::new("test", test)
-        .seed(seed)
-        .plan(plan)
-        .replay(place.replay())
+    let mut builder = Builder::new("test", test);
+    builder.seed(seed).plan(plan).replay(place.replay());
+    for who in place
+        .allow
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        builder.allow_background(who);
+    }
+    let report = builder
         .run(body)
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
     let problems = failures(&report);
@@ -49,6 +56,8 @@ pub struct TestPlace {
     pub package: &'static str,
     /// Whether the test is an integration test (in `tests/`), not a unit test.
     pub integration: bool,
+    /// Background tasks accepted (`allow = "..."`), comma-separated.
+    pub allow: &'static str,
 }
 
 impl TestPlace {
