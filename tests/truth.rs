@@ -276,3 +276,24 @@ fn the_builder_replay_line_compiles_and_replays_the_run() {
         .run(body);
     assert_eq!(replayed.unwrap().to_string(), first.to_string());
 }
+
+#[test]
+fn an_error_of_any_debug_type_shows_its_text() {
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "read through Debug")]
+    struct Refused {
+        port: u16,
+    }
+    let r = run(|| async {
+        let e = spawn("connect", async { Err::<(), _>(Refused { port: 5432 }) })
+            .await
+            .unwrap()
+            .unwrap_err();
+        e.port
+    });
+    let t = r.task("connect").unwrap();
+    assert_eq!(
+        (t.fate, t.detail.as_deref()),
+        (Some(Fate::Untraced), Some("Refused { port: 5432 }"))
+    );
+}

@@ -470,3 +470,18 @@ fn a_background_task_of_an_accepted_place_is_shown_not_counted() {
         .unwrap();
     assert!(!own.is_clean(), "{own}");
 }
+
+#[test]
+fn an_error_made_in_a_plain_task_names_that_task() {
+    let r = run_with("work=error(Boom)", || async {
+        tokio::spawn(async {
+            let err = point("work").await.unwrap_err();
+            err.kind().to_owned()
+        })
+        .await
+        .unwrap()
+    });
+    let plain = r.tasks[1].name.to_string();
+    assert_eq!(r.errors[0].origin.as_deref(), Some(plain.as_str()), "{r}");
+    assert_eq!(r.errors[0].looked_at_by.as_deref(), Some(plain.as_str()));
+}

@@ -361,7 +361,9 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
                 } else {
                     Fate::Untraced
                 };
-                (Some(fate), Some("untraced error".to_owned()))
+                let text = t.rare.as_ref().and_then(|r| r.untraced.as_deref());
+                let text = text.map_or_else(|| "untraced error".to_owned(), str::to_owned);
+                (Some(fate), Some(text))
             }
             Outcome::Failed => {
                 let fate = (t.carried().iter())

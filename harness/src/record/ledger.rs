@@ -143,6 +143,8 @@ pub(crate) struct Rare {
     pub(crate) cancelled_by: Option<CancelCause>,
     /// Its panic message, when it panicked.
     pub(crate) panic: Option<String>,
+    /// The text of an error it returned that the harness does not trace (`E`'s `Debug`).
+    pub(crate) untraced: Option<String>,
     /// Traced errors the task's output carried when it failed.
     pub(crate) carried: Vec<ErrorIx>,
     /// What became of its panic's `JoinError`, once known.
@@ -354,7 +356,7 @@ impl Ledger {
         }
         let ix = self.tasks.len() as TaskIx;
         // The tracked task being polled, or else the plain one tokio is polling.
-        let parent = current_task().or_else(|| self.polled_plain());
+        let parent = self.current();
         let owner = tracker.and_then(|tracker| self.tracker_owner(tracker, parent));
         self.tasks.push(TaskRec {
             name,
@@ -376,6 +378,11 @@ impl Ledger {
             self.watch_token(ix, token);
         }
         Some(ix)
+    }
+
+    /// The task being polled now: a tracked one, or else a plain one.
+    fn current(&self) -> Option<TaskIx> {
+        current_task().or_else(|| self.polled_plain())
     }
 
     /// The plain tokio task being polled now, if any.
@@ -622,7 +629,7 @@ impl Ledger {
         let created = self.now();
         self.errors.push(ErrorRec {
             label,
-            origin: current_task(),
+            origin: self.current(),
             created,
             looked_by: None,
             dropped: None,
@@ -672,16 +679,17 @@ impl Ledger {
     }
 
     pub(crate) fn error_looked(&mut self, ix: ErrorIx) {
+        let current = self.current();
         let rec = &mut self.errors[ix as usize];
         if rec.looked_by.is_none() {
-            rec.looked_by = Some(current_task().map_or(Looker::Run, Looker::Task));
+            rec.looked_by = Some(current.map_or(Looker::Run, Looker::Task));
         }
     }
 
     /// The last copy of error `ix` was dropped, in the context of tokio task `dropper`.
     pub(crate) fn error_dropped(&mut self, ix: ErrorIx, dropper: Option<tokio::task::Id>) {
         let now = self.now();
-        let by = current_task();
+        let by = self.current();
         let undelivered = self.is_one_of(dropper, &self.errors[ix as usize].carriers);
         let rec = &mut self.errors[ix as usize];
         rec.dropped = Some((now, by));
@@ -757,7 +765,7 @@ impl Ledger {
             key,
             hit: count,
             at,
-            task: current_task(),
+            task: self.current(),
             action: action.clone(),
         });
         action

@@ -195,9 +195,16 @@ where
                 if failed {
                     output.failures(&mut |f: &Failure| carried.extend(f.traced_in(run)));
                 }
+                // An error of a type the harness does not trace: its text, for the report.
+                let untraced = (failed && carried.is_empty())
+                    .then(|| output.error_text())
+                    .flatten();
                 ledger::with_run(run, |l| {
                     if !carried.is_empty() {
                         l.carried(ix, carried);
+                    }
+                    if let Some(text) = untraced {
+                        l.tasks[ix as usize].rare_mut().untraced = Some(text);
                     }
                     l.ended(
                         ix,
@@ -306,11 +313,20 @@ pub trait TaskOutput {
     fn failures(&self, found: &mut dyn FnMut(&Failure)) {
         let _ = found;
     }
+
+    /// The error's text, for a failure that carries no traced error (`E`'s `Debug`).
+    fn error_text(&self) -> Option<String> {
+        None
+    }
 }
 
-impl<T, E: 'static> TaskOutput for Result<T, E> {
+impl<T, E: std::fmt::Debug + 'static> TaskOutput for Result<T, E> {
     fn is_failure(&self) -> bool {
         self.is_err()
+    }
+
+    fn error_text(&self) -> Option<String> {
+        self.as_ref().err().map(|err| format!("{err:?}"))
     }
 
     fn failures(&self, found: &mut dyn FnMut(&Failure)) {
