@@ -1,0 +1,1 @@
+//! Wrong solutions to the exercise (filled in below).
