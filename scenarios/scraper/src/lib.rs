@@ -94,6 +94,12 @@ pub fn timed_out(page: u32) -> Failure {
     )
 }
 
+/// The error a fetch returns once it gives up on `page`: a new error (unread until the
+/// caller records it) that carries the last attempt's.
+pub fn gave_up(page: u32, last: &Failure) -> Failure {
+    Failure::new("GaveUp", format!("/page/{page}: {last}"))
+}
+
 /// The scenario: its variants and the plans they are compared under.
 pub fn scenario() -> Scenario {
     Scenario::new(

@@ -30,6 +30,9 @@ fn committed(r: &Report) -> u64 {
         .count() as u64
 }
 
+/// Pages of the catalogue's site that can be fetched: all but the three broken ones.
+const FETCHABLE: u64 = 197;
+
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
 pub fn rubric() -> Rubric {
@@ -44,7 +47,8 @@ pub fn rubric() -> Rubric {
         "an ExponentialBuilder with MIN_BACKOFF, MAX_BACKOFF, RETRIES, jitter seeded with the \
          page; each attempt: a permit of limits.permits, a token of limits.bucket, then \
          timeout(REQUEST_TIMEOUT, site.get(page)) (a timeout is timed_out(page)); \
-         .retry(backoff).sleep(tokio::time::sleep).when(retryable)",
+         .retry(backoff).sleep(tokio::time::sleep).when(retryable); the last error becomes \
+         gave_up(page, &last)",
     )
     .hint(
         "scraper-fetcher",
@@ -94,6 +98,22 @@ pub fn rubric() -> Rubric {
             }
         },
     ))
+    .check(
+        Check::new(
+            "fetches-every-page",
+            Aspect::Functional,
+            "every page of the site can be had but the three that always answer 500: pace \
+             the requests, retry what fails after a backoff, and time out what hangs",
+            |r| match field(&r.result, "fetched") {
+                Some(n) if n == FETCHABLE => Ok(()),
+                n => Err(Miss::run(
+                    format!("fetched: {FETCHABLE}"),
+                    n.map_or_else(|| r.result.clone(), |n| format!("fetched: {n}")),
+                )),
+            },
+        )
+        .only(&["none", "flaky-pages", "rate-limited", "site-slow"]),
+    )
     .check(Check::gauge_at_most(
         "never-banned",
         Aspect::Functional,
@@ -165,6 +185,7 @@ pub fn rubric() -> Rubric {
         "unstructured",
         &[
             "accounts-for-every-url",
+            "fetches-every-page",
             "never-banned",
             "under-the-rate-limit",
             "bounded-queues",

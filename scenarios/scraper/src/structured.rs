@@ -16,7 +16,7 @@ use crate::bucket::TokenBucket;
 use crate::{
     COMMIT_TIMEOUT, CONCURRENCY, Claim, Crawl, Frontier, MAX_BACKOFF, MIN_BACKOFF, PAGE_CAPACITY,
     PAGES, PAGES_QUEUED, PARSED_QUEUED, RATE, REQUEST_TIMEOUT, RETRIES, STORE_CAPACITY,
-    SavedFrontier, Site, commit_time, parse, retryable, timed_out,
+    SavedFrontier, Site, commit_time, gave_up, parse, retryable, timed_out,
 };
 
 /// A fetched page on its way to the parser.
@@ -90,7 +90,8 @@ impl Default for Limits {
 
 /// Fetches `page`: each attempt holds a permit, takes a token and is timed out after
 /// [`REQUEST_TIMEOUT`]; a 500, a 429 or a timeout is retried after a jittered exponential
-/// backoff (seeded with the page), at most [`RETRIES`] times.
+/// backoff (seeded with the page), at most [`RETRIES`] times; then the error is
+/// [`gave_up`](crate::gave_up), with the last attempt's.
 pub async fn fetch(site: &Site, page: u32, limits: &Limits) -> Result<String, Failure> {
     // faultline:solution begin scraper-fetch
     let backoff = ExponentialBuilder::default()
@@ -114,6 +115,7 @@ pub async fn fetch(site: &Site, page: u32, limits: &Limits) -> Result<String, Fa
     .sleep(tokio::time::sleep)
     .when(retryable)
     .await
+    .map_err(|last| gave_up(page, &last))
     // faultline:solution end
 }
 

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     Crawl, Frontier, PAGES, PAGES_QUEUED, PARSED_QUEUED, POLL, RETRIES, SavedFrontier, Site,
-    commit_time, parse, retryable,
+    commit_time, gave_up, parse, retryable,
 };
 
 /// A fetched page on its way to the parser.
@@ -44,7 +44,7 @@ pub async fn fetch(site: &Site, page: u32) -> Result<String, Failure> {
     loop {
         match site.get(page).await {
             Err(error) if attempt < RETRIES && retryable(&error) => attempt += 1,
-            done => return done,
+            done => return done.map_err(|last| gave_up(page, &last)),
         }
     }
 }
