@@ -91,7 +91,7 @@ impl Default for Limits {
 /// Fetches `page`: each attempt holds a permit, takes a token and is timed out after
 /// [`REQUEST_TIMEOUT`]; a 500, a 429 or a timeout is retried after a jittered exponential
 /// backoff (seeded with the page), at most [`RETRIES`] times; then the error is
-/// [`gave_up`](crate::gave_up), with the last attempt's.
+/// [`gave_up`], with the last attempt's.
 pub async fn fetch(site: &Site, page: u32, limits: &Limits) -> Result<String, Failure> {
     // faultline:solution begin scraper-fetch
     let backoff = ExponentialBuilder::default()
