@@ -74,6 +74,20 @@
 //! fetched forever: `no-discarded-errors`, `done-within-budget`); a token of its own instead
 //! of the shutdown signal (`done-within-budget` under the stop plans).
 //!
+//! Over real HTTP ([`loopback`], `tests/loopback.rs`, `cargo run -p scenario-scraper
+//! --example scrape-loopback`): a hyper 1 server bound to `127.0.0.1:0` serves the same
+//! simulated site, on the run's own paused runtime, and both crawlers fetch from it through
+//! sockets ([`Site::http`]), a connection per request, driven in the fetcher's own task.
+//! The books and the virtual times are the same as in the simulation (`structured`: 197
+//! stored by 78,425 ms; `unstructured`: banned at 200 ms). The page handler records each
+//! visit in the background (500 ms): the unstructured server spawns it and forgets it, so
+//! the visit of the slow page 2 is **dropped at shutdown** when the crawl returns; the
+//! structured one spawns it on a `TaskTracker` it closes and waits for. The server's
+//! connection tasks are spawned with plain `tokio::spawn`, as hyper's examples and
+//! `axum::serve` do, so today's report counts them as **UNTRACKED** (224 for the structured
+//! crawl: one per request); the test asserts it. A visit spawned from such a task has no
+//! owning scope the harness knows, so it is never OUTLIVED: only its end shows.
+//!
 //! No sweep: each of the 200 pages is a fault point, and so is each commit (2,000 single
 //! faults); `tests/sweep_cases.rs` lists them as ignored cases.
 //!
@@ -106,11 +120,12 @@ use faultline_harness::{Failure, Scenario};
 pub use frontier::{Claim, Crawl, Frontier, SavedFrontier};
 pub use parse::{Parsed, page_of, parse};
 pub use rubric::rubric;
-pub use site::{BANNED, IN_FLIGHT, PageSpec, REJECTED, Site, WINDOW};
+pub use site::{BANNED, IN_FLIGHT, PageSpec, REJECTED, Simulated, Site, WINDOW};
 
 pub mod bucket;
 mod frontier;
 pub mod gallery;
+pub mod loopback;
 mod parse;
 mod rubric;
 mod site;

@@ -2,6 +2,7 @@
 //! slow pages, 500s and links drawn from a fixed seed, a rate limit and a ban, on tokio's
 //! clock. No network: a request is a sleep and a fault point.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -103,12 +104,63 @@ impl PageSpec {
     }
 }
 
-/// The site: [`PageSpec`]s, a fixed one-second window with [`LIMIT_PER_SECOND`] requests,
+/// The site as the crawler sees it: the simulation itself ([`Site::new`]), or the same
+/// simulation behind a real HTTP server on loopback ([`Site::http`], see
+/// [`loopback`](crate::loopback)). Clones are the same site.
+#[derive(Clone)]
+pub struct Site(Origin);
+
+#[derive(Clone)]
+enum Origin {
+    Simulated(Simulated),
+    Http { addr: SocketAddr, pages: u32 },
+}
+
+impl Site {
+    /// A simulated site of `pages` pages (call inside the run: its gauges belong to the
+    /// run).
+    pub fn new(pages: u32) -> Self {
+        Site(Origin::Simulated(Simulated::new(pages)))
+    }
+
+    /// The site of `pages` pages served over HTTP at `addr` (by [`crate::loopback::serve`]).
+    pub fn http(addr: SocketAddr, pages: u32) -> Self {
+        Site(Origin::Http { addr, pages })
+    }
+
+    /// The number of pages.
+    pub fn pages(&self) -> u32 {
+        match &self.0 {
+            Origin::Simulated(s) => s.pages,
+            Origin::Http { pages, .. } => *pages,
+        }
+    }
+
+    /// `GET /page/{page}`: the page's HTML, or an error whose kind says the answer:
+    /// `TooManyRequests` (429), `Banned` (403), `ServerError` (500), `NotFound` (404), or
+    /// the kind a plan injected at the fault point `page[page]`.
+    pub async fn get(&self, page: u32) -> Result<String, Failure> {
+        match &self.0 {
+            Origin::Simulated(s) => s.get(page).await,
+            Origin::Http { addr, .. } => crate::loopback::get(*addr, page).await,
+        }
+    }
+
+    /// The simulation behind this site (`None` for a site over HTTP).
+    pub fn simulated(&self) -> Option<&Simulated> {
+        match &self.0 {
+            Origin::Simulated(s) => Some(s),
+            Origin::Http { .. } => None,
+        }
+    }
+}
+
+/// The simulation: [`PageSpec`]s, a fixed one-second window with [`LIMIT_PER_SECOND`] requests,
 /// `429` above it, and a ban (every later request `403`) once the client has had
 /// [`BAN_AFTER`] 429s in one window. Records what it saw in gauges ([`WINDOW`],
-/// [`REJECTED`], [`BANNED`], [`IN_FLIGHT`]). Clones are the same site.
+/// [`REJECTED`], [`BANNED`], [`IN_FLIGHT`]). Clones are the same simulation.
 #[derive(Clone)]
-pub struct Site {
+pub struct Simulated {
     pages: u32,
     state: Arc<Mutex<State>>,
     window: Gauge,
@@ -126,10 +178,10 @@ struct State {
     requests: Vec<u32>,
 }
 
-impl Site {
+impl Simulated {
     /// A site of `pages` pages (call inside the run: its gauges belong to the run).
     pub fn new(pages: u32) -> Self {
-        Site {
+        Simulated {
             pages,
             state: Arc::new(Mutex::new(State {
                 window_start: Instant::now(),
@@ -143,11 +195,6 @@ impl Site {
             banned: Gauge::new(BANNED),
             in_flight: Gauge::new(IN_FLIGHT),
         }
-    }
-
-    /// The number of pages.
-    pub fn pages(&self) -> u32 {
-        self.pages
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
