@@ -1,3 +1,5 @@
+//! faultline:author-only — runs the reference solution (a `todo!()` in the learner edition).
+//!
 //! The same crawl over real HTTP: a hyper server on `127.0.0.1`, on the run's own paused
 //! runtime, serves the simulated site; the crawlers fetch from it through sockets.
 //!

@@ -1,3 +1,5 @@
+//! faultline:author-only — runs the reference solution (a `todo!()` in the learner edition).
+//!
 //! A stopped crawl keeps its frontier, and a second run resumes where the first stopped:
 //! between them every page the site can serve is stored exactly once.
 
