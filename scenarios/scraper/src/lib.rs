@@ -88,8 +88,16 @@
 //! crawl: one per request); the test asserts it. A visit spawned from such a task has no
 //! owning scope the harness knows, so it is never OUTLIVED: only its end shows.
 //!
-//! No sweep: each of the 200 pages is a fault point, and so is each commit (2,000 single
-//! faults); `tests/sweep_cases.rs` lists them as ignored cases.
+//! The sweep: each of the 200 pages is a fault point, and so is each of the 197 commits:
+//! 1,985 single faults (× error, delay, hang, panic, cancel), too many for the default
+//! `cargo test`, so `tests/sweep_cases.rs` lists them as ignored cases.
+//! `cargo test --test sweep_cases -- --include-ignored scraper/structured` runs them (6.7
+//! min in debug on 2 shared cores): `structured` never orphans, swallows, drops a task at
+//! shutdown or leaves one untracked under any of them — a hang is a timeout, then a retry;
+//! a panicked or cancelled fetcher's claim puts its page back for the others; a hung
+//! commit is rolled back after [`COMMIT_TIMEOUT`] — hence its place in that file's
+//! `STRUCTURED_CONCURRENCY`. (Clean is not complete: with a page that panics every
+//! fetcher that takes it, the crawl ends with that page and the pages behind it `left`.)
 //!
 //! ## How Rust differs from the course's Python
 //! - aiohttp's `ClientSession(connector=TCPConnector(limit=…))` bounds connections for you;
