@@ -89,15 +89,16 @@
 //! owning scope the harness knows, so it is never OUTLIVED: only its end shows.
 //!
 //! The sweep: each of the 200 pages is a fault point, and so is each of the 197 commits:
-//! 1,985 single faults (× error, delay, hang, panic, cancel), too many for the default
+//! 397 sites × error, delay, hang, panic, cancel = 1,985 single faults, too many for the default
 //! `cargo test`, so `tests/sweep_cases.rs` lists them as ignored cases.
 //! `cargo test --test sweep_cases -- --include-ignored scraper/structured` runs them (6.7
 //! min in debug on 2 shared cores): `structured` never orphans, swallows, drops a task at
 //! shutdown or leaves one untracked under any of them — a hang is a timeout, then a retry;
 //! a panicked or cancelled fetcher's claim puts its page back for the others; a hung
 //! commit is rolled back after [`COMMIT_TIMEOUT`] — hence its place in that file's
-//! `STRUCTURED_CONCURRENCY`. (Clean is not complete: with a page that panics every
-//! fetcher that takes it, the crawl ends with that page and the pages behind it `left`.)
+//! `STRUCTURED_CONCURRENCY`. Clean is not complete: under `page[5]=panic(x)` each of the 8
+//! fetchers panics in turn on page 5 (its claim puts the page back for the next), the
+//! crawl returns the 8 panics as its `errors` with 33 pages stored and 55 `left`, `lost: 0`.
 //!
 //! ## How Rust differs from the course's Python
 //! - aiohttp's `ClientSession(connector=TCPConnector(limit=…))` bounds connections for you;
