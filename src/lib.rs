@@ -27,6 +27,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario_breaker::scenario(),
         scenario_shutdown::scenario(),
         scenario_processor::scenario(),
+        scenario_scraper::scenario(),
     ]
 }
 
@@ -45,6 +46,7 @@ pub fn rubrics() -> Vec<Rubric> {
         scenario_breaker::rubric(),
         scenario_shutdown::rubric(),
         scenario_processor::rubric(),
+        scenario_scraper::rubric(),
     ]
 }
 

@@ -26,6 +26,7 @@ const STRUCTURED_CONCURRENCY: &[&str] = &[
     "scopes",
     "shutdown",
     "processor",
+    "scraper",
 ];
 
 /// Pairs are added for scenarios with at most this many single-fault plans: pairs grow

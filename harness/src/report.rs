@@ -390,7 +390,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             ),
             _ => (None, None),
         };
-        let owner = t.owner();
+        let owner = ledger.owner_of(ix as TaskIx);
         let owner_end = owner.and_then(|p| ledger.tasks[p as usize].end);
         let outlived_by_ms = match (outlived, end_ms, owner_end) {
             (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),

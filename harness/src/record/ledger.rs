@@ -40,6 +40,7 @@ thread_local! {
             current: Cell::new(None),
             tracked_spawn: Cell::new(false),
             any_plain: Cell::new(false),
+            open_trackers: Cell::new(false),
         }
     };
 }
@@ -58,6 +59,8 @@ struct Local {
     tracked_spawn: Cell<bool>,
     /// Whether the run has plain tokio tasks (rows made by the spawn hook).
     any_plain: Cell<bool>,
+    /// Whether some `TaskTracker` of the run is not known to be closed yet.
+    open_trackers: Cell<bool>,
 }
 
 static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
@@ -129,8 +132,8 @@ pub(crate) struct Rare {
     pub(crate) token_fired: Option<Instant>,
     /// The wait on the token whose waker tells the ledger when it fires.
     token_watch: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
-    /// The task that owns it when that is not its spawner (a `TaskTracker`'s owner).
-    pub(crate) owner: Option<TaskIx>,
+    /// The `TaskTracker` it was spawned on (an index into the ledger's trackers).
+    pub(crate) tracker: Option<u32>,
     /// Spawned with plain tokio (`tokio::spawn`, `JoinSet::spawn`, a library's spawn): a
     /// row made by tokio's spawn hook, named by its spawn location.
     pub(crate) plain: bool,
@@ -177,11 +180,6 @@ impl TaskRec {
 
     pub(crate) fn token_fired(&self) -> Option<Instant> {
         self.rare.as_ref()?.token_fired
-    }
-
-    /// The task that owns it: whose end closes its scope.
-    pub(crate) fn owner(&self) -> Option<TaskIx> {
-        self.rare.as_ref().and_then(|r| r.owner).or(self.parent)
     }
 
     /// Whether it was spawned with plain tokio (a row made by the spawn hook).
@@ -264,8 +262,8 @@ pub(crate) struct Ledger {
     pub(crate) quiet: Arc<Notify>,
     /// Fired by the plan's `shutdown` event.
     pub(crate) shutdown: CancellationToken,
-    /// Each `TaskTracker` tasks were spawned on, with its owner (see [`Ledger::spawned`]).
-    trackers: Vec<(TaskTracker, Option<TaskIx>)>,
+    /// Each `TaskTracker` tasks were spawned on, with who owns it (see [`Ledger::spawned`]).
+    trackers: Vec<Tracker>,
     /// Tokio ids of failed, panicked and cancelled tasks.
     ids: Vec<(tokio::task::Id, TaskIx)>,
     /// Plain tokio tasks by tokio id (looked up, never iterated: no order reaches a report).
@@ -337,10 +335,8 @@ impl Ledger {
     }
 
     /// Records a spawn; `None` past the cap on tasks judged individually.
-    /// A task spawned on a `TaskTracker` is owned by the tracker, whose owner is the task
-    /// that first spawned onto it — or, when that task runs on the same tracker itself, that
-    /// task's owner (an accept loop spawned onto `main`'s tracker hands its handlers to
-    /// `main`). faultline cannot see `wait()`: the tracker's scope closes when its owner ends.
+    /// A task spawned on a `TaskTracker` is owned by the tracker (see [`Ledger::owner_of`]):
+    /// faultline cannot see `wait()`, so the tracker's scope closes when its owner ends.
     pub(crate) fn spawned(
         &mut self,
         name: Name,
@@ -357,7 +353,7 @@ impl Ledger {
         let ix = self.tasks.len() as TaskIx;
         // The tracked task being polled, or else the plain one tokio is polling.
         let parent = self.current();
-        let owner = tracker.and_then(|tracker| self.tracker_owner(tracker, parent));
+        let tracker = tracker.map(|tracker| self.tracker_spawned(tracker, parent));
         self.tasks.push(TaskRec {
             name,
             parent,
@@ -366,9 +362,9 @@ impl Ledger {
             ended: None,
             end_seq: 0,
             abort: None,
-            rare: (token.is_some() || owner.is_some()).then(|| {
+            rare: (token.is_some() || tracker.is_some()).then(|| {
                 Box::new(Rare {
-                    owner,
+                    tracker,
                     ..Rare::default()
                 })
             }),
@@ -441,17 +437,71 @@ impl Ledger {
         true
     }
 
-    /// The owner of tasks spawned on `tracker` by `spawner`, when it is not the spawner.
-    fn tracker_owner(&mut self, tracker: &TaskTracker, spawner: Option<TaskIx>) -> Option<TaskIx> {
-        if let Some((_, owner)) =
-            (self.trackers.iter()).find(|(t, _)| TaskTracker::ptr_eq(t, tracker))
-        {
-            return *owner;
+    /// Records a spawn onto `tracker` by `spawner`; the tracker's index.
+    fn tracker_spawned(&mut self, tracker: &TaskTracker, spawner: Option<TaskIx>) -> u32 {
+        let known = (self.trackers.iter()).position(|t| TaskTracker::ptr_eq(&t.tracker, tracker));
+        let Some(at) = known else {
+            self.trackers.push(Tracker {
+                tracker: tracker.clone(),
+                spawners: spawner,
+                closer: None,
+            });
+            LOCAL.with(|local| local.open_trackers.set(true));
+            return (self.trackers.len() - 1) as u32;
+        };
+        let spawners = self.trackers[at].spawners;
+        self.trackers[at].spawners = match (spawners, spawner) {
+            (Some(a), Some(b)) => self.common_ancestor(a, b),
+            _ => None,
+        };
+        at as u32
+    }
+
+    /// The nearest task that is `a` or an ancestor of it and also `b` or an ancestor of it.
+    fn common_ancestor(&self, a: TaskIx, b: TaskIx) -> Option<TaskIx> {
+        let mut ours = Vec::new();
+        let mut at = Some(a);
+        while let Some(t) = at {
+            ours.push(t);
+            at = self.tasks[t as usize].parent;
         }
-        // The spawner runs on this tracker itself only if it was known already: a new tracker's
-        // first spawner owns it.
-        self.trackers.push((tracker.clone(), spawner));
-        spawner
+        let mut at = Some(b);
+        while let Some(t) = at {
+            if ours.contains(&t) {
+                return Some(t);
+            }
+            at = self.tasks[t as usize].parent;
+        }
+        None
+    }
+
+    /// After a poll of `ix`: a tracker that is closed now was closed by `ix`.
+    pub(crate) fn note_closed(&mut self, ix: TaskIx) {
+        let mut open = false;
+        for t in &mut self.trackers {
+            if t.closer.is_none() {
+                if t.tracker.is_closed() {
+                    t.closer = Some(ix);
+                } else {
+                    open = true;
+                }
+            }
+        }
+        LOCAL.with(|local| local.open_trackers.set(open));
+    }
+
+    /// The task whose end closes the owning scope of `ix`: its spawner, or for a task on a
+    /// `TaskTracker` the tracker's owner — the task that closed it (and so, by convention,
+    /// waits on it), else the nearest common ancestor of the tasks that spawned onto it.
+    pub(crate) fn owner_of(&self, ix: TaskIx) -> Option<TaskIx> {
+        let rec = &self.tasks[ix as usize];
+        match rec.rare.as_ref().and_then(|r| r.tracker) {
+            Some(t) => {
+                let t = &self.trackers[t as usize];
+                t.closer.or(t.spawners)
+            }
+            None => rec.parent,
+        }
     }
 
     /// Keeps a wait on the task's token whose waker tells the ledger the moment it fires
@@ -541,7 +591,7 @@ impl Ledger {
             }
             _ => {}
         }
-        if let Some(parent) = rec.owner()
+        if let Some(parent) = self.owner_of(ix)
             && tracing::enabled!(target: "faultline", tracing::Level::WARN)
             && self.outlived(ix)
         {
@@ -561,7 +611,7 @@ impl Ledger {
     /// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
     pub(crate) fn outlived(&self, ix: TaskIx) -> bool {
         let rec = &self.tasks[ix as usize];
-        let Some(parent) = rec.owner() else {
+        let Some(parent) = self.owner_of(ix) else {
             return false;
         };
         let parent = &self.tasks[parent as usize];
@@ -772,6 +822,24 @@ impl Ledger {
     }
 }
 
+/// A `TaskTracker` tasks were spawned on, and who owns it.
+#[derive(Debug)]
+struct Tracker {
+    /// A clone, to see when it is closed (a clone changes nothing: it neither closes nor
+    /// waits).
+    tracker: TaskTracker,
+    /// The nearest common ancestor of the tasks that spawned onto it.
+    spawners: Option<TaskIx>,
+    /// The task being polled when it was first seen closed.
+    closer: Option<TaskIx>,
+}
+
+/// Whether a poll should look for trackers closed during it.
+#[inline]
+pub(crate) fn watching_trackers() -> bool {
+    LOCAL.with(|local| local.open_trackers.get())
+}
+
 /// The waker of a task's token watch: records when the token fired.
 struct TokenFired {
     run: u64,
@@ -925,6 +993,7 @@ pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
         *local.shared.borrow_mut() = Some(shared.clone());
         local.any_plain.set(false);
         local.tracked_spawn.set(false);
+        local.open_trackers.set(false);
     });
 }
 

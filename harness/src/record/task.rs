@@ -186,6 +186,10 @@ where
         if probe.is_some_and(blocking::Probe::blocked) {
             ledger::with_run(run, |l| l.blocked(ix));
         }
+        // Who closes a TaskTracker owns it: look only while some tracker is still open.
+        if ledger::watching_trackers() {
+            ledger::with_run(run, |l| l.note_closed(ix));
+        }
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
