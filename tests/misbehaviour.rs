@@ -126,7 +126,7 @@ fn ten_thousand_tasks_render_a_capped_report() {
 }
 
 /// A `spawn_blocking` call that never ends holds the paused clock and the runtime forever:
-/// no task is being polled, and the watchdog says so.
+/// no task is being polled, and the watchdog names the job.
 #[test]
 #[allow(
     clippy::disallowed_methods,
@@ -149,8 +149,22 @@ fn a_blocking_task_that_never_ends_is_reported_by_the_watchdog() {
         })
         .unwrap();
     release.store(true, Ordering::Relaxed);
+    // The job is a row, named where it was spawned, and the run's result names it.
+    let job = r
+        .tasks
+        .iter()
+        .find(|t| t.blocking_job)
+        .expect("a row for the job");
+    assert!(job.name.starts_with("tests/misbehaviour.rs:"), "{r}");
+    assert_eq!(
+        (job.outcome, job.detail.as_deref()),
+        (Outcome::Stalled, Some("never ended"))
+    );
     assert!(
-        r.result.starts_with("no progress for 300ms of wall time"),
+        r.result.starts_with(&format!(
+            "no progress for 300ms of wall time: blocking job {} never ended",
+            job.name
+        )),
         "{}",
         r.result
     );

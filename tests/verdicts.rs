@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use faultline::harness::{
-    Builder, CancelCause, Failure, Fate, Outcome, Plan, Report, Task, point, spawn, spawn_in,
-    spawn_on,
+    Builder, CancelCause, Failure, Fate, Outcome, Plan, Report, Task, TaskReport, point, spawn,
+    spawn_in, spawn_on,
 };
 use tokio::task::JoinSet;
 use tokio::time::sleep;
@@ -272,6 +272,142 @@ fn plain_tokio_tasks_are_rows_with_parents_times_and_verdicts() {
         (r.summary.ended, r.summary.outlived, r.summary.untracked),
         (2, 1, 0)
     );
+}
+
+/// The row of the first blocking job of a run (tokio gives blocking jobs no spawn hook:
+/// the harness sees them through tokio's own span around each job).
+fn job(r: &Report) -> &TaskReport {
+    r.tasks
+        .iter()
+        .find(|t| t.blocking_job)
+        .expect("a row for the blocking job")
+}
+
+#[test]
+fn an_awaited_blocking_job_is_a_row_that_ended_inside_its_scope() {
+    let r = run(|| async { tokio::task::spawn_blocking(|| 6 * 7).await.unwrap() });
+    let j = job(&r);
+    assert!(j.name.starts_with("tests/verdicts.rs:"), "{r}");
+    assert_eq!(
+        (j.parent.as_deref(), j.outcome, j.outlived_parent),
+        (Some("body"), Outcome::Ended, false),
+        "{r}"
+    );
+    assert_eq!(r.result, "42");
+    assert!(r.is_clean(), "{r}");
+}
+
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a blocking job that takes wall time is the case under test"
+)]
+fn a_blocking_job_left_running_outlives_its_spawner() {
+    let r = run(|| async {
+        // A plain task starts the job and returns at once: the job runs on without it.
+        tokio::spawn(async {
+            drop(tokio::task::spawn_blocking(|| {
+                std::thread::sleep(ms(200));
+            }));
+        })
+        .await
+        .unwrap();
+        sleep(ms(10)).await;
+    });
+    let j = job(&r);
+    assert_eq!(j.parent.as_ref(), Some(&r.tasks[1].name), "{r}");
+    assert_eq!(
+        (j.outcome, j.outlived_parent),
+        (Outcome::Ended, true),
+        "{r}"
+    );
+    assert!(r.to_string().contains("blocking job, OUTLIVED"), "{r}");
+    // The run waited for the job (the paused clock does not move while it runs).
+    assert_eq!(r.summary.outlived, 1, "{r}");
+    assert!(!r.is_clean());
+}
+
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a blocking job that takes wall time is the case under test"
+)]
+fn a_panic_in_a_detached_blocking_job_is_swallowed() {
+    let r = run(|| async {
+        drop(tokio::task::spawn_blocking(|| {
+            std::thread::sleep(ms(50));
+            panic!("hash failed")
+        }));
+    });
+    let j = job(&r);
+    assert_eq!(
+        (j.outcome, j.fate),
+        (Outcome::Panicked, Some(Fate::Swallowed)),
+        "{r}"
+    );
+    let detail = j.detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.starts_with("hash failed (at tests/verdicts.rs:"),
+        "{detail}"
+    );
+    assert_eq!((r.summary.swallowed, r.summary.panicked), (1, 1), "{r}");
+    assert!(!r.is_clean());
+}
+
+#[test]
+fn an_awaited_blocking_job_that_panics_is_a_panic_of_the_run() {
+    let r = run(|| async {
+        tokio::task::spawn_blocking(|| panic!("hash failed"))
+            .await
+            .is_err()
+    });
+    let j = job(&r);
+    assert_eq!(
+        (j.outcome, j.outlived_parent),
+        (Outcome::Panicked, false),
+        "{r}"
+    );
+    assert_eq!(r.result, "true");
+    assert!(!r.is_clean(), "a panic counts against the run: {r}");
+}
+
+#[test]
+fn a_named_blocking_job_keeps_its_name() {
+    let r = run(|| async {
+        faultline::harness::spawn_blocking("hash", || 1)
+            .await
+            .unwrap();
+        faultline::harness::spawn_blocking(("hash", 2), || 2)
+            .await
+            .unwrap()
+    });
+    let names: Vec<String> = (r.tasks.iter())
+        .filter(|t| t.blocking_job)
+        .map(|t| t.name.to_string())
+        .collect();
+    assert_eq!(names, ["hash", "hash[2]"], "{r}");
+    assert!(r.is_clean(), "{r}");
+}
+
+#[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a blocking job that takes wall time is the case under test"
+)]
+fn exit_on_return_finds_a_blocking_job_still_running_at_shutdown() {
+    let mut b = Builder::new("ground-truth", "exit");
+    b.exit_on_return(true);
+    let r = b
+        .run(|| async {
+            drop(tokio::task::spawn_blocking(|| {
+                std::thread::sleep(ms(100));
+            }));
+        })
+        .unwrap();
+    let j = job(&r);
+    assert_eq!(j.outcome, Outcome::DroppedAtShutdown, "{r}");
+    assert_eq!(r.summary.dropped_at_shutdown, 1, "{r}");
+    assert!(!r.is_clean());
 }
 
 #[test]

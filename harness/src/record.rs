@@ -7,6 +7,8 @@ pub(crate) mod ledger;
 pub(crate) mod chunked;
 // Tracked spawning over real tokio handles, sets and trackers.
 pub(crate) mod task;
+// Blocking jobs (`spawn_blocking`), seen through tokio's own spans.
+pub(crate) mod jobs;
 // An error that knows whether anybody looked at it.
 pub(crate) mod failure;
 // Task names.

@@ -105,6 +105,9 @@ pub struct TaskReport {
     /// Polls that blocked the executor thread (counted only with
     /// [`Builder::detect_blocking`](crate::Builder::detect_blocking)).
     pub blocking_polls: u32,
+    /// A job on tokio's blocking pool (`spawn_blocking`), not a task.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blocking_job: bool,
 }
 
 /// A traced error: where it came from and whether anybody looked at it.
@@ -415,6 +418,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             .filter(|&o| Some(o) != t.parent)
             .map(|o| tasks[o as usize].name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
+        let blocking_job = t.is_blocking_job();
         if accepted {
             summary.accepted += 1;
         }
@@ -463,6 +467,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             outlived_by_ms,
             detail,
             blocking_polls,
+            blocking_job,
         });
     }
     let name = |ix: TaskIx| tasks[ix as usize].name.to_string();

@@ -223,7 +223,10 @@ impl Builder {
         let span = tracing::Span::current();
         // The caller's subscriber, wrapped so that every event of the code under test is
         // read whatever that subscriber filters (see `reading`).
-        let dispatch = reading::Reading::around(tracing::dispatcher::get_default(Clone::clone));
+        let dispatch = reading::Reading::around(
+            tracing::dispatcher::get_default(Clone::clone),
+            shared.clone(),
+        );
         worker::execute(Box::new(move || {
             let _span = span.enter();
             let ran = catch_unwind(AssertUnwindSafe(|| {
@@ -283,6 +286,8 @@ impl Builder {
         let Some(ledger) = guard.as_mut() else {
             return self.empty_report("did not start within the watchdog's time");
         };
+        ledger.apply_jobs(shared.jobs.take());
+        let running_jobs = ledger.running_jobs();
         let shutting_down = shared.shutting_down();
         let (phase, end) = if shutting_down {
             (Phase::Shutdown, Ended::DroppedAtShutdown)
@@ -308,6 +313,12 @@ impl Builder {
                  (a loop without .await, or a blocking call); its thread was abandoned",
                 self.watchdog
             ),
+            None if !running_jobs.is_empty() => format!(
+                "no progress for {:?} of wall time: blocking job {} never ended (a spawn_blocking \
+                 call that does not return); its thread was abandoned",
+                self.watchdog,
+                running_jobs.join(", ")
+            ),
             None => format!(
                 "no progress for {:?} of wall time: the runtime waited on something that is not a task \
                  (a spawn_blocking call that never ends?); its thread was abandoned",
@@ -325,6 +336,10 @@ impl Builder {
             && let Some(task) = report.tasks.iter_mut().find(|t| t.name == name)
         {
             task.detail = Some("did not yield".to_owned());
+        }
+        for task in (report.tasks.iter_mut()).filter(|t| running_jobs.contains(&t.name.to_string()))
+        {
+            task.detail = Some("never ended".to_owned());
         }
         report
     }
@@ -371,7 +386,7 @@ impl Builder {
         Fut: Future + Send + 'static,
         Fut::Output: TaskOutput + Debug + Send + 'static,
     {
-        let quiet = Arc::new(Notify::new());
+        let quiet = shared.jobs.quiet.clone();
         let spawned = Arc::new(AtomicUsize::new(0));
         let runtime = self.runtime(&quiet, &spawned)?;
         let start = {
@@ -400,10 +415,11 @@ impl Builder {
         shared.set_in_runtime(false);
         let mut ledger = ledger::uninstall().expect("the run's ledger is installed until here");
         let untracked = if cfg!(all(tokio_unstable, not(loom))) {
-            // Every spawn has a row but those past the ledger's cap.
+            // Every spawn has a row but those past the ledger's cap (blocking jobs' rows are
+            // not spawns the hook saw).
             spawned
                 .load(Ordering::Relaxed)
-                .saturating_sub(ledger.tasks.len())
+                .saturating_sub(ledger.tasks.len() - ledger.jobs_total)
         } else {
             driven.untracked_seen
         };
@@ -489,24 +505,28 @@ impl Builder {
         };
 
         let metrics = tokio::runtime::Handle::current().metrics();
+        // Rows alive: (tasks, blocking jobs). tokio counts tasks only.
+        let rows_alive =
+            || ledger::with(|l| (l.alive - l.jobs_alive, l.jobs_alive)).unwrap_or((0, 0));
         if self.exit_on_return {
-            let quiescent = (metrics.num_alive_tasks() == 0).then(|| Instant::now() - start);
+            let (tasks, jobs) = rows_alive();
+            let alive = metrics.num_alive_tasks();
+            let quiescent = (alive + jobs == 0).then(|| Instant::now() - start);
             return Driven {
                 result,
                 quiescent,
-                untracked_seen: metrics
-                    .num_alive_tasks()
-                    .saturating_sub(ledger::with(|l| l.alive).unwrap_or(0)),
+                untracked_seen: alive.saturating_sub(tasks),
             };
         }
         for _ in 0..SETTLE_TICKS {
             tokio::task::yield_now().await;
         }
-        let tracked_alive = || ledger::with(|l| l.alive).unwrap_or(0);
+        let tracked_alive = || rows_alive().0;
         let mut untracked_seen = metrics.num_alive_tasks().saturating_sub(tracked_alive());
         let quiescent = loop {
             let alive = metrics.num_alive_tasks();
-            if alive == 0 {
+            // A blocking job still running holds the clock; its end wakes `quiet`.
+            if alive + rows_alive().1 == 0 {
                 break Some(Instant::now() - start);
             }
             untracked_seen = untracked_seen.max(alive.saturating_sub(tracked_alive()));

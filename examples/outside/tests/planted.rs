@@ -42,10 +42,22 @@ async fn a_select_loop_is_clean() {
 fn a_detached_task_that_panics_late_is_found() {
     let r = run("late-panic", outside::fire_and_forget_panic);
     let t = spawned_at(&r, 15);
-    assert_eq!((t.outcome, t.fate), (Outcome::Panicked, Some(Fate::Swallowed)), "{r}");
-    assert!(t.detail.as_deref().unwrap().starts_with("the background job failed (at src/lib.rs:"));
+    assert_eq!(
+        (t.outcome, t.fate),
+        (Outcome::Panicked, Some(Fate::Swallowed)),
+        "{r}"
+    );
+    assert!(
+        t.detail
+            .as_deref()
+            .unwrap()
+            .starts_with("the background job failed (at src/lib.rs:")
+    );
     assert!(t.outlived_parent);
-    assert!(r.problems().iter().any(|p| p.starts_with("PANICKED")), "{r}");
+    assert!(
+        r.problems().iter().any(|p| p.starts_with("PANICKED")),
+        "{r}"
+    );
     assert!(!r.is_clean());
 }
 
@@ -55,7 +67,11 @@ fn a_detached_task_that_fails_late_outlives_its_spawner() {
     // the task ran 50 ms past the function that spawned it and dropped its handle.
     let r = run("late-err", outside::fire_and_forget_err);
     let t = spawned_at(&r, 23);
-    assert_eq!((t.outcome, t.outlived_by_ms), (Outcome::Ended, Some(50)), "{r}");
+    assert_eq!(
+        (t.outcome, t.outlived_by_ms),
+        (Outcome::Ended, Some(50)),
+        "{r}"
+    );
     assert!(!r.is_clean());
 }
 
@@ -96,11 +112,21 @@ fn the_same_seed_gives_the_same_report() {
     assert_eq!(once(), once());
 }
 
-/// Not found yet: tokio gives `spawn_blocking` jobs no spawn hook, so a job still running
-/// when the body returns has no row (issue "Reach", item 3, is open).
+/// A blocking job still running when the function returned: a row named where it was
+/// spawned, that outlived the body (the run waits for it; the clock stands still meanwhile).
 #[test]
-#[ignore = "spawn_blocking jobs are not rows yet"]
 fn a_blocking_job_left_running_is_found() {
     let r = run("blocking", outside::blocking_job_left_running);
+    let job = r
+        .tasks
+        .iter()
+        .find(|t| t.blocking_job)
+        .expect("a row for the job");
+    assert!(job.name.starts_with("src/lib.rs:"), "{r}");
+    assert_eq!(
+        (job.parent.as_deref(), job.outlived_parent),
+        (Some("body"), true),
+        "{r}"
+    );
     assert!(!r.is_clean(), "{r}");
 }

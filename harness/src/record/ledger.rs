@@ -24,6 +24,7 @@ use tokio_util::task::TaskTracker;
 use crate::plan::injector::Injector;
 use crate::plan::{Action, Plan};
 use crate::record::chunked::Chunked;
+use crate::record::jobs::JobQueue;
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
 use crate::resource::ResourceRec;
@@ -154,6 +155,8 @@ pub(crate) struct Rare {
     pub(crate) panic_fate: Option<Fate>,
     /// Polls that blocked the executor thread (when detection is on).
     pub(crate) blocking_polls: u32,
+    /// A `spawn_blocking` job, not a task (see [`jobs`](crate::record::jobs)).
+    pub(crate) blocking_job: bool,
 }
 
 impl TaskRec {
@@ -189,6 +192,11 @@ impl TaskRec {
 
     pub(crate) fn blocking_polls(&self) -> u32 {
         self.rare.as_ref().map_or(0, |r| r.blocking_polls)
+    }
+
+    /// Whether it is a `spawn_blocking` job.
+    pub(crate) fn is_blocking_job(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.blocking_job)
     }
 }
 
@@ -270,6 +278,14 @@ pub(crate) struct Ledger {
     plain: std::collections::HashMap<tokio::task::Id, TaskIx>,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`.
     spawned_at: std::collections::HashMap<(&'static str, u32), u32>,
+    /// The same for blocking jobs (whose location comes as text, from tokio's span).
+    pub(crate) jobs_at: std::collections::HashMap<(String, u32), u32>,
+    /// Blocking jobs' rows by job number (`None` past the cap).
+    pub(crate) jobs: Vec<Option<TaskIx>>,
+    /// Blocking jobs still running (tokio's task count leaves them out).
+    pub(crate) jobs_alive: usize,
+    /// Blocking jobs given a row.
+    pub(crate) jobs_total: usize,
     /// Times each of the plan's timed events fired (a `cancel` that found its task).
     pub(crate) events_fired: Vec<u32>,
 }
@@ -305,6 +321,10 @@ impl Ledger {
             ids: Vec::new(),
             plain: std::collections::HashMap::new(),
             spawned_at: std::collections::HashMap::new(),
+            jobs_at: std::collections::HashMap::new(),
+            jobs: Vec::new(),
+            jobs_alive: 0,
+            jobs_total: 0,
         }
     }
 
@@ -354,10 +374,39 @@ impl Ledger {
         // The tracked task being polled, or else the plain one tokio is polling.
         let parent = self.current();
         let tracker = tracker.map(|tracker| self.tracker_spawned(tracker, parent));
+        self.push_task(ix, name, parent, Instant::now(), token, tracker);
+        Some(ix)
+    }
+
+    /// Records a spawn with a known parent and time (a blocking job's, queued).
+    pub(crate) fn spawned_at_time(
+        &mut self,
+        name: Name,
+        parent: Option<TaskIx>,
+        at: Instant,
+    ) -> Option<TaskIx> {
+        if self.tasks.len() >= self.max_tasks {
+            self.overflow += 1;
+            return None;
+        }
+        let ix = self.tasks.len() as TaskIx;
+        self.push_task(ix, name, parent, at, None, None);
+        Some(ix)
+    }
+
+    fn push_task(
+        &mut self,
+        ix: TaskIx,
+        name: Name,
+        parent: Option<TaskIx>,
+        start: Instant,
+        token: Option<CancellationToken>,
+        tracker: Option<u32>,
+    ) {
         self.tasks.push(TaskRec {
             name,
             parent,
-            start: Instant::now(),
+            start,
             end: None,
             ended: None,
             end_seq: 0,
@@ -373,11 +422,10 @@ impl Ledger {
         if let Some(token) = token {
             self.watch_token(ix, token);
         }
-        Some(ix)
     }
 
     /// The task being polled now: a tracked one, or else a plain one.
-    fn current(&self) -> Option<TaskIx> {
+    pub(crate) fn current(&self) -> Option<TaskIx> {
         current_task().or_else(|| self.polled_plain())
     }
 
@@ -394,8 +442,8 @@ impl Ledger {
         let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
         *nth += 1;
         let name = match *nth {
-            1 => location_name(at),
-            n => format!("{}#{n}", location_name(at)),
+            1 => location_name(at.file(), at.line()),
+            n => format!("{}#{n}", location_name(at.file(), at.line())),
         };
         let Some(ix) = self.spawned(Name::from(name), None, None) else {
             return;
@@ -529,7 +577,24 @@ impl Ledger {
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
     pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ended) {
-        let now = Instant::now();
+        let id = matches!(
+            ended,
+            Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
+        )
+        .then(tokio::task::try_id)
+        .flatten();
+        self.ended_at(ix, ended, Instant::now(), id);
+    }
+
+    /// Records how a task ended, at `now`; `id` is its tokio id, when known and worth
+    /// keeping (failed, panicked and cancelled tasks).
+    pub(crate) fn ended_at(
+        &mut self,
+        ix: TaskIx,
+        ended: Ended,
+        now: Instant,
+        id: Option<tokio::task::Id>,
+    ) {
         let rec = &mut self.tasks[ix as usize];
         if rec.ended.is_some() {
             return;
@@ -547,11 +612,7 @@ impl Ledger {
             // Its watch could not tell (the token fired while the ledger was busy).
             rare.token_fired = Some(now);
         }
-        if matches!(
-            ended,
-            Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
-        ) && let Some(id) = tokio::task::try_id()
-        {
+        if let Some(id) = id {
             rec.rare_mut().tokio_id = Some(id);
             self.ids.push((id, ix));
         }
@@ -564,8 +625,10 @@ impl Ledger {
         rec.end = Some(now);
         rec.end_seq = self.seq;
         rec.abort = None;
+        let job = rec.is_blocking_job();
         self.seq += 1;
         self.alive -= 1;
+        self.jobs_alive -= usize::from(job);
         // With tokio's task hooks the runtime wakes the driver at every task's end already.
         if !cfg!(all(tokio_unstable, not(loom))) {
             self.quiet.notify_one();
@@ -862,6 +925,8 @@ pub(crate) struct Shared {
     in_runtime: AtomicBool,
     /// Whether the runtime is being shut down (its tasks dropped).
     shutting_down: AtomicBool,
+    /// What blocking jobs did, queued by their threads for the run's thread.
+    pub(crate) jobs: JobQueue,
 }
 
 const NOT_POLLING: u32 = u32::MAX;
@@ -874,6 +939,7 @@ impl Shared {
             progress: AtomicU64::new(0),
             in_runtime: AtomicBool::new(false),
             shutting_down: AtomicBool::new(false),
+            jobs: JobQueue::default(),
         }
     }
 
@@ -948,8 +1014,7 @@ pub(crate) fn terminate_hook(id: tokio::task::Id) {
 
 /// A plain task's name: its spawn location, `file.rs:line`; under cargo's registry,
 /// `crate-name: path/in/crate.rs:line`. (The second task spawned there is `…#2`.)
-fn location_name(at: &std::panic::Location<'_>) -> String {
-    let file = at.file();
+pub(crate) fn location_name(file: &str, line: u32) -> String {
     if let Some((_, in_registry)) = file.split_once("/registry/src/")
         && let Some((_index, rest)) = in_registry.split_once('/')
         && let Some((krate, path)) = rest.split_once('/')
@@ -959,17 +1024,24 @@ fn location_name(at: &std::panic::Location<'_>) -> String {
             Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
             _ => krate,
         };
-        return format!("{name}: {path}:{}", at.line());
+        return format!("{name}: {path}:{line}");
     }
-    format!("{file}:{}", at.line())
+    format!("{file}:{line}")
 }
 
 /// Runs `f` on this thread's ledger, if a run is going on here.
+/// What blocking jobs queued is applied first, so the ledger is up to date.
+#[inline]
 pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
     LOCAL.with(|local| {
         let shared = local.shared.try_borrow().ok()?;
-        let mut guard = shared.as_ref()?.try_lock()?;
-        guard.as_mut().map(f)
+        let shared = shared.as_ref()?;
+        let mut guard = shared.try_lock()?;
+        let ledger = guard.as_mut()?;
+        if shared.jobs.is_pending() {
+            ledger.apply_jobs(shared.jobs.take());
+        }
+        Some(f(ledger))
     })
 }
 
@@ -1000,7 +1072,9 @@ pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
 /// Ends this thread's run and hands back its ledger.
 pub(crate) fn uninstall() -> Option<Ledger> {
     let shared = LOCAL.with(|local| local.shared.borrow_mut().take())?;
-    shared.lock().take()
+    let mut ledger = shared.lock().take()?;
+    ledger.apply_jobs(shared.jobs.take());
+    Some(ledger)
 }
 
 #[inline]

@@ -48,6 +48,40 @@ where
     Task::new(name).spawn_on(tracker, future)
 }
 
+/// Runs `f` on tokio's blocking pool (`tokio::task::spawn_blocking`), its row named `name`.
+///
+/// Every `spawn_blocking` job of a run has a row already, named by where it was spawned
+/// (`src/hash.rs:12`); this gives it a name instead. Outside a run, or without
+/// `--cfg tokio_unstable` (tokio's task names need it), it is plain `spawn_blocking`.
+///
+/// # Panics
+///
+/// As `spawn_blocking` does: when the OS cannot start a thread, or when called outside a
+/// runtime.
+#[track_caller]
+pub fn spawn_blocking<F, R>(name: impl Into<Name>, f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    #[cfg(tokio_unstable)]
+    {
+        let name = name.into();
+        match tokio::task::Builder::new()
+            .name(name.as_str())
+            .spawn_blocking(f)
+        {
+            Ok(handle) => handle,
+            Err(e) => panic!("spawn_blocking({name}) could not start: {e}"),
+        }
+    }
+    #[cfg(not(tokio_unstable))]
+    {
+        let _ = name;
+        tokio::task::spawn_blocking(f)
+    }
+}
+
 /// A tracked task's run and its index in that run's ledger; `None` outside a run (or past
 /// the ledger's cap).
 type Place = Option<(u64, TaskIx)>;

@@ -169,7 +169,7 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     more_rows(f, r)?;
     writeln!(
         f,
-        "{:w$}  = running  - running after its parent ended  o completed  x failed  ! panicked  / cancelled  ~ dropped at shutdown  ? stalled  . ended (plain tokio task)",
+        "{:w$}  = running  - running after its parent ended  o completed  x failed  ! panicked  / cancelled  ~ dropped at shutdown  ? stalled  . ended (output not seen: a plain tokio task or a blocking job)",
         ""
     )
 }
@@ -191,6 +191,9 @@ pub(crate) fn verdict(t: &TaskReport) -> String {
         };
     }
     let mut parts = Vec::new();
+    if t.blocking_job {
+        parts.push("blocking job".to_owned());
+    }
     if let Some(fate) = t.fate {
         parts.push(fate.to_string());
     }

@@ -4,7 +4,7 @@
 //! message, and the report shows them. Printing it too, as std's hook does (with a
 //! backtrace under `RUST_BACKTRACE=1`), floods whoever grades a hundred runs of an
 //! unfinished exercise. So the hook installed here stays silent for a panic on a thread
-//! while a run is installed there, and keeps the panic's location for the report (the
+//! while a run is installed there (or in one of its blocking jobs), and keeps the panic's location for the report (the
 //! message the ledger records reads `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`); any other
 //! panic goes to the hook that was there before. (Proven from outside, since a run here
 //! would take the run threads that `worker`'s test counts on: the location by
@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::panic::PanicHookInfo;
 use std::sync::Once;
 
-use crate::record::ledger;
+use crate::record::{jobs, ledger};
 
 thread_local! {
     /// Where the last panic on this thread inside a run happened, until a task picks it up.
@@ -31,7 +31,7 @@ pub(crate) fn install() {
         std::panic::set_hook(Box::new(move |info| {
             if ledger::is_installed() {
                 remember(info);
-            } else {
+            } else if !jobs::panicked(|| located_here(info)) {
                 previous(info);
             }
         }));
@@ -56,6 +56,15 @@ fn remember(info: &PanicHookInfo<'_>) {
     let plain = ledger::with(|l| l.plain_panicked(format!("{message}{at}"))).unwrap_or(false);
     if !plain {
         LOCATION.with(|slot| *slot.borrow_mut() = location);
+    }
+}
+
+/// The panic's message with where it happened: for a blocking job's row.
+fn located_here(info: &PanicHookInfo<'_>) -> String {
+    let message = crate::record::task::panic_message(info.payload());
+    match info.location() {
+        Some(l) => format!("{message} (at {}:{}:{})", l.file(), l.line(), l.column()),
+        None => message,
     }
 }
 

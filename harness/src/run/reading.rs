@@ -9,42 +9,100 @@
 //! same whatever it filters. The harness's own events (target `faultline`) pass straight
 //! through, as does everything about spans.
 //!
+//! Two kinds of callsites are not passed on. tokio's own instrumentation (its `tracing`
+//! feature, which the harness turns on to see blocking jobs) is dropped here: the caller's
+//! subscriber sees what it saw without the feature. And tokio's span for a blocking job is
+//! kept here: it is how the ledger sees `spawn_blocking` (see [`jobs`]).
+//!
 //! Written by hand rather than with `tracing-subscriber`'s layers: the wrapper must sit in
 //! front of whatever subscriber the caller has, which a layer cannot do with a `Dispatch`.
 
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parking_lot::Mutex;
 
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::subscriber::Interest;
 use tracing::{Dispatch, Event, Metadata, Subscriber, span};
 
+use crate::record::jobs::{self, JobNo};
+use crate::record::ledger::Shared;
+
 /// The harness's own events: not the code under test's, so not read here.
 const OWN_TARGET: &str = "faultline";
+
+/// Span ids of blocking jobs' spans have this bit set (a subscriber's own ids are small).
+const JOB_SPAN: u64 = 1 << 63;
 
 /// A subscriber that reads every event of the code under test, then hands it to `inner`.
 pub(crate) struct Reading {
     inner: Dispatch,
+    /// The run, for its blocking jobs.
+    shared: Arc<Shared>,
+    next_job: AtomicU64,
+    /// Blocking jobs' spans still open (looked up, never iterated).
+    jobs: Mutex<HashMap<JobNo, JobSpan>>,
+}
+
+/// A blocking job's span: references to it, and how often it was exited.
+struct JobSpan {
+    refs: usize,
+    exits: u32,
+}
+
+/// What a callsite is to the wrapper.
+enum Kind {
+    /// An event of the code under test: read here.
+    Ours,
+    /// tokio's span for a blocking job: kept here.
+    Job,
+    /// tokio's other instrumentation: dropped.
+    Tokio,
+    /// Anything else: the caller's subscriber decides.
+    Passed,
 }
 
 impl Reading {
     /// `inner` wrapped: the dispatcher to install on a run's thread.
-    pub(crate) fn around(inner: Dispatch) -> Dispatch {
-        Dispatch::new(Reading { inner })
+    pub(crate) fn around(inner: Dispatch, shared: Arc<Shared>) -> Dispatch {
+        Dispatch::new(Reading {
+            inner,
+            shared,
+            next_job: AtomicU64::new(0),
+            jobs: Mutex::new(HashMap::new()),
+        })
     }
 
-    fn ours(meta: &Metadata<'_>) -> bool {
-        meta.is_event() && meta.target() != OWN_TARGET
+    fn kind(meta: &Metadata<'_>) -> Kind {
+        let target = meta.target();
+        if meta.is_span() && target == "tokio::task::blocking" && meta.name() == "runtime.spawn" {
+            Kind::Job
+        } else if target.starts_with("tokio::") || target.starts_with("runtime::") {
+            Kind::Tokio
+        } else if meta.is_event() && target != OWN_TARGET {
+            Kind::Ours
+        } else {
+            Kind::Passed
+        }
+    }
+
+    /// The job whose span this is, if it is one's.
+    fn job(span: &span::Id) -> Option<JobNo> {
+        let id = span.into_u64();
+        (id & JOB_SPAN != 0).then(|| (id & !JOB_SPAN) - 1)
     }
 }
 
 impl Subscriber for Reading {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        let inner = self.inner.register_callsite(meta);
-        if Self::ours(meta) {
-            Interest::always()
-        } else {
-            inner
+        match Self::kind(meta) {
+            Kind::Ours | Kind::Job => Interest::always(),
+            Kind::Tokio => Interest::never(),
+            Kind::Passed => self.inner.register_callsite(meta),
         }
     }
 
@@ -53,23 +111,45 @@ impl Subscriber for Reading {
     }
 
     fn enabled(&self, meta: &Metadata<'_>) -> bool {
-        Self::ours(meta) || self.inner.enabled(meta)
+        match Self::kind(meta) {
+            Kind::Ours | Kind::Job => true,
+            Kind::Tokio => false,
+            Kind::Passed => self.inner.enabled(meta),
+        }
     }
 
     fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
-        self.inner.new_span(attrs)
+        if !matches!(Self::kind(attrs.metadata()), Kind::Job) {
+            return self.inner.new_span(attrs);
+        }
+        let mut fields = JobFields::default();
+        attrs.record(&mut fields);
+        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
+        self.jobs.lock().insert(job, JobSpan { refs: 1, exits: 0 });
+        jobs::spawned(
+            &self.shared,
+            job,
+            jobs::given_name(fields.name),
+            fields.file,
+            fields.line,
+        );
+        span::Id::from_u64(JOB_SPAN | (job + 1))
     }
 
     fn record(&self, span: &span::Id, values: &span::Record<'_>) {
-        self.inner.record(span, values);
+        if Self::job(span).is_none() {
+            self.inner.record(span, values);
+        }
     }
 
     fn record_follows_from(&self, span: &span::Id, follows: &span::Id) {
-        self.inner.record_follows_from(span, follows);
+        if Self::job(span).is_none() && Self::job(follows).is_none() {
+            self.inner.record_follows_from(span, follows);
+        }
     }
 
     fn event(&self, event: &Event<'_>) {
-        if Self::ours(event.metadata()) {
+        if matches!(Self::kind(event.metadata()), Kind::Ours) {
             event.record(&mut Read);
         }
         if self.inner.enabled(event.metadata()) {
@@ -78,23 +158,102 @@ impl Subscriber for Reading {
     }
 
     fn enter(&self, span: &span::Id) {
-        self.inner.enter(span);
+        match Self::job(span) {
+            // Entered to run it (and again to drop it, after it ran).
+            Some(job) => {
+                let first = (self.jobs.lock().get(&job)).is_some_and(|j| j.exits == 0);
+                if first {
+                    jobs::entered(&self.shared, job);
+                }
+            }
+            None => self.inner.enter(span),
+        }
     }
 
     fn exit(&self, span: &span::Id) {
-        self.inner.exit(span);
+        match Self::job(span) {
+            Some(job) => {
+                let first = match self.jobs.lock().get_mut(&job) {
+                    Some(j) => {
+                        j.exits += 1;
+                        j.exits == 1
+                    }
+                    None => false,
+                };
+                if first {
+                    jobs::exited(&self.shared, job);
+                }
+            }
+            None => self.inner.exit(span),
+        }
     }
 
     fn clone_span(&self, id: &span::Id) -> span::Id {
-        self.inner.clone_span(id)
+        match Self::job(id) {
+            Some(job) => {
+                if let Some(j) = self.jobs.lock().get_mut(&job) {
+                    j.refs += 1;
+                }
+                id.clone()
+            }
+            None => self.inner.clone_span(id),
+        }
     }
 
     fn try_close(&self, id: span::Id) -> bool {
-        self.inner.try_close(id)
+        let Some(job) = Self::job(&id) else {
+            return self.inner.try_close(id);
+        };
+        let closed = {
+            let mut open = self.jobs.lock();
+            match open.get_mut(&job) {
+                Some(j) if j.refs > 1 => {
+                    j.refs -= 1;
+                    None
+                }
+                Some(_) => open.remove(&job),
+                None => None,
+            }
+        };
+        match closed {
+            Some(j) => {
+                jobs::closed(&self.shared, job, j.exits > 0);
+                true
+            }
+            None => false,
+        }
     }
 
     fn current_span(&self) -> tracing_core::span::Current {
         self.inner.current_span()
+    }
+}
+
+/// The fields of tokio's span for a blocking job that make its row.
+#[derive(Default)]
+struct JobFields {
+    name: String,
+    file: String,
+    line: u32,
+}
+
+impl Visit for JobFields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "loc.file" {
+            value.clone_into(&mut self.file);
+        }
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "loc.line" {
+            self.line = u32::try_from(value).unwrap_or(u32::MAX);
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "task.name" {
+            self.name = format!("{value:?}");
+        }
     }
 }
 

@@ -15,9 +15,11 @@
 //!   hashes, the runtime's only thread runs nothing else — not the heartbeat, not the other
 //!   requests. On the paused clock the virtual time does not move during the block, so the
 //!   timeline looks innocent; only the blocked-executor flag tells.
-//! - `structured`: no task blocks the executor; the hashes run on tokio's blocking pool. The
-//!   paused clock waits for them (auto-advance holds while a `spawn_blocking` task runs), so
-//!   the virtual timeline is the same and the report is clean.
+//! - `structured`: no task blocks the executor; the hashes run on tokio's blocking pool, each
+//!   a row of its own (`scenarios/blocking/src/structured.rs:11`, `…#2`, marked **blocking
+//!   job**, whose parent is the request that awaited it). The paused clock waits for them
+//!   (auto-advance holds while a `spawn_blocking` job runs), so each job starts and ends at
+//!   the same virtual ms, the timeline is the same, and the report is clean.
 //! - `db-fails`: request 1 fails before hashing; its error is returned and observed in both.
 //!
 //! ## How Rust differs from the course

@@ -1,0 +1,267 @@
+//! Blocking jobs (`spawn_blocking`): rows made from tokio's own instrumentation.
+//!
+//! tokio's task hooks pass the blocking pool by: no spawn hook, no poll hooks. With its
+//! `tracing` feature (live under `--cfg tokio_unstable`), tokio wraps every blocking job in a
+//! span `runtime.spawn` (target `tokio::task::blocking`) that carries the job's name and
+//! spawn location. The span is created where `spawn_blocking` is called, entered on the
+//! blocking thread while the job runs, exited when it returns or panics, and closed when
+//! the job is dropped. The run's subscriber ([`Reading`](crate::run::reading::Reading))
+//! keeps these spans for itself and tells this module:
+//! created → a row, whose parent is the task being polled; exited → the job returned (or
+//! panicked: the panic hook saw it first); closed without having run → dropped.
+//!
+//! A blocking thread never takes the ledger itself: the run's thread takes it without
+//! waiting (a busy ledger there means re-entry) and would lose records to the contention.
+//! So a blocking thread queues what happened, with the virtual time it happened at, and the
+//! run's thread applies the queue before anything else it records (see [`ledger::with`]).
+//! The job's exit is queued before tokio wakes whoever awaits the job, so a parent that
+//! awaited its job always sees the job end first.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parking_lot::Mutex;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::record::ledger::{self, Ended, Ledger, Phase, Shared, TaskIx};
+use crate::record::name::Name;
+use crate::record::outcome::CancelCause;
+
+/// A blocking job's number within its run (the subscriber's span ids carry it).
+pub(crate) type JobNo = u64;
+
+/// What a blocking job did, as queued by the thread that saw it.
+#[derive(Debug)]
+pub(crate) enum JobEvent {
+    /// Spawned off the run's thread (from another blocking job): no parent is known.
+    Spawned {
+        job: JobNo,
+        name: Option<String>,
+        file: String,
+        line: u32,
+        at: Instant,
+    },
+    /// It panicked (the message, with where).
+    Panicked { job: JobNo, message: String },
+    /// It returned or panicked, at `at`; during the runtime's shutdown or not.
+    Finished {
+        job: JobNo,
+        at: Instant,
+        shutdown: bool,
+    },
+    /// It was dropped without having run to its end (aborted before it started, or never
+    /// started before the runtime shut down).
+    Dropped {
+        job: JobNo,
+        at: Instant,
+        shutdown: bool,
+    },
+}
+
+/// The queue of a run's blocking jobs' events, shared by the run's thread and the blocking
+/// threads.
+#[derive(Default)]
+pub(crate) struct JobQueue {
+    pending: AtomicBool,
+    events: Mutex<Vec<JobEvent>>,
+    /// Woken when a job ends, so the driver looks again for quiescence.
+    pub(crate) quiet: Arc<Notify>,
+}
+
+impl JobQueue {
+    pub(crate) fn push(&self, event: JobEvent) {
+        let wake = matches!(event, JobEvent::Finished { .. } | JobEvent::Dropped { .. });
+        self.events.lock().push(event);
+        self.pending.store(true, Ordering::Release);
+        if wake {
+            self.quiet.notify_one();
+        }
+    }
+
+    /// Whether events wait to be applied.
+    #[inline]
+    pub(crate) fn is_pending(&self) -> bool {
+        self.pending.load(Ordering::Acquire)
+    }
+
+    /// The events queued so far, in the order they were queued.
+    pub(crate) fn take(&self) -> Vec<JobEvent> {
+        let mut events = self.events.lock();
+        self.pending.store(false, Ordering::Release);
+        std::mem::take(&mut *events)
+    }
+}
+
+thread_local! {
+    /// The blocking job running on this thread, if any: for the panic hook.
+    static RUNNING: RefCell<Option<(Arc<Shared>, JobNo)>> = const { RefCell::new(None) };
+}
+
+/// A job's span was created: `spawn_blocking` was just called on this thread.
+pub(crate) fn spawned(
+    shared: &Arc<Shared>,
+    job: JobNo,
+    name: Option<String>,
+    file: String,
+    line: u32,
+) {
+    let at = Instant::now();
+    // On the run's thread, the row is made now, with the task being polled as its parent.
+    if ledger::with(|l| l.job_spawned(job, name.clone(), &file, line, true, at)).is_some() {
+        return;
+    }
+    shared.jobs.push(JobEvent::Spawned {
+        job,
+        name,
+        file,
+        line,
+        at,
+    });
+}
+
+/// A job starts running on this thread.
+pub(crate) fn entered(shared: &Arc<Shared>, job: JobNo) {
+    RUNNING.with(|r| *r.borrow_mut() = Some((shared.clone(), job)));
+}
+
+/// The job running on this thread returned or panicked.
+pub(crate) fn exited(shared: &Shared, job: JobNo) {
+    RUNNING.with(|r| r.borrow_mut().take());
+    shared.jobs.push(JobEvent::Finished {
+        job,
+        at: Instant::now(),
+        shutdown: shared.shutting_down(),
+    });
+}
+
+/// The job's span closed: it was dropped, whether it ran or not.
+pub(crate) fn closed(shared: &Shared, job: JobNo, ran: bool) {
+    if !ran {
+        shared.jobs.push(JobEvent::Dropped {
+            job,
+            at: Instant::now(),
+            shutdown: shared.shutting_down(),
+        });
+    }
+}
+
+/// The panic hook's part: a panic in a blocking job of a run is one of the run's findings.
+/// Whether the panic was one.
+pub(crate) fn panicked(message: impl FnOnce() -> String) -> bool {
+    RUNNING.with(|r| match r.borrow().as_ref() {
+        Some((shared, job)) => {
+            shared.jobs.push(JobEvent::Panicked {
+                job: *job,
+                message: message(),
+            });
+            true
+        }
+        None => false,
+    })
+}
+
+impl Ledger {
+    /// A row for a blocking job: its faultline name if it was given one, else where it was
+    /// spawned (`src/lib.rs:96`, `…#2` for the second job spawned there).
+    pub(crate) fn job_spawned(
+        &mut self,
+        job: JobNo,
+        name: Option<String>,
+        file: &str,
+        line: u32,
+        on_run_thread: bool,
+        at: Instant,
+    ) {
+        let name = name.unwrap_or_else(|| {
+            let nth = self.jobs_at.entry((file.to_owned(), line)).or_insert(0);
+            *nth += 1;
+            match *nth {
+                1 => ledger::location_name(file, line),
+                n => format!("{}#{n}", ledger::location_name(file, line)),
+            }
+        });
+        let parent = if on_run_thread { self.current() } else { None };
+        let Some(ix) = self.spawned_at_time(Name::from(name), parent, at) else {
+            return;
+        };
+        let rare = self.tasks[ix as usize].rare_mut();
+        rare.plain = true;
+        rare.blocking_job = true;
+        self.jobs_alive += 1;
+        self.jobs_total += 1;
+        let slot = job as usize;
+        if self.jobs.len() <= slot {
+            self.jobs.resize(slot + 1, None);
+        }
+        self.jobs[slot] = Some(ix);
+    }
+
+    /// Applies what blocking threads queued.
+    pub(crate) fn apply_jobs(&mut self, events: Vec<JobEvent>) {
+        for event in events {
+            match event {
+                JobEvent::Spawned {
+                    job,
+                    name,
+                    file,
+                    line,
+                    at,
+                } => self.job_spawned(job, name, &file, line, false, at),
+                JobEvent::Panicked { job, message } => {
+                    if let Some(ix) = self.job_row(job) {
+                        self.tasks[ix as usize].rare_mut().panic = Some(message);
+                    }
+                }
+                JobEvent::Finished { job, at, shutdown } => {
+                    let Some(ix) = self.job_row(job) else {
+                        continue;
+                    };
+                    let ended = match self.tasks[ix as usize].rare_mut().panic.take() {
+                        _ if shutdown => Ended::DroppedAtShutdown,
+                        Some(message) => Ended::Panicked { message },
+                        None => Ended::Unseen,
+                    };
+                    self.job_ended(ix, ended, at);
+                }
+                JobEvent::Dropped { job, at, shutdown } => {
+                    let Some(ix) = self.job_row(job) else {
+                        continue;
+                    };
+                    let ended = if shutdown || self.phase == Phase::Shutdown {
+                        Ended::DroppedAtShutdown
+                    } else {
+                        Ended::Cancelled(CancelCause::Aborted)
+                    };
+                    self.job_ended(ix, ended, at);
+                }
+            }
+        }
+    }
+
+    fn job_row(&self, job: JobNo) -> Option<TaskIx> {
+        self.jobs.get(job as usize).copied().flatten()
+    }
+
+    fn job_ended(&mut self, ix: TaskIx, ended: Ended, at: Instant) {
+        if self.tasks[ix as usize].ended.is_some() {
+            return; // stalled at the deadline, or judged by the watchdog already
+        }
+        self.ended_at(ix, ended, at, None);
+    }
+
+    /// The blocking jobs still running, by name: for a run the watchdog gave up on.
+    pub(crate) fn running_jobs(&self) -> Vec<String> {
+        (self.jobs.iter().flatten())
+            .filter(|&&ix| self.tasks[ix as usize].ended.is_none())
+            .map(|&ix| self.task_name(ix).to_owned())
+            .collect()
+    }
+}
+
+/// The faultline name a blocking job was given ([`spawn_blocking`](crate::spawn_blocking)),
+/// as tokio's span carries it: empty when it has none.
+pub(crate) fn given_name(name: String) -> Option<String> {
+    (!name.is_empty()).then_some(name)
+}
