@@ -410,6 +410,45 @@ fn exit_on_return_finds_a_blocking_job_still_running_at_shutdown() {
     assert!(!r.is_clean());
 }
 
+/// A body that never returns has output type `!` (edition 2024's never-type fallback): it
+/// compiles under faultline's spawns and runs, and is judged by how it ends.
+#[test]
+fn bodies_that_never_return_compile_and_are_judged() {
+    let r = run(|| async {
+        let doomed = spawn("doomed", async { panic!("only panics") });
+        drop(spawn("forever", async {
+            loop {
+                std::future::pending::<()>().await;
+            }
+        }));
+        let mut set = JoinSet::new();
+        spawn_in(&mut set, "in-set", async { panic!("also") });
+        let read = set.join_next().await.unwrap().is_err();
+        (doomed.await.is_err(), read)
+    });
+    assert_eq!(r.result, "(true, true)", "{r}");
+    assert_eq!(r.task("doomed").unwrap().outcome, Outcome::Panicked);
+    assert_eq!(r.task("in-set").unwrap().outcome, Outcome::Panicked);
+    assert_eq!(
+        r.task("forever").unwrap().outcome,
+        Outcome::DroppedAtShutdown
+    );
+    // The run's own body may never return too.
+    let root = Builder::new("ground-truth", "never")
+        .run(|| async { panic!("the body only panics") })
+        .unwrap();
+    assert_eq!(
+        root.task("body").unwrap().outcome,
+        Outcome::Panicked,
+        "{root}"
+    );
+    assert!(
+        root.result.starts_with("panicked: the body only panics"),
+        "{}",
+        root.result
+    );
+}
+
 #[test]
 fn a_task_spawned_past_the_ledgers_cap_is_untracked() {
     let mut b = Builder::new("ground-truth", "cap");
@@ -605,6 +644,11 @@ fn a_background_task_of_an_accepted_place_is_shown_not_counted() {
         })
         .unwrap();
     assert!(!own.is_clean(), "{own}");
+    // A plan (text or plan file) accepts them the same way; a prefix that is no row's
+    // name accepts nothing.
+    let planned = run_with("allow tests/verdicts.rs", body);
+    assert!(planned.is_clean() && planned.tasks[1].accepted, "{planned}");
+    assert!(!run_with("allow src/other.rs", body).is_clean());
 }
 
 #[test]

@@ -58,7 +58,10 @@ pub use record::failure::Failure;
 /// Task names (`caller`, `fetch[3]`).
 pub use record::name::Name;
 /// Tracked spawning over real tokio handles, sets and trackers.
-pub use record::task::{PanicPayload, Task, TaskOutput, spawn, spawn_blocking, spawn_in, spawn_on};
+pub use record::task::{
+    ByTaskOutput, Judged, NeverReturns, PanicPayload, Returns, Task, TaskOutput, spawn,
+    spawn_blocking, spawn_in, spawn_on,
+};
 /// Run a case twice and diff the renderings (`--check-determinism`).
 pub use report::compare::{check_determinism, compare_reports, line_diff};
 /// Pictures: an HTML page of SVG timelines (a run, a comparison) and a sweep's heat map.

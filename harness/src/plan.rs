@@ -14,6 +14,7 @@
 //! fetch=2*off->error(E)               2 hits pass untouched, then every later hit fails
 //! @200ms cancel(caller)               abort the task named `caller` at 200 ms
 //! @1500ms shutdown                    fire the run's shutdown signal at 1.5 s
+//! allow hyper-util                    accept that crate's background tasks (see below)
 //! ```
 //!
 //! The action side is a chain of terms `[P%][N*]action`, joined by `->`, with fail-rs's
@@ -24,6 +25,11 @@
 //! run's seed, the rule, the term and the hit number: the same seed makes the same
 //! decisions. A term after one that can never be used up (no count, no probability) could
 //! never apply, and is an error.
+//!
+//! `allow who` accepts background tasks spawned with plain tokio by a crate or at a place
+//! whose row name starts with `who`, as
+//! [`Builder::allow_background`](crate::Builder::allow_background) does: a run under the
+//! plan judges them as that run would.
 //!
 //! `Display` gives back text that parses to the same plan. The parser is written by hand
 //! so that every error says where, what was expected, and a hint.
@@ -46,6 +52,8 @@ use crate::error::Error;
 pub struct Plan {
     rules: Vec<Rule>,
     events: Vec<TimedEvent>,
+    /// Prefixes of background tasks' names to accept (`allow hyper-util`).
+    allowed: Vec<String>,
 }
 
 /// What happens at a fault point that a rule selects.
@@ -148,6 +156,9 @@ impl Plan {
     /// This plan's rules followed by `other`'s, and both plans' events (a pair in a sweep).
     pub fn and(mut self, other: &Plan) -> Self {
         self.rules.extend(other.rules.iter().cloned());
+        for who in &other.allowed {
+            self = self.allow(who.clone());
+        }
         for e in &other.events {
             self = self.at(e.at, e.event.clone());
         }
@@ -166,6 +177,21 @@ impl Plan {
         &self.rules
     }
 
+    /// Accepts background tasks of a crate or place (`allow hyper-util`), as
+    /// [`Builder::allow_background`](crate::Builder::allow_background) does.
+    pub fn allow(mut self, who: impl Into<String>) -> Self {
+        let who = who.into();
+        if !self.allowed.contains(&who) {
+            self.allowed.push(who);
+        }
+        self
+    }
+
+    /// The crates and places whose background tasks the plan accepts.
+    pub fn allowed(&self) -> &[String] {
+        &self.allowed
+    }
+
     /// The timed events, by time.
     pub fn events(&self) -> &[TimedEvent] {
         &self.events
@@ -173,7 +199,7 @@ impl Plan {
 
     /// Whether the plan injects nothing.
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty() && self.events.is_empty()
+        self.rules.is_empty() && self.events.is_empty() && self.allowed.is_empty()
     }
 
     /// Whether the plan can cancel a task: a timed `cancel(task)` event or a `cancel` action.
@@ -269,7 +295,8 @@ impl fmt::Display for Plan {
         }
         let rules = self.rules.iter().map(|r| r.to_string());
         let events = self.events.iter().map(|e| e.to_string());
-        let all: Vec<String> = rules.chain(events).collect();
+        let allowed = self.allowed.iter().map(|who| format!("allow {who}"));
+        let all: Vec<String> = rules.chain(events).chain(allowed).collect();
         f.write_str(&all.join("; "))
     }
 }
@@ -376,6 +403,19 @@ impl FromStr for Plan {
             if item.starts_with('@') {
                 let event = p.event()?;
                 plan = plan.at(event.at, event.event);
+            } else if let Some(who) = item
+                .strip_prefix("allow ")
+                .or((item == "allow").then_some(""))
+            {
+                let who = who.trim();
+                if who.is_empty() || who.contains(char::is_whitespace) {
+                    p.pos = p.end.min(start + "allow".len() + 1);
+                    return Err(p.fail(
+                        "one crate or place after `allow`",
+                        "allow hyper-util accepts that crate's background tasks; allow src/server.rs, a place's",
+                    ));
+                }
+                plan = plan.allow(who);
             } else {
                 let rule = p.rule()?;
                 plan.rules.push(rule);

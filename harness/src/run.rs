@@ -29,7 +29,7 @@ use crate::error::Error;
 use crate::plan::{Event, Plan, TimedEvent};
 use crate::record::ledger::{self, Ended, Ledger, Phase, Shared};
 use crate::record::name::Name;
-use crate::record::task::{PanicPayload, Task, TaskOutput};
+use crate::record::task::{Judged, PanicPayload, Task};
 use crate::report::{self, CancelCause, Report, RunFacts};
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
@@ -50,11 +50,12 @@ pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Runs `body` once with the default settings: seed 0, no faults, 1 h virtual deadline.
-pub fn run<F, Fut>(scenario: &str, body: F) -> Result<Report, Error>
+pub fn run<F, Fut, M>(scenario: &str, body: F) -> Result<Report, Error>
 where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future + Send + 'static,
-    Fut::Output: TaskOutput + Debug + Send + 'static,
+    Fut::Output: Judged<M> + Debug + Send + 'static,
+    M: 'static,
 {
     Builder::new(scenario, "default").run(body)
 }
@@ -169,7 +170,8 @@ impl Builder {
     /// Accepts background tasks spawned with plain tokio by a crate or at a place whose row
     /// name starts with `who` (`"hyper-util"`, `"src/server.rs"`), as goleak's
     /// `IgnoreTopFunction` does: they are shown, marked accepted, and none of their verdicts
-    /// counts against a clean run. Nothing is accepted by default.
+    /// counts against a clean run. Nothing is accepted by default. A plan accepts them too
+    /// (`allow hyper-util` in its text, `allow = ["hyper-util"]` in a plan file).
     pub fn allow_background(&mut self, who: impl Into<String>) -> &mut Self {
         self.allowed.push(who.into());
         self
@@ -196,11 +198,12 @@ impl Builder {
     /// reported as it stands.
     ///
     /// Fails only on misuse (called inside a runtime, or inside another run).
-    pub fn run<F, Fut>(&self, body: F) -> Result<Report, Error>
+    pub fn run<F, Fut, M>(&self, body: F) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future + Send + 'static,
-        Fut::Output: TaskOutput + Debug + Send + 'static,
+        Fut::Output: Judged<M> + Debug + Send + 'static,
+        M: 'static,
     {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::misuse(
@@ -375,16 +378,20 @@ impl Builder {
             deadline: self.deadline,
             untracked,
             replay,
-            allowed: self.allowed.clone(),
+            allowed: (self.allowed.iter())
+                .chain(self.plan.allowed())
+                .cloned()
+                .collect(),
         }
     }
 
     /// The run itself, on the run's own thread.
-    fn run_here<F, Fut>(&self, body: F, shared: &Arc<Shared>) -> Result<Report, Error>
+    fn run_here<F, Fut, M>(&self, body: F, shared: &Arc<Shared>) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future + Send + 'static,
-        Fut::Output: TaskOutput + Debug + Send + 'static,
+        Fut::Output: Judged<M> + Debug + Send + 'static,
+        M: 'static,
     {
         let quiet = shared.jobs.quiet.clone();
         let spawned = Arc::new(AtomicUsize::new(0));
@@ -461,11 +468,12 @@ impl Builder {
         builder.build().map_err(Error::runtime)
     }
 
-    async fn drive<F, Fut>(&self, body: F, quiet: Arc<Notify>) -> Driven
+    async fn drive<F, Fut, M>(&self, body: F, quiet: Arc<Notify>) -> Driven
     where
         F: FnOnce() -> Fut,
         Fut: Future + Send + 'static,
-        Fut::Output: TaskOutput + Debug + Send + 'static,
+        Fut::Output: Judged<M> + Debug + Send + 'static,
+        M: 'static,
     {
         let start = Instant::now();
         let deadline = start + self.deadline;

@@ -4,6 +4,8 @@
 //! # Each string is one rule or timed event in the text form (see `Plan`).
 //! rules = ["fetch[3]=error(ConnectionError)", "fetch=2*error(E)->delay(1s)"]
 //! events = ["@1500ms shutdown"]
+//! # Background tasks of these crates or places are accepted (Builder::allow_background).
+//! allow = ["hyper-util", "src/server.rs"]
 //!
 //! # Or one table per rule; `do` is the action side, chains and modifiers included.
 //! [[rule]]
@@ -30,6 +32,8 @@ struct File {
     #[serde(default)]
     events: Vec<String>,
     #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
     rule: Vec<Table>,
 }
 
@@ -49,7 +53,8 @@ impl Plan {
         let file: File = toml::from_str(text).map_err(|e| {
             Error::plan_file(format!(
                 "invalid plan file: {}\n  hint: a plan file holds rules = [\"fetch[3]=error(E)\"], \
-                 events = [\"@1s shutdown\"] and [[rule]] tables with point, key, hit and do",
+                 events = [\"@1s shutdown\"], allow = [\"hyper-util\"] and [[rule]] tables with \
+                 point, key, hit and do",
                 e.to_string().trim_end()
             ))
         })?;
@@ -79,6 +84,10 @@ impl Plan {
                 tables
                     .enumerate()
                     .map(|(i, t)| (format!("[[rule]] #{}", i + 1), t)),
+            )
+            .chain(
+                (file.allow.iter().enumerate())
+                    .map(|(i, who)| (format!("allow[{i}]"), format!("allow {who}"))),
             );
         for (place, item) in items {
             if item.contains(';') {
@@ -115,6 +124,29 @@ mod tests {
         assert_eq!(
             plan.to_string(),
             "fetch[3]=error(ConnectionError); fetch=2*error(E)->delay(1000ms); db[7]#2=25%hang; @1500ms shutdown"
+        );
+    }
+
+    #[test]
+    fn allowed_background_tasks_are_part_of_the_plan() {
+        let plan = Plan::from_toml(
+            r#"
+            rules = ["db=hang"]
+            allow = ["hyper-util", "src/server.rs"]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(plan.allowed(), ["hyper-util", "src/server.rs"]);
+        assert_eq!(
+            plan.to_string(),
+            "db=hang; allow hyper-util; allow src/server.rs"
+        );
+        assert_eq!(Plan::parse(&plan.to_string()).unwrap(), plan);
+        let err = Plan::from_toml(r#"allow = ["two words"]"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("in allow[0] of the plan file: invalid fault plan at column 7: expected one crate or place after `allow`"),
+            "{err}"
         );
     }
 

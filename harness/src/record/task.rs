@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,30 +21,37 @@ use crate::run::blocking;
 ///
 /// Outside a run this is plain `tokio::spawn`.
 #[track_caller]
-pub fn spawn<F>(name: impl Into<Name>, future: F) -> JoinHandle<F::Output>
+pub fn spawn<F, M>(name: impl Into<Name>, future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
-    F::Output: TaskOutput + Send + 'static,
+    F::Output: Judged<M> + Send + 'static,
+    M: 'static,
 {
     Task::new(name).spawn(future)
 }
 
 /// Spawns `future` on `set` (`JoinSet::spawn`), tracked under `name`.
 #[track_caller]
-pub fn spawn_in<F>(set: &mut JoinSet<F::Output>, name: impl Into<Name>, future: F) -> AbortHandle
+pub fn spawn_in<F, M>(set: &mut JoinSet<F::Output>, name: impl Into<Name>, future: F) -> AbortHandle
 where
     F: Future + Send + 'static,
-    F::Output: TaskOutput + Send + 'static,
+    F::Output: Judged<M> + Send + 'static,
+    M: 'static,
 {
     Task::new(name).spawn_in(set, future)
 }
 
 /// Spawns `future` on `tracker` (`TaskTracker::spawn`), tracked under `name`.
 #[track_caller]
-pub fn spawn_on<F>(tracker: &TaskTracker, name: impl Into<Name>, future: F) -> JoinHandle<F::Output>
+pub fn spawn_on<F, M>(
+    tracker: &TaskTracker,
+    name: impl Into<Name>,
+    future: F,
+) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
-    F::Output: TaskOutput + Send + 'static,
+    F::Output: Judged<M> + Send + 'static,
+    M: 'static,
 {
     Task::new(name).spawn_on(tracker, future)
 }
@@ -112,10 +120,12 @@ impl Task {
 
     /// `tokio::spawn`.
     #[track_caller]
-    pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
+    pub fn spawn<F, M>(self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
-        F::Output: TaskOutput + Send + 'static,
+        F::Output: Judged<M> + Send + 'static,
+        M: 'static,
+        M: 'static,
     {
         let (ix, keep) = self.record(None);
         let handle = ledger::tracked_spawn(|| tokio::spawn(Tracked::new(future, ix)));
@@ -125,10 +135,12 @@ impl Task {
 
     /// `JoinSet::spawn`.
     #[track_caller]
-    pub fn spawn_in<F>(self, set: &mut JoinSet<F::Output>, future: F) -> AbortHandle
+    pub fn spawn_in<F, M>(self, set: &mut JoinSet<F::Output>, future: F) -> AbortHandle
     where
         F: Future + Send + 'static,
-        F::Output: TaskOutput + Send + 'static,
+        F::Output: Judged<M> + Send + 'static,
+        M: 'static,
+        M: 'static,
     {
         let (ix, keep) = self.record(None);
         let abort = ledger::tracked_spawn(|| set.spawn(Tracked::new(future, ix)));
@@ -138,10 +150,12 @@ impl Task {
 
     /// `TaskTracker::spawn`.
     #[track_caller]
-    pub fn spawn_on<F>(self, tracker: &TaskTracker, future: F) -> JoinHandle<F::Output>
+    pub fn spawn_on<F, M>(self, tracker: &TaskTracker, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
-        F::Output: TaskOutput + Send + 'static,
+        F::Output: Judged<M> + Send + 'static,
+        M: 'static,
+        M: 'static,
     {
         let (ix, keep) = self.record(Some(tracker));
         let handle = ledger::tracked_spawn(|| tracker.spawn(Tracked::new(future, ix)));
@@ -176,14 +190,16 @@ fn register(ix: Place, abort: impl FnOnce() -> AbortHandle) {
 pin_project_lite::pin_project! {
     /// The future that tokio really runs: the task's own future plus a drop guard that
     /// tells the ledger how it ended (completed, failed, panicked, or dropped early).
-    struct Tracked<F> {
+    struct Tracked<F, M> {
         #[pin]
         inner: F,
         ix: Place,
         done: bool,
+        // How its output is judged (see `Judged`).
+        judged: PhantomData<fn() -> M>,
     }
 
-    impl<F> PinnedDrop for Tracked<F> {
+    impl<F, M> PinnedDrop for Tracked<F, M> {
         fn drop(this: Pin<&mut Self>) {
             if let (Some((run, ix)), false) = (this.ix, this.done) {
                 ledger::with_run(run, |l| l.dropped_early(ix));
@@ -192,20 +208,21 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<F> Tracked<F> {
+impl<F, M> Tracked<F, M> {
     fn new(inner: F, ix: Place) -> Self {
         Tracked {
             inner,
             ix,
             done: false,
+            judged: PhantomData,
         }
     }
 }
 
-impl<F> Future for Tracked<F>
+impl<F, M> Future for Tracked<F, M>
 where
     F: Future,
-    F::Output: TaskOutput,
+    F::Output: Judged<M>,
 {
     type Output = F::Output;
 
@@ -228,14 +245,14 @@ where
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
                 *this.done = true;
-                let failed = output.is_failure();
+                let failed = output.failed();
                 let mut carried = Vec::new();
                 if failed {
-                    output.failures(&mut |f: &Failure| carried.extend(f.traced_in(run)));
+                    output.traced(&mut |f: &Failure| carried.extend(f.traced_in(run)));
                 }
                 // An error of a type the harness does not trace: its text, for the report.
                 let untraced = (failed && carried.is_empty())
-                    .then(|| output.error_text())
+                    .then(|| output.text())
                     .flatten();
                 ledger::with_run(run, |l| {
                     if !carried.is_empty() {
@@ -354,6 +371,73 @@ pub trait TaskOutput {
 
     /// The error's text, for a failure that carries no traced error (`E`'s `Debug`).
     fn error_text(&self) -> Option<String> {
+        None
+    }
+}
+
+/// How a task's output is judged: through [`TaskOutput`] (`M` is [`ByTaskOutput`]), or, for
+/// a body that never returns — whose output type is `!`: `async { panic!("…") }`,
+/// `async { loop { … } }` — as nothing to judge (`M` is [`NeverReturns`]). Implemented for
+/// you; `M` is inferred, never written.
+///
+/// Two routes because stable Rust has no specialization and names `!` only through a
+/// projection, and an impl of `TaskOutput` for `!` would forbid every impl of `TaskOutput`
+/// in your own crate (the compiler cannot tell your type from the projection).
+#[diagnostic::on_unimplemented(
+    message = "faultline cannot tell whether a task returning `{Self}` succeeded",
+    note = "return a `Result`, `()` or a plain value, or implement `faultline_harness::TaskOutput` for `{Self}`"
+)]
+pub trait Judged<M> {
+    /// Whether this output is a failure.
+    fn failed(&self) -> bool;
+    /// Calls `found` with every traced error this output carries.
+    fn traced(&self, found: &mut dyn FnMut(&Failure));
+    /// The error's text, for a failure that carries no traced error.
+    fn text(&self) -> Option<String>;
+}
+
+/// [`Judged`] through [`TaskOutput`].
+#[derive(Debug)]
+pub struct ByTaskOutput;
+
+/// [`Judged`] for a body that never returns (output type `!`).
+#[derive(Debug)]
+pub enum NeverReturns {}
+
+impl<T: TaskOutput + ?Sized> Judged<ByTaskOutput> for T {
+    fn failed(&self) -> bool {
+        self.is_failure()
+    }
+
+    fn traced(&self, found: &mut dyn FnMut(&Failure)) {
+        self.failures(found);
+    }
+
+    fn text(&self) -> Option<String> {
+        self.error_text()
+    }
+}
+
+/// Names a function type's return type: `<fn() -> ! as Returns>::Output` is `!` on stable.
+#[doc(hidden)]
+pub trait Returns {
+    /// The return type.
+    type Output;
+}
+
+impl<T> Returns for fn() -> T {
+    type Output = T;
+}
+
+impl Judged<NeverReturns> for <fn() -> ! as Returns>::Output {
+    // Never called: no value of type `!` exists.
+    fn failed(&self) -> bool {
+        false
+    }
+
+    fn traced(&self, _: &mut dyn FnMut(&Failure)) {}
+
+    fn text(&self) -> Option<String> {
         None
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::future::Future;
 
 use crate::plan::Plan;
-use crate::record::task::TaskOutput;
+use crate::record::task::Judged;
 use crate::report::{Outcome, Report};
 use crate::run::Builder;
 
@@ -14,11 +14,12 @@ use crate::run::Builder;
 /// `#[faultline_harness::test]` writes; call [`Builder::run`] yourself for anything else.
 #[doc(hidden)]
 #[track_caller]
-pub fn run_test<F, Fut>(place: TestPlace, plan: &str, seed: u64, body: F)
+pub fn run_test<F, Fut, M>(place: TestPlace, plan: &str, seed: u64, body: F)
 where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future + Send + 'static,
-    Fut::Output: TaskOutput + Debug + Send + 'static,
+    Fut::Output: Judged<M> + Debug + Send + 'static,
+    M: 'static,
 {
     let test = place.name();
     let test = test.as_str();
