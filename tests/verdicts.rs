@@ -449,6 +449,25 @@ fn bodies_that_never_return_compile_and_are_judged() {
     );
 }
 
+// Types of another crate (std's, here) that faultline has no `TaskOutput` for.
+faultline::harness::judge_as_completed!(std::time::Duration, std::net::Ipv4Addr);
+
+/// A task whose output is a foreign type, made judgeable by the macro: completed.
+#[test]
+fn a_foreign_output_type_is_judged_completed() {
+    let r = run(|| async {
+        let d = spawn("duration", async { Duration::from_millis(5) });
+        let ip = spawn("ip", async { std::net::Ipv4Addr::LOCALHOST });
+        (
+            d.await.unwrap().as_millis(),
+            ip.await.unwrap().is_loopback(),
+        )
+    });
+    assert_eq!(r.result, "(5, true)");
+    assert_eq!(r.task("duration").unwrap().outcome, Outcome::Completed);
+    assert!(r.is_clean(), "{r}");
+}
+
 #[test]
 fn a_task_spawned_past_the_ledgers_cap_is_untracked() {
     let mut b = Builder::new("ground-truth", "cap");

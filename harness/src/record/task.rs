@@ -385,7 +385,8 @@ pub trait TaskOutput {
 /// in your own crate (the compiler cannot tell your type from the projection).
 #[diagnostic::on_unimplemented(
     message = "faultline cannot tell whether a task returning `{Self}` succeeded",
-    note = "return a `Result`, `()` or a plain value, or implement `faultline_harness::TaskOutput` for `{Self}`"
+    note = "return a `Result`, `()` or a plain value, or implement `faultline_harness::TaskOutput` for `{Self}`; \
+            for a type of another crate, write `faultline_harness::judge_as_completed!({Self});`"
 )]
 pub trait Judged<M> {
     /// Whether this output is a failure.
@@ -440,6 +441,37 @@ impl Judged<NeverReturns> for <fn() -> ! as Returns>::Output {
     fn text(&self) -> Option<String> {
         None
     }
+}
+
+/// Lets faultline's spawns take tasks whose output is a type from another crate that is
+/// not a `Result` (`http::Response<…>`, `bytes::Bytes`): such a task is judged completed when
+/// it returns. Your crate cannot implement [`TaskOutput`] for a foreign type (the orphan
+/// rule), but it can implement [`Judged`] with a marker of its own, which this writes:
+///
+/// ```
+/// faultline_harness::judge_as_completed!(std::time::Duration, std::net::SocketAddr);
+/// ```
+///
+/// A `Result<http::Response<…>, E>` needs nothing: every `Result` is judged by its `Err`.
+#[macro_export]
+macro_rules! judge_as_completed {
+    ($($output:ty),+ $(,)?) => {
+        const _: () = {
+            /// The marker of these impls: local to the crate that wrote them.
+            pub struct Completed;
+            $(
+                impl $crate::Judged<Completed> for $output {
+                    fn failed(&self) -> bool {
+                        false
+                    }
+                    fn traced(&self, _: &mut dyn FnMut(&$crate::Failure)) {}
+                    fn text(&self) -> Option<String> {
+                        None
+                    }
+                }
+            )+
+        };
+    };
 }
 
 impl<T, E: std::fmt::Debug + 'static> TaskOutput for Result<T, E> {
