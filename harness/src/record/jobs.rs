@@ -178,8 +178,8 @@ impl Ledger {
             let nth = self.jobs_at.entry((file.to_owned(), line)).or_insert(0);
             *nth += 1;
             match *nth {
-                1 => ledger::location_name(file, line),
-                n => format!("{}#{n}", ledger::location_name(file, line)),
+                1 => crate::record::name::location_name(file, line),
+                n => format!("{}#{n}", crate::record::name::location_name(file, line)),
             }
         });
         let parent = if on_run_thread { self.current() } else { None };

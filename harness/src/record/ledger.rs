@@ -15,6 +15,7 @@ use std::task::{Context, Wake, Waker};
 use std::time::Duration;
 
 use parking_lot::{Mutex, MutexGuard};
+use rustc_hash::FxHashMap;
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
@@ -275,11 +276,13 @@ pub(crate) struct Ledger {
     /// Tokio ids of failed, panicked and cancelled tasks.
     ids: Vec<(tokio::task::Id, TaskIx)>,
     /// Plain tokio tasks by tokio id (looked up, never iterated: no order reaches a report).
-    plain: std::collections::HashMap<tokio::task::Id, TaskIx>,
+    /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
+    /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`).
+    plain: FxHashMap<tokio::task::Id, TaskIx>,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`.
-    spawned_at: std::collections::HashMap<(&'static str, u32), u32>,
+    spawned_at: FxHashMap<(&'static str, u32), u32>,
     /// The same for blocking jobs (whose location comes as text, from tokio's span).
-    pub(crate) jobs_at: std::collections::HashMap<(String, u32), u32>,
+    pub(crate) jobs_at: FxHashMap<(String, u32), u32>,
     /// Blocking jobs' rows by job number (`None` past the cap).
     pub(crate) jobs: Vec<Option<TaskIx>>,
     /// Blocking jobs still running (tokio's task count leaves them out).
@@ -319,9 +322,9 @@ impl Ledger {
             shutdown: CancellationToken::new(),
             trackers: Vec::new(),
             ids: Vec::new(),
-            plain: std::collections::HashMap::new(),
-            spawned_at: std::collections::HashMap::new(),
-            jobs_at: std::collections::HashMap::new(),
+            plain: FxHashMap::default(),
+            spawned_at: FxHashMap::default(),
+            jobs_at: FxHashMap::default(),
             jobs: Vec::new(),
             jobs_alive: 0,
             jobs_total: 0,
@@ -439,13 +442,12 @@ impl Ledger {
 
     /// A row for a task spawned with plain tokio, named by where it was spawned.
     fn plain_spawned(&mut self, id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
-        let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
-        *nth += 1;
-        let name = match *nth {
-            1 => location_name(at.file(), at.line()),
-            n => format!("{}#{n}", location_name(at.file(), at.line())),
+        let nth = {
+            let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
+            *nth += 1;
+            *nth
         };
-        let Some(ix) = self.spawned(Name::from(name), None, None) else {
+        let Some(ix) = self.spawned(Name::located(at, nth), None, None) else {
             return;
         };
         self.tasks[ix as usize].rare_mut().plain = true;
@@ -1010,23 +1012,6 @@ pub(crate) fn terminate_hook(id: tokio::task::Id) {
     if LOCAL.with(|local| local.any_plain.get()) {
         with(|l| l.plain_terminated(id));
     }
-}
-
-/// A plain task's name: its spawn location, `file.rs:line`; under cargo's registry,
-/// `crate-name: path/in/crate.rs:line`. (The second task spawned there is `…#2`.)
-pub(crate) fn location_name(file: &str, line: u32) -> String {
-    if let Some((_, in_registry)) = file.split_once("/registry/src/")
-        && let Some((_index, rest)) = in_registry.split_once('/')
-        && let Some((krate, path)) = rest.split_once('/')
-    {
-        // `hyper-util-0.1.10` → `hyper-util`
-        let name = match krate.rsplit_once('-') {
-            Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
-            _ => krate,
-        };
-        return format!("{name}: {path}:{line}");
-    }
-    format!("{file}:{line}")
 }
 
 /// Runs `f` on this thread's ledger, if a run is going on here.

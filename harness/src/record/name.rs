@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::panic::Location;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
@@ -23,6 +24,9 @@ enum Repr {
     Shared(Arc<str>),
     /// `base[index]`; the index is a `u32` so that a name takes 48 bytes, not 56.
     Indexed(&'static str, u32, OnceLock<Box<str>>),
+    /// A plain task, by where it was spawned and how many were spawned there before it
+    /// (`src/lib.rs:12`, `src/lib.rs:12#2`): formatted only when read, as `Indexed` is.
+    Located(&'static Location<'static>, u32, OnceLock<Box<str>>),
 }
 
 impl Name {
@@ -34,7 +38,19 @@ impl Name {
             Repr::Indexed(base, index, text) => {
                 text.get_or_init(|| format!("{base}[{index}]").into_boxed_str())
             }
+            Repr::Located(at, nth, text) => text.get_or_init(|| {
+                let base = location_name(at.file(), at.line());
+                match nth {
+                    1 => base.into_boxed_str(),
+                    n => format!("{base}#{n}").into_boxed_str(),
+                }
+            }),
         }
+    }
+
+    /// The name of the `nth` plain task spawned at `at`.
+    pub(crate) fn located(at: &'static Location<'static>, nth: u32) -> Name {
+        Name(Repr::Located(at, nth, OnceLock::new()))
     }
 
     /// Whether the name reads `text`, without formatting it.
@@ -51,6 +67,7 @@ impl Name {
                     digits.parse::<u32>() == Ok(*index)
                         && (digits == "0" || !digits.starts_with(['0', '+']))
                 }),
+            Repr::Located(..) => self.as_str() == text,
         }
     }
 }
@@ -92,6 +109,7 @@ impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
         match (&self.0, &other.0) {
             (Repr::Indexed(a, i, _), Repr::Indexed(b, j, _)) => a == b && i == j,
+            (Repr::Located(a, i, _), Repr::Located(b, j, _)) if a == b => i == j,
             (Repr::Indexed(..), _) => self.reads(other.as_str()),
             _ => other.reads(self.as_str()),
         }
@@ -161,6 +179,23 @@ impl From<Name> for String {
     fn from(name: Name) -> String {
         name.to_string()
     }
+}
+
+/// A plain task's name: its spawn location, `file.rs:line`; under cargo's registry,
+/// `crate-name: path/in/crate.rs:line`. (The second task spawned there is `…#2`.)
+pub(crate) fn location_name(file: &str, line: u32) -> String {
+    if let Some((_, in_registry)) = file.split_once("/registry/src/")
+        && let Some((_index, rest)) = in_registry.split_once('/')
+        && let Some((krate, path)) = rest.split_once('/')
+    {
+        // `hyper-util-0.1.10` → `hyper-util`
+        let name = match krate.rsplit_once('-') {
+            Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
+            _ => krate,
+        };
+        return format!("{name}: {path}:{line}");
+    }
+    format!("{file}:{line}")
 }
 
 #[cfg(test)]
