@@ -371,6 +371,31 @@ fn an_awaited_blocking_job_that_panics_is_a_panic_of_the_run() {
     assert!(!r.is_clean(), "a panic counts against the run: {r}");
 }
 
+/// A job and a task spawned from inside a blocking job (on the job's thread, where tokio's
+/// hooks run too) are rows whose parent is that job.
+#[test]
+fn what_a_blocking_job_spawns_is_a_row_whose_parent_is_the_job() {
+    let r = run(|| async {
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let job = tokio::task::spawn_blocking(|| 1);
+            let task = handle.spawn(async { 2 });
+            handle.block_on(async { job.await.unwrap() + task.await.unwrap() })
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(r.result, "3");
+    let outer = job(&r);
+    let children: Vec<(bool, Option<&str>)> = (r.tasks.iter())
+        .filter(|t| t.parent.as_ref() == Some(&outer.name))
+        .map(|t| (t.blocking_job, t.parent.as_deref()))
+        .collect();
+    let outer_name = Some(outer.name.as_str());
+    assert_eq!(children, [(true, outer_name), (false, outer_name)], "{r}");
+    assert!(r.is_clean(), "{r}");
+}
+
 #[test]
 fn a_named_blocking_job_keeps_its_name() {
     let r = run(|| async {

@@ -18,6 +18,7 @@
 //! awaited its job always sees the job end first.
 
 use std::cell::RefCell;
+use std::panic::Location;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -35,13 +36,22 @@ pub(crate) type JobNo = u64;
 /// What a blocking job did, as queued by the thread that saw it.
 #[derive(Debug)]
 pub(crate) enum JobEvent {
-    /// Spawned off the run's thread (from another blocking job): no parent is known.
+    /// Spawned off the run's thread: from inside another blocking job, its parent.
     Spawned {
         job: JobNo,
         name: Option<String>,
         file: String,
         line: u32,
         at: Instant,
+        parent_job: Option<JobNo>,
+    },
+    /// A tokio task spawned from inside a blocking job (`Handle::spawn`), whose spawn hook
+    /// ran on the job's thread.
+    TaskSpawned {
+        id: tokio::task::Id,
+        at: &'static Location<'static>,
+        start: Instant,
+        parent_job: JobNo,
     },
     /// It panicked (the message, with where).
     Panicked { job: JobNo, message: String },
@@ -109,16 +119,36 @@ pub(crate) fn spawned(
 ) {
     let at = Instant::now();
     // On the run's thread, the row is made now, with the task being polled as its parent.
-    if ledger::with(|l| l.job_spawned(job, name.clone(), &file, line, true, at)).is_some() {
+    if ledger::with(|l| l.job_spawned(job, name.clone(), &file, line, Parent::Polled, at)).is_some()
+    {
         return;
     }
+    let parent_job = RUNNING.with(|r| r.borrow().as_ref().map(|(_, job)| *job));
     shared.jobs.push(JobEvent::Spawned {
         job,
         name,
         file,
         line,
         at,
+        parent_job,
     });
+}
+
+/// tokio's spawn hook, off the run's thread: a task spawned from inside a blocking job gets
+/// its row when the run's thread next takes the ledger. Whether it was one.
+pub(crate) fn task_spawned(id: tokio::task::Id, at: &'static Location<'static>) -> bool {
+    RUNNING.with(|r| match r.borrow().as_ref() {
+        Some((shared, job)) => {
+            shared.jobs.push(JobEvent::TaskSpawned {
+                id,
+                at,
+                start: Instant::now(),
+                parent_job: *job,
+            });
+            true
+        }
+        None => false,
+    })
 }
 
 /// A job starts running on this thread.
@@ -162,6 +192,14 @@ pub(crate) fn panicked(message: impl FnOnce() -> String) -> bool {
     })
 }
 
+/// Who spawned a blocking job.
+pub(crate) enum Parent {
+    /// The task being polled on the run's thread.
+    Polled,
+    /// Known from the queue: a blocking job's row, or none.
+    Known(Option<TaskIx>),
+}
+
 impl Ledger {
     /// A row for a blocking job: its faultline name if it was given one, else where it was
     /// spawned (`src/lib.rs:96`, `…#2` for the second job spawned there).
@@ -171,7 +209,7 @@ impl Ledger {
         name: Option<String>,
         file: &str,
         line: u32,
-        on_run_thread: bool,
+        parent: Parent,
         at: Instant,
     ) {
         let name = name.unwrap_or_else(|| {
@@ -182,7 +220,10 @@ impl Ledger {
                 n => format!("{}#{n}", crate::record::name::location_name(file, line)),
             }
         });
-        let parent = if on_run_thread { self.current() } else { None };
+        let parent = match parent {
+            Parent::Polled => self.current(),
+            Parent::Known(parent) => parent,
+        };
         let Some(ix) = self.spawned_at_time(Name::from(name), parent, at) else {
             return;
         };
@@ -208,7 +249,20 @@ impl Ledger {
                     file,
                     line,
                     at,
-                } => self.job_spawned(job, name, &file, line, false, at),
+                    parent_job,
+                } => {
+                    let parent = parent_job.and_then(|job| self.job_row(job));
+                    self.job_spawned(job, name, &file, line, Parent::Known(parent), at);
+                }
+                JobEvent::TaskSpawned {
+                    id,
+                    at,
+                    start,
+                    parent_job,
+                } => {
+                    let parent = self.job_row(parent_job);
+                    self.plain_spawned_by(id, at, parent, start);
+                }
                 JobEvent::Panicked { job, message } => {
                     if let Some(ix) = self.job_row(job) {
                         self.tasks[ix as usize].rare_mut().panic = Some(message);

@@ -450,6 +450,28 @@ impl Ledger {
         let Some(ix) = self.spawned(Name::located(at, nth), None, None) else {
             return;
         };
+        self.plain_row(id, ix);
+    }
+
+    /// A row for a plain task spawned with a known parent and time (from a blocking job).
+    pub(crate) fn plain_spawned_by(
+        &mut self,
+        id: tokio::task::Id,
+        at: &'static std::panic::Location<'static>,
+        parent: Option<TaskIx>,
+        start: Instant,
+    ) {
+        let nth = {
+            let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
+            *nth += 1;
+            *nth
+        };
+        if let Some(ix) = self.spawned_at_time(Name::located(at, nth), parent, start) {
+            self.plain_row(id, ix);
+        }
+    }
+
+    fn plain_row(&mut self, id: tokio::task::Id, ix: TaskIx) {
         self.tasks[ix as usize].rare_mut().plain = true;
         self.plain.insert(id, ix);
         LOCAL.with(|local| local.any_plain.set(true));
@@ -1004,12 +1026,20 @@ pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<
     if LOCAL.with(|local| local.tracked_spawn.replace(false)) {
         return;
     }
-    with(|l| l.plain_spawned(id, at));
+    if with(|l| l.plain_spawned(id, at)).is_none() {
+        crate::record::jobs::task_spawned(id, at);
+    }
 }
 
 /// tokio's terminate hook: a plain tokio task ended.
 pub(crate) fn terminate_hook(id: tokio::task::Id) {
-    if LOCAL.with(|local| local.any_plain.get()) {
+    // A task spawned from a blocking job may have its row still in the queue.
+    let look = LOCAL.with(|local| {
+        local.any_plain.get()
+            || (local.shared.try_borrow().ok())
+                .is_some_and(|shared| shared.as_ref().is_some_and(|s| s.jobs.is_pending()))
+    });
+    if look {
         with(|l| l.plain_terminated(id));
     }
 }

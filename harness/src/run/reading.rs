@@ -229,6 +229,23 @@ impl Subscriber for Reading {
     }
 }
 
+thread_local! {
+    /// On a blocking thread of a run's runtime: the run's subscriber, as the thread's default.
+    static BLOCKING_DEFAULT: std::cell::RefCell<Option<tracing::subscriber::DefaultGuard>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A blocking thread of a run starts: the run's subscriber becomes its default.
+pub(crate) fn enter_blocking_thread(dispatch: &Dispatch) {
+    let guard = tracing::dispatcher::set_default(dispatch);
+    BLOCKING_DEFAULT.with(|slot| *slot.borrow_mut() = Some(guard));
+}
+
+/// A blocking thread of a run stops.
+pub(crate) fn leave_blocking_thread() {
+    BLOCKING_DEFAULT.with(|slot| slot.borrow_mut().take());
+}
+
 /// The fields of tokio's span for a blocking job that make its row.
 #[derive(Default)]
 struct JobFields {
