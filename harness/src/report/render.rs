@@ -494,6 +494,12 @@ fn summary(r: &Report) -> String {
     if s.failed_untraced > 0 {
         let _ = write!(out, " · {} failed (untraced)", s.failed_untraced);
     }
+    if s.ended > 0 {
+        let _ = write!(out, " · {} ended (output not seen)", s.ended);
+    }
+    if s.accepted > 0 {
+        let _ = write!(out, " · {} accepted background", s.accepted);
+    }
     if let (Some(leaked), Some(partial)) = (s.leaked_resources, s.partial_writes) {
         let _ = write!(
             out,
@@ -673,6 +679,9 @@ pub fn side_by_side(reports: &[Report]) -> String {
     rows.push(count("untracked", |r| r.summary.untracked));
     if reports.iter().any(|r| r.summary.blocking > 0) {
         rows.push(count("blocked the executor", |r| r.summary.blocking));
+    }
+    if reports.iter().any(|r| r.summary.ended > 0) {
+        rows.push(count("ended (output not seen)", |r| r.summary.ended));
     }
     if reports.iter().any(|r| !r.resources.is_empty()) {
         rows.push(count("leaked resources", |r| {
