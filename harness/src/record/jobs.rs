@@ -221,7 +221,11 @@ impl Ledger {
             }
         });
         let parent = match parent {
-            Parent::Polled => self.current(),
+            Parent::Polled => {
+                // A task spawned from inside this job is queued: the terminate hook must look.
+                Ledger::note_plain();
+                self.current()
+            }
             Parent::Known(parent) => parent,
         };
         let Some(ix) = self.spawned_at_time(Name::from(name), parent, at) else {

@@ -471,6 +471,11 @@ impl Ledger {
         }
     }
 
+    /// Tells the terminate hook to look at plain tasks (and at blocking jobs' queue).
+    pub(crate) fn note_plain() {
+        LOCAL.with(|local| local.any_plain.set(true));
+    }
+
     fn plain_row(&mut self, id: tokio::task::Id, ix: TaskIx) {
         self.tasks[ix as usize].rare_mut().plain = true;
         self.plain.insert(id, ix);
@@ -1033,13 +1038,9 @@ pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<
 
 /// tokio's terminate hook: a plain tokio task ended.
 pub(crate) fn terminate_hook(id: tokio::task::Id) {
-    // A task spawned from a blocking job may have its row still in the queue.
-    let look = LOCAL.with(|local| {
-        local.any_plain.get()
-            || (local.shared.try_borrow().ok())
-                .is_some_and(|shared| shared.as_ref().is_some_and(|s| s.jobs.is_pending()))
-    });
-    if look {
+    // Set too once a blocking job was spawned here: a task spawned from inside a job may
+    // have its row still in the queue, which `with` applies first.
+    if LOCAL.with(|local| local.any_plain.get()) {
         with(|l| l.plain_terminated(id));
     }
 }
