@@ -350,7 +350,8 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         } else {
             t.end.map(&end_ms_of)
         };
-        let outlived = ledger.outlived(ix as TaskIx);
+        let owner = ledger.owner_of(ix as TaskIx);
+        let outlived = ledger.outlived(ix as TaskIx, owner);
         // A library's background task the caller accepted: shown, never counted against
         // the run.
         let accepted = t.is_plain()
@@ -393,7 +394,6 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             ),
             _ => (None, None),
         };
-        let owner = ledger.owner_of(ix as TaskIx);
         let owner_end = owner.and_then(|p| ledger.tasks[p as usize].end);
         let outlived_by_ms = match (outlived, end_ms, owner_end) {
             (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),

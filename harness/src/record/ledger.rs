@@ -683,9 +683,9 @@ impl Ledger {
             }
             _ => {}
         }
-        if let Some(parent) = self.owner_of(ix)
-            && tracing::enabled!(target: "faultline", tracing::Level::WARN)
-            && self.outlived(ix)
+        if tracing::enabled!(target: "faultline", tracing::Level::WARN)
+            && let Some(parent) = self.owner_of(ix)
+            && self.outlived(ix, Some(parent))
         {
             let parent = &self.tasks[parent as usize];
             let (end, parent_end) = (
@@ -701,9 +701,10 @@ impl Ledger {
     /// `spawn` and for a `JoinSet` (whose owner's end drops it), the tracker's owner for a
     /// `TaskTracker`. Not when the scope's own clean-up stopped it at that instant: a dropped
     /// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
-    pub(crate) fn outlived(&self, ix: TaskIx) -> bool {
+    /// `owner` is the task's owner, as [`Ledger::owner_of`] gives it.
+    pub(crate) fn outlived(&self, ix: TaskIx, owner: Option<TaskIx>) -> bool {
         let rec = &self.tasks[ix as usize];
-        let Some(parent) = self.owner_of(ix) else {
+        let Some(parent) = owner else {
             return false;
         };
         let parent = &self.tasks[parent as usize];
