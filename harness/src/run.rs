@@ -448,11 +448,15 @@ impl Builder {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(true);
         // The blocking pool's threads use the run's subscriber too: a job's own events are
-        // read as the body's are, and a job or task spawned inside a job is seen.
-        let dispatch = tracing::dispatcher::get_default(Clone::clone);
-        builder
-            .on_thread_start(move || reading::enter_blocking_thread(&dispatch))
-            .on_thread_stop(reading::leave_blocking_thread);
+        // read as the body's are, and a job or task spawned inside a job is seen. (tokio
+        // under loom has no thread callbacks.)
+        #[cfg(not(loom))]
+        {
+            let dispatch = tracing::dispatcher::get_default(Clone::clone);
+            builder
+                .on_thread_start(move || reading::enter_blocking_thread(&dispatch))
+                .on_thread_stop(reading::leave_blocking_thread);
+        }
         #[cfg(all(tokio_unstable, not(loom)))]
         {
             builder.rng_seed(tokio::runtime::RngSeed::from_bytes(

@@ -236,12 +236,14 @@ thread_local! {
 }
 
 /// A blocking thread of a run starts: the run's subscriber becomes its default.
+#[cfg_attr(loom, allow(dead_code))]
 pub(crate) fn enter_blocking_thread(dispatch: &Dispatch) {
     let guard = tracing::dispatcher::set_default(dispatch);
     BLOCKING_DEFAULT.with(|slot| *slot.borrow_mut() = Some(guard));
 }
 
 /// A blocking thread of a run stops.
+#[cfg_attr(loom, allow(dead_code))]
 pub(crate) fn leave_blocking_thread() {
     BLOCKING_DEFAULT.with(|slot| slot.borrow_mut().take());
 }
