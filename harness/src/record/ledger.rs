@@ -442,12 +442,8 @@ impl Ledger {
 
     /// A row for a task spawned with plain tokio, named by where it was spawned.
     fn plain_spawned(&mut self, id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
-        let nth = {
-            let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
-            *nth += 1;
-            *nth
-        };
-        let Some(ix) = self.spawned(Name::located(at, nth), None, None) else {
+        let name = self.located(at);
+        let Some(ix) = self.spawned(name, None, None) else {
             return;
         };
         self.plain_row(id, ix);
@@ -461,12 +457,8 @@ impl Ledger {
         parent: Option<TaskIx>,
         start: Instant,
     ) {
-        let nth = {
-            let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
-            *nth += 1;
-            *nth
-        };
-        if let Some(ix) = self.spawned_at_time(Name::located(at, nth), parent, start) {
+        let name = self.located(at);
+        if let Some(ix) = self.spawned_at_time(name, parent, start) {
             self.plain_row(id, ix);
         }
     }
@@ -474,6 +466,13 @@ impl Ledger {
     /// Tells the terminate hook to look at plain tasks (and at blocking jobs' queue).
     pub(crate) fn note_plain() {
         LOCAL.with(|local| local.any_plain.set(true));
+    }
+
+    /// The name of the next plain task spawned at `at` (`file:line`, `…#2` from the second).
+    fn located(&mut self, at: &'static std::panic::Location<'static>) -> Name {
+        let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
+        *nth += 1;
+        Name::located(at, *nth)
     }
 
     fn plain_row(&mut self, id: tokio::task::Id, ix: TaskIx) {
