@@ -3,8 +3,9 @@
 use std::fmt;
 use std::ops::Deref;
 use std::panic::Location;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use once_cell::race::OnceBox;
 use serde::{Serialize, Serializer};
 
 /// A task's name, such as `caller` or `fetch[3]`: what [`spawn`](crate::spawn) takes and
@@ -15,18 +16,31 @@ use serde::{Serialize, Serializer};
 /// owned one is shared (`Arc<str>`), and `base[index]` is formatted only when somebody
 /// reads it as text (then once). Compare it with a `&str`, read it as one (`Deref`), print
 /// it; in JSON it is a plain string.
-#[derive(Clone)]
 pub struct Name(Repr);
 
-#[derive(Clone)]
+/// 32 bytes: a run keeps one per task in its ledger and three per row of its report, so
+/// the text formatted on first read is kept behind one pointer (`OnceBox`, from
+/// `once_cell`), not inline (`OnceLock<Box<str>>` made a name 48 bytes).
 enum Repr {
     Static(&'static str),
     Shared(Arc<str>),
-    /// `base[index]`; the index is a `u32` so that a name takes 48 bytes, not 56.
-    Indexed(&'static str, u32, OnceLock<Box<str>>),
+    /// `base[index]`.
+    Indexed(&'static str, u32, OnceBox<String>),
     /// A plain task, by where it was spawned and how many were spawned there before it
     /// (`src/lib.rs:12`, `src/lib.rs:12#2`): formatted only when read, as `Indexed` is.
-    Located(&'static Location<'static>, u32, OnceLock<Box<str>>),
+    Located(&'static Location<'static>, u32, OnceBox<String>),
+}
+
+/// A copy formats its own text when read: copying a report's parent names allocates nothing.
+impl Clone for Name {
+    fn clone(&self) -> Self {
+        Name(match &self.0 {
+            Repr::Static(text) => Repr::Static(text),
+            Repr::Shared(text) => Repr::Shared(text.clone()),
+            Repr::Indexed(base, index, _) => Repr::Indexed(base, *index, OnceBox::new()),
+            Repr::Located(at, nth, _) => Repr::Located(at, *nth, OnceBox::new()),
+        })
+    }
 }
 
 impl Name {
@@ -36,21 +50,21 @@ impl Name {
             Repr::Static(text) => text,
             Repr::Shared(text) => text,
             Repr::Indexed(base, index, text) => {
-                text.get_or_init(|| format!("{base}[{index}]").into_boxed_str())
+                text.get_or_init(|| Box::new(format!("{base}[{index}]")))
             }
             Repr::Located(at, nth, text) => text.get_or_init(|| {
                 let base = location_name(at.file(), at.line());
-                match nth {
-                    1 => base.into_boxed_str(),
-                    n => format!("{base}#{n}").into_boxed_str(),
-                }
+                Box::new(match nth {
+                    1 => base,
+                    n => format!("{base}#{n}"),
+                })
             }),
         }
     }
 
     /// The name of the `nth` plain task spawned at `at`.
     pub(crate) fn located(at: &'static Location<'static>, nth: u32) -> Name {
-        Name(Repr::Located(at, nth, OnceLock::new()))
+        Name(Repr::Located(at, nth, OnceBox::new()))
     }
 
     /// Whether the name reads `text`, without formatting it.
@@ -169,7 +183,7 @@ impl From<String> for Name {
 impl From<(&'static str, usize)> for Name {
     fn from((base, index): (&'static str, usize)) -> Self {
         match u32::try_from(index) {
-            Ok(index) => Name(Repr::Indexed(base, index, OnceLock::new())),
+            Ok(index) => Name(Repr::Indexed(base, index, OnceBox::new())),
             Err(_) => Name::from(format!("{base}[{index}]")),
         }
     }
@@ -222,6 +236,27 @@ mod tests {
             "padded like a str"
         );
         assert_eq!(serde_json::to_string(&names[2]).unwrap(), "\"fetch[3]\"");
+    }
+
+    /// A run keeps a name per task and three per report row (see [`Repr`]).
+    #[test]
+    fn a_name_stays_small() {
+        assert_eq!(size_of::<Name>(), 32);
+        assert_eq!(size_of::<Option<Name>>(), 32);
+    }
+
+    #[test]
+    fn a_copy_reads_as_the_original_whether_or_not_it_was_read() {
+        let unread = Name::from(("fetch", 3));
+        let read = Name::from(("fetch", 3));
+        assert_eq!(read.as_str(), "fetch[3]");
+        for copy in [unread.clone(), read.clone()] {
+            assert_eq!(copy.as_str(), "fetch[3]");
+        }
+        let at = Location::caller();
+        let located = Name::located(at, 2);
+        assert_eq!(located.clone().as_str(), located.as_str());
+        assert!(located.as_str().ends_with("#2"), "{located}");
     }
 
     #[test]

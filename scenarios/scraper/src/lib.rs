@@ -123,7 +123,8 @@ pub use parse::{Parsed, page_of, parse};
 pub use rubric::rubric;
 pub use site::{BANNED, IN_FLIGHT, PageSpec, REJECTED, Simulated, Site, WINDOW};
 
-pub mod bucket;
+/// The token bucket: the one the `limits` scenario teaches (written once, used by both).
+pub use scenario_limits::bucket;
 mod frontier;
 // faultline:author-only begin
 pub mod gallery;
