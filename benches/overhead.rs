@@ -73,8 +73,12 @@ fn main() {
     // other divan option, only divan runs.
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args == ["--bench"] {
-        for ((name, raw, tracked), rounds) in ROUNDS {
-            alternate(name, raw, tracked, rounds);
+        // `OVERHEAD_ROUNDS=201 cargo bench --bench overhead`: more rounds, a steadier median.
+        let rounds: Option<usize> = std::env::var("OVERHEAD_ROUNDS")
+            .ok()
+            .and_then(|n| n.parse().ok());
+        for ((name, raw, tracked), default) in ROUNDS {
+            alternate(name, raw, tracked, rounds.unwrap_or(default));
         }
     }
     divan::main();

@@ -393,9 +393,9 @@ impl Builder {
         Fut::Output: Judged<M> + Debug + Send + 'static,
         M: 'static,
     {
-        let quiet = shared.jobs.quiet.clone();
         let spawned = Arc::new(AtomicUsize::new(0));
-        let runtime = self.runtime(&quiet, &spawned)?;
+        let runtime = self.runtime(shared, &spawned)?;
+        let quiet = shared.jobs.quiet.clone();
         let start = {
             let _enter = runtime.enter();
             Instant::now()
@@ -442,7 +442,7 @@ impl Builder {
     #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(unused_variables))]
     fn runtime(
         &self,
-        quiet: &Arc<Notify>,
+        shared: &Arc<Shared>,
         spawned: &Arc<AtomicUsize>,
     ) -> Result<tokio::runtime::Runtime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
@@ -469,10 +469,14 @@ impl Builder {
                 spawned.fetch_add(1, Ordering::Relaxed);
                 ledger::spawn_hook(meta.id(), meta.spawned_at());
             });
-            let quiet = quiet.clone();
+            // A task's end wakes the driver only once it waits for the run to go quiet
+            // (a `Notify` costs an atomic read-modify-write a call, here once per task).
+            let shared = shared.clone();
             builder.on_task_terminate(move |meta| {
                 ledger::terminate_hook(meta.id());
-                quiet.notify_one();
+                if shared.draining() {
+                    shared.jobs.quiet.notify_one();
+                }
             });
         }
         builder.build().map_err(Error::runtime)
@@ -536,6 +540,7 @@ impl Builder {
                 untracked_seen: alive.saturating_sub(tasks),
             };
         }
+        ledger::set_draining();
         for _ in 0..SETTLE_TICKS {
             tokio::task::yield_now().await;
         }

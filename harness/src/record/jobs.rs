@@ -46,7 +46,8 @@ pub(crate) enum JobEvent {
         parent_job: Option<JobNo>,
     },
     /// A tokio task spawned from inside a blocking job (`Handle::spawn`), whose spawn hook
-    /// ran on the job's thread.
+    /// ran on the job's thread (only with tokio's task hooks).
+    #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
     TaskSpawned {
         id: tokio::task::Id,
         at: &'static Location<'static>,
@@ -136,6 +137,7 @@ pub(crate) fn spawned(
 
 /// tokio's spawn hook, off the run's thread: a task spawned from inside a blocking job gets
 /// its row when the run's thread next takes the ledger. Whether it was one.
+#[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn task_spawned(id: tokio::task::Id, at: &'static Location<'static>) -> bool {
     RUNNING.with(|r| match r.borrow().as_ref() {
         Some((shared, job)) => {

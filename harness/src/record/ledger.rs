@@ -441,6 +441,7 @@ impl Ledger {
     }
 
     /// A row for a task spawned with plain tokio, named by where it was spawned.
+    #[cfg(all(tokio_unstable, not(loom)))]
     fn plain_spawned(&mut self, id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
         let name = self.located(at);
         let Some(ix) = self.spawned(name, None, None) else {
@@ -482,6 +483,7 @@ impl Ledger {
     }
 
     /// A plain tokio task ended: how, as far as tokio's hooks tell.
+    #[cfg(all(tokio_unstable, not(loom)))]
     fn plain_terminated(&mut self, id: tokio::task::Id) {
         let Some(&ix) = self.plain.get(&id) else {
             return;
@@ -657,7 +659,8 @@ impl Ledger {
         self.seq += 1;
         self.alive -= 1;
         self.jobs_alive -= usize::from(job);
-        // With tokio's task hooks the runtime wakes the driver at every task's end already.
+        // With tokio's task hooks the runtime wakes the driver at every task's end already
+        // (once it waits for the run to go quiet).
         if !cfg!(all(tokio_unstable, not(loom))) {
             self.quiet.notify_one();
         }
@@ -954,6 +957,9 @@ pub(crate) struct Shared {
     in_runtime: AtomicBool,
     /// Whether the runtime is being shut down (its tasks dropped).
     shutting_down: AtomicBool,
+    /// Whether the driver waits for the run to go quiet (the body returned): from then on
+    /// every task's end wakes it.
+    draining: AtomicBool,
     /// What blocking jobs did, queued by their threads for the run's thread.
     pub(crate) jobs: JobQueue,
 }
@@ -968,6 +974,7 @@ impl Shared {
             progress: AtomicU64::new(0),
             in_runtime: AtomicBool::new(false),
             shutting_down: AtomicBool::new(false),
+            draining: AtomicBool::new(false),
             jobs: JobQueue::default(),
         }
     }
@@ -1000,6 +1007,12 @@ impl Shared {
         self.shutting_down.load(Ordering::Relaxed)
     }
 
+    /// Whether the driver waits for the run to go quiet (see [`set_draining`]).
+    #[cfg(all(tokio_unstable, not(loom)))]
+    pub(crate) fn draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
+    }
+
     /// The ledger within `wait`, or `None` if something holds it that long (a tracing
     /// subscriber or a `Drop` that blocks inside the harness's bookkeeping).
     pub(crate) fn lock_within(&self, wait: Duration) -> Option<MutexGuard<'_, Option<Ledger>>> {
@@ -1027,6 +1040,7 @@ pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
 }
 
 /// tokio's spawn hook: a row for a task spawned with plain tokio.
+#[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
     if LOCAL.with(|local| local.tracked_spawn.replace(false)) {
         return;
@@ -1037,6 +1051,7 @@ pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<
 }
 
 /// tokio's terminate hook: a plain tokio task ended.
+#[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn terminate_hook(id: tokio::task::Id) {
     // Set too once a blocking job was spawned here: a task spawned from inside a job may
     // have its row still in the queue, which `with` applies first.
@@ -1091,6 +1106,18 @@ pub(crate) fn uninstall() -> Option<Ledger> {
     let mut ledger = shared.lock().take()?;
     ledger.apply_jobs(shared.jobs.take());
     Some(ledger)
+}
+
+/// The body returned: from now on the driver waits for the run to go quiet, and every
+/// task's end must wake it (tokio's terminate hook does, once this is set).
+pub(crate) fn set_draining() {
+    LOCAL.with(|local| {
+        if let Ok(shared) = local.shared.try_borrow()
+            && let Some(shared) = shared.as_ref()
+        {
+            shared.draining.store(true, Ordering::Relaxed);
+        }
+    });
 }
 
 #[inline]

@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::num::NonZeroU64;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -91,8 +92,9 @@ where
 }
 
 /// A tracked task's run and its index in that run's ledger; `None` outside a run (or past
-/// the ledger's cap).
-type Place = Option<(u64, TaskIx)>;
+/// the ledger's cap). 16 bytes (run ids start at 1): it is in every task's future, which
+/// tokio copies a few times between spawn and end.
+type Place = Option<(NonZeroU64, TaskIx)>;
 
 /// A task about to be spawned: its name and, optionally, the token that stops it.
 #[must_use = "a Task does nothing until one of its spawn methods is called"]
@@ -170,7 +172,7 @@ impl Task {
         let Task { name, token } = self;
         let spawned = ledger::with(|l| {
             let ix = l.spawned(name, token, tracker)?;
-            Some(((l.run, ix), l.keeps_aborts()))
+            Some(((NonZeroU64::new(l.run)?, ix), l.keeps_aborts()))
         })
         .flatten();
         let ix = spawned.map(|(ix, _)| ix);
@@ -183,7 +185,7 @@ impl Task {
 fn register(ix: Place, abort: impl FnOnce() -> AbortHandle) {
     if let Some((run, ix)) = ix {
         let abort = abort();
-        ledger::with_run(run, |l| l.keep_abort(ix, abort));
+        ledger::with_run(run.get(), |l| l.keep_abort(ix, abort));
     }
 }
 
@@ -202,7 +204,7 @@ pin_project_lite::pin_project! {
     impl<F, M> PinnedDrop for Tracked<F, M> {
         fn drop(this: Pin<&mut Self>) {
             if let (Some((run, ix)), false) = (this.ix, this.done) {
-                ledger::with_run(run, |l| l.dropped_early(ix));
+                ledger::with_run(run.get(), |l| l.dropped_early(ix));
             }
         }
     }
@@ -231,6 +233,7 @@ where
         let Some((run, ix)) = *this.ix else {
             return this.inner.poll(cx);
         };
+        let run = run.get();
         let _current = ledger::enter(ix);
         let probe = blocking::start();
         let polled = catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx)));
