@@ -4,9 +4,10 @@
 //! message, and the report shows them. Printing it too, as std's hook does (with a
 //! backtrace under `RUST_BACKTRACE=1`), floods whoever grades a hundred runs of an
 //! unfinished exercise. So the hook installed here stays silent for a panic on a thread
-//! while a run is installed there (or in one of its blocking jobs), and keeps the panic's location for the report (the
-//! message the ledger records reads `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`); any other
-//! panic goes to the hook that was there before. (Proven from outside, since a run here
+//! while a run is installed there (or in one of its blocking jobs), and keeps the panic's
+//! location for the report (the message the ledger records reads `not yet implemented (at
+//! scenarios/gather/src/structured.rs:14:5)`); any other panic goes to the hook that was
+//! there before. (Proven from outside, since a run here
 //! would take the run threads that `worker`'s test counts on: the location by
 //! `tests/verdicts.rs` and `tests/misbehaviour.rs`, the silence by the scoreboard's tests,
 //! which read the CLI's stderr.)
@@ -38,22 +39,13 @@ pub(crate) fn install() {
     });
 }
 
-/// Keeps the panic's location, unless the plan injected it (its message already names the
-/// fault point, and the location would be the harness's own).
+/// Keeps the panic's location for the task's wrapper to pick up; a plain tokio task, which
+/// has no wrapper, gets its message and location on its row now.
 fn remember(info: &PanicHookInfo<'_>) {
-    let message = crate::record::task::panic_message(info.payload());
-    let injected = message.starts_with("injected panic at ");
-    let location = info
-        .location()
-        .filter(|_| !injected)
-        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
-    // A plain tokio task has no wrapper to pick the panic up: its row keeps it now.
-    let at = location
-        .as_deref()
-        .map(|at| format!(" (at {at})"))
-        .unwrap_or_default();
+    let (message, location) = message_and_location(info);
+    let plain = ledger::with(|l| l.plain_panicked(with_location(message, location.as_deref())))
+        .unwrap_or(false);
     // The location must not wait for a wrapper that will never come.
-    let plain = ledger::with(|l| l.plain_panicked(format!("{message}{at}"))).unwrap_or(false);
     if !plain {
         LOCATION.with(|slot| *slot.borrow_mut() = location);
     }
@@ -61,9 +53,25 @@ fn remember(info: &PanicHookInfo<'_>) {
 
 /// The panic's message with where it happened: for a blocking job's row.
 fn located_here(info: &PanicHookInfo<'_>) -> String {
+    let (message, location) = message_and_location(info);
+    with_location(message, location.as_deref())
+}
+
+/// The panic's message, and its location (`file:line:column`) unless the plan injected it
+/// (its message names the fault point already, and the location would be the harness's own).
+fn message_and_location(info: &PanicHookInfo<'_>) -> (String, Option<String>) {
     let message = crate::record::task::panic_message(info.payload());
-    match info.location() {
-        Some(l) => format!("{message} (at {}:{}:{})", l.file(), l.line(), l.column()),
+    let injected = message.starts_with("injected panic at ");
+    let location = (info.location())
+        .filter(|_| !injected)
+        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+    (message, location)
+}
+
+/// `message (at scenarios/gather/src/structured.rs:14:5)`, or the message alone.
+fn with_location(message: String, at: Option<&str>) -> String {
+    match at {
+        Some(at) => format!("{message} (at {at})"),
         None => message,
     }
 }
@@ -71,10 +79,10 @@ fn located_here(info: &PanicHookInfo<'_>) -> String {
 /// `message` with the location of the panic that just unwound on this thread, if the hook
 /// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`.
 pub(crate) fn located(message: String) -> String {
-    match LOCATION.with(|slot| slot.borrow_mut().take()) {
-        Some(at) => format!("{message} (at {at})"),
-        None => message,
-    }
+    with_location(
+        message,
+        LOCATION.with(|slot| slot.borrow_mut().take()).as_deref(),
+    )
 }
 
 /// Forgets a location left by a panic nobody picked up (one caught by the code under test
