@@ -274,6 +274,31 @@ fn plain_tokio_tasks_are_rows_with_parents_times_and_verdicts() {
     );
 }
 
+/// A plain task's name is where it was spawned; the second one spawned there is `…#2`, and
+/// the count of each place survives spawns from other places in between.
+#[test]
+fn plain_tasks_are_named_by_place_and_counted_per_place() {
+    fn at_a() -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async {})
+    }
+    fn at_b() -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async {})
+    }
+    let (a, b) = (line!() - 5, line!() - 2);
+    let r = run(|| async {
+        for handle in [at_a(), at_b(), at_a(), at_a(), at_b()] {
+            handle.await.unwrap();
+        }
+    });
+    let names: Vec<&str> = r.tasks[1..].iter().map(|t| t.name.as_str()).collect();
+    let at = |line: u32, nth: &str| format!("tests/verdicts.rs:{line}{nth}");
+    assert_eq!(
+        names,
+        [at(a, ""), at(b, ""), at(a, "#2"), at(a, "#3"), at(b, "#2")],
+        "{r}"
+    );
+}
+
 /// The row of the first blocking job of a run (tokio gives blocking jobs no spawn hook:
 /// the harness sees them through tokio's own span around each job).
 fn job(r: &Report) -> &TaskReport {

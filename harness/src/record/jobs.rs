@@ -26,7 +26,7 @@ use parking_lot::Mutex;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::record::ledger::{self, Ended, Ledger, Phase, Shared, TaskIx};
+use crate::record::ledger::{self, Ended, Kind, Ledger, Phase, Shared, TaskIx};
 use crate::record::name::Name;
 use crate::record::outcome::CancelCause;
 
@@ -233,9 +233,7 @@ impl Ledger {
         let Some(ix) = self.spawned_at_time(Name::from(name), parent, at) else {
             return;
         };
-        let rare = self.tasks[ix as usize].rare_mut();
-        rare.plain = true;
-        rare.blocking_job = true;
+        self.tasks[ix as usize].kind = Kind::BlockingJob;
         self.jobs_alive += 1;
         self.jobs_total += 1;
         let slot = job as usize;

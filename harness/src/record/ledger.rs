@@ -123,7 +123,21 @@ pub(crate) struct TaskRec {
     pub(crate) end_seq: u32,
     /// Kept only when the plan can cancel tasks (see [`Plan::can_cancel`]).
     pub(crate) abort: Option<AbortHandle>,
+    /// What made the row (in the record's padding: a plain task needs no [`Rare`]).
+    pub(crate) kind: Kind,
     pub(crate) rare: Option<Box<Rare>>,
+}
+
+/// What made a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// faultline's own spawn (`spawn`, `spawn_in`, `spawn_on`, `Task`): its output is judged.
+    Tracked,
+    /// Plain tokio (`tokio::spawn`, `JoinSet::spawn`, a library's spawn): a row made by
+    /// tokio's spawn hook, named by its spawn location.
+    Plain,
+    /// A `spawn_blocking` job, not a task (see [`jobs`](crate::record::jobs)).
+    BlockingJob,
 }
 
 /// What only some tasks have: a token, a cancellation, a panic, traced errors, blocked polls.
@@ -136,9 +150,6 @@ pub(crate) struct Rare {
     token_watch: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     /// The `TaskTracker` it was spawned on (an index into the ledger's trackers).
     pub(crate) tracker: Option<u32>,
-    /// Spawned with plain tokio (`tokio::spawn`, `JoinSet::spawn`, a library's spawn): a
-    /// row made by tokio's spawn hook, named by its spawn location.
-    pub(crate) plain: bool,
     /// Its tokio id, kept for failed, panicked and cancelled tasks: to know a drop inside
     /// its own context, and to name it where tokio would print the id.
     pub(crate) tokio_id: Option<tokio::task::Id>,
@@ -156,8 +167,6 @@ pub(crate) struct Rare {
     pub(crate) panic_fate: Option<Fate>,
     /// Polls that blocked the executor thread (when detection is on).
     pub(crate) blocking_polls: u32,
-    /// A `spawn_blocking` job, not a task (see [`jobs`](crate::record::jobs)).
-    pub(crate) blocking_job: bool,
 }
 
 impl TaskRec {
@@ -186,9 +195,9 @@ impl TaskRec {
         self.rare.as_ref()?.token_fired
     }
 
-    /// Whether it was spawned with plain tokio (a row made by the spawn hook).
+    /// Whether its output is unseen: spawned with plain tokio, or a blocking job.
     pub(crate) fn is_plain(&self) -> bool {
-        self.rare.as_ref().is_some_and(|r| r.plain)
+        self.kind != Kind::Tracked
     }
 
     pub(crate) fn blocking_polls(&self) -> u32 {
@@ -197,7 +206,7 @@ impl TaskRec {
 
     /// Whether it is a `spawn_blocking` job.
     pub(crate) fn is_blocking_job(&self) -> bool {
-        self.rare.as_ref().is_some_and(|r| r.blocking_job)
+        self.kind == Kind::BlockingJob
     }
 }
 
@@ -275,12 +284,17 @@ pub(crate) struct Ledger {
     trackers: Vec<Tracker>,
     /// Tokio ids of failed, panicked and cancelled tasks.
     ids: Vec<(tokio::task::Id, TaskIx)>,
-    /// Plain tokio tasks by tokio id (looked up, never iterated: no order reaches a report).
+    /// Plain tokio tasks alive, by tokio id (looked up, never iterated: no order reaches a
+    /// report).
     /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
     /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`).
     plain: FxHashMap<tokio::task::Id, TaskIx>,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`.
     spawned_at: FxHashMap<(&'static str, u32), u32>,
+    /// The last spawn location looked up, and its count: a loop spawns from one place, and
+    /// comparing the pointer costs less than hashing the path (one place may have several
+    /// `Location`s, one per monomorphized caller: the map merges those).
+    last_at: Option<(&'static std::panic::Location<'static>, u32)>,
     /// The same for blocking jobs (whose location comes as text, from tokio's span).
     pub(crate) jobs_at: FxHashMap<(String, u32), u32>,
     /// Blocking jobs' rows by job number (`None` past the cap).
@@ -324,6 +338,7 @@ impl Ledger {
             ids: Vec::new(),
             plain: FxHashMap::default(),
             spawned_at: FxHashMap::default(),
+            last_at: None,
             jobs_at: FxHashMap::default(),
             jobs: Vec::new(),
             jobs_alive: 0,
@@ -414,6 +429,7 @@ impl Ledger {
             ended: None,
             end_seq: 0,
             abort: None,
+            kind: Kind::Tracked,
             rare: (token.is_some() || tracker.is_some()).then(|| {
                 Box::new(Rare {
                     tracker,
@@ -471,13 +487,24 @@ impl Ledger {
 
     /// The name of the next plain task spawned at `at` (`file:line`, `…#2` from the second).
     fn located(&mut self, at: &'static std::panic::Location<'static>) -> Name {
-        let nth = self.spawned_at.entry((at.file(), at.line())).or_insert(0);
-        *nth += 1;
-        Name::located(at, *nth)
+        let nth = match self.last_at {
+            Some((last, nth)) if std::ptr::eq(last, at) => nth + 1,
+            last => {
+                // The count of the place left behind goes back to the map first.
+                if let Some((last, nth)) = last {
+                    self.spawned_at.insert((last.file(), last.line()), nth);
+                }
+                self.spawned_at
+                    .get(&(at.file(), at.line()))
+                    .map_or(1, |n| n + 1)
+            }
+        };
+        self.last_at = Some((at, nth));
+        Name::located(at, nth)
     }
 
     fn plain_row(&mut self, id: tokio::task::Id, ix: TaskIx) {
-        self.tasks[ix as usize].rare_mut().plain = true;
+        self.tasks[ix as usize].kind = Kind::Plain;
         self.plain.insert(id, ix);
         LOCAL.with(|local| local.any_plain.set(true));
     }
@@ -485,7 +512,8 @@ impl Ledger {
     /// A plain tokio task ended: how, as far as tokio's hooks tell.
     #[cfg(all(tokio_unstable, not(loom)))]
     fn plain_terminated(&mut self, id: tokio::task::Id) {
-        let Some(&ix) = self.plain.get(&id) else {
+        // Ended, it is never polled again: the map holds only plain tasks alive.
+        let Some(ix) = self.plain.remove(&id) else {
             return;
         };
         if self.tasks[ix as usize].ended.is_some() {
@@ -494,10 +522,12 @@ impl Ledger {
         let ended = match self.phase {
             Phase::Shutdown => Ended::DroppedAtShutdown,
             Phase::Stalled => Ended::Stalled,
-            Phase::Running => match self.tasks[ix as usize].rare_mut().panic.take() {
-                Some(message) => Ended::Panicked { message },
-                None => Ended::Unseen,
-            },
+            Phase::Running => {
+                match (self.tasks[ix as usize].rare.as_mut()).and_then(|r| r.panic.take()) {
+                    Some(message) => Ended::Panicked { message },
+                    None => Ended::Unseen,
+                }
+            }
         };
         self.ended(ix, ended);
     }
