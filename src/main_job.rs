@@ -55,7 +55,7 @@ pub const TERMS: [(&str, &str); 16] = [
     ("-", "no such task in this variant"),
     (
         "completed … untracked",
-        "the count rows: how many tasks ended each way (untracked: plain tokio::spawn)",
+        "the count rows: how many tasks ended each way (untracked: spawns given no row, past the ledger's cap or plain tokio spawns without --cfg tokio_unstable)",
     ),
     (
         "leaked resources · partial writes",
