@@ -289,7 +289,8 @@ pub(crate) struct Ledger {
     /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
     /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`).
     plain: FxHashMap<tokio::task::Id, TaskIx>,
-    /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`.
+    /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`
+    /// (the place spawned from last keeps its count in `last_at`, until another place does).
     spawned_at: FxHashMap<(&'static str, u32), u32>,
     /// The last spawn location looked up, and its count: a loop spawns from one place, and
     /// comparing the pointer costs less than hashing the path (one place may have several
@@ -506,7 +507,7 @@ impl Ledger {
     fn plain_row(&mut self, id: tokio::task::Id, ix: TaskIx) {
         self.tasks[ix as usize].kind = Kind::Plain;
         self.plain.insert(id, ix);
-        LOCAL.with(|local| local.any_plain.set(true));
+        Ledger::note_plain();
     }
 
     /// A plain tokio task ended: how, as far as tokio's hooks tell.
