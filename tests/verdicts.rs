@@ -421,6 +421,33 @@ fn what_a_blocking_job_spawns_is_a_row_whose_parent_is_the_job() {
     assert!(r.is_clean(), "{r}");
 }
 
+/// A task a blocking job spawns and leaves running outlives the job, however late the
+/// harness learns that the job ended (here not before the task's own end).
+#[test]
+fn a_task_a_blocking_job_leaves_running_outlives_the_job() {
+    let r = run(|| async {
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || drop(handle.spawn(sleep(ms(50)))))
+            .await
+            .unwrap();
+        sleep(ms(100)).await;
+    });
+    let outer = job(&r);
+    let task = (r.tasks.iter())
+        .find(|t| t.parent.as_ref() == Some(&outer.name))
+        .expect("a row for the task");
+    assert_eq!(
+        (
+            outer.end_ms,
+            task.end_ms,
+            task.outlived_parent,
+            task.outlived_by_ms
+        ),
+        (Some(0), Some(50), true, Some(50)),
+        "{r}"
+    );
+}
+
 #[test]
 fn a_named_blocking_job_keeps_its_name() {
     let r = run(|| async {

@@ -246,54 +246,83 @@ impl Ledger {
     /// Applies what blocking threads queued.
     pub(crate) fn apply_jobs(&mut self, events: Vec<JobEvent>) {
         for event in events {
+            self.apply_job(event);
+        }
+    }
+
+    /// Applies the queue taken as the plain task `id` ended, that task's end included.
+    /// tokio wakes whoever awaits a task before it calls the terminate hook: a blocking job
+    /// that spawned it and awaits it on its own thread may have ended, and queued that,
+    /// already, at this same virtual instant. Such a job's end is applied after the task's,
+    /// as it happened. (One that ended earlier, and was not applied yet because nothing took
+    /// the ledger since, did end first.)
+    #[cfg(all(tokio_unstable, not(loom)))]
+    pub(crate) fn apply_jobs_as_ended(&mut self, id: tokio::task::Id, events: Vec<JobEvent>) {
+        let now = Instant::now();
+        let mut after = Vec::new();
+        for event in events {
+            let spawner = || (self.plain.get(&id)).and_then(|&ix| self.tasks[ix as usize].parent);
             match event {
-                JobEvent::Spawned {
-                    job,
-                    name,
-                    file,
-                    line,
-                    at,
-                    parent_job,
-                } => {
-                    let parent = parent_job.and_then(|job| self.job_row(job));
-                    self.job_spawned(job, name, &file, line, Parent::Known(parent), at);
+                JobEvent::Finished { job, at, .. } | JobEvent::Dropped { job, at, .. }
+                    if at == now && self.job_row(job).is_some_and(|row| Some(row) == spawner()) =>
+                {
+                    after.push(event);
                 }
-                JobEvent::TaskSpawned {
-                    id,
-                    at,
-                    start,
-                    parent_job,
-                } => {
-                    let parent = self.job_row(parent_job);
-                    self.plain_spawned_by(id, at, parent, start);
+                event => self.apply_job(event),
+            }
+        }
+        self.plain_terminated(id);
+        self.apply_jobs(after);
+    }
+
+    fn apply_job(&mut self, event: JobEvent) {
+        match event {
+            JobEvent::Spawned {
+                job,
+                name,
+                file,
+                line,
+                at,
+                parent_job,
+            } => {
+                let parent = parent_job.and_then(|job| self.job_row(job));
+                self.job_spawned(job, name, &file, line, Parent::Known(parent), at);
+            }
+            JobEvent::TaskSpawned {
+                id,
+                at,
+                start,
+                parent_job,
+            } => {
+                let parent = self.job_row(parent_job);
+                self.plain_spawned_by(id, at, parent, start);
+            }
+            JobEvent::Panicked { job, message } => {
+                if let Some(ix) = self.job_row(job) {
+                    self.tasks[ix as usize].rare_mut().panic = Some(message);
                 }
-                JobEvent::Panicked { job, message } => {
-                    if let Some(ix) = self.job_row(job) {
-                        self.tasks[ix as usize].rare_mut().panic = Some(message);
-                    }
-                }
-                JobEvent::Finished { job, at, shutdown } => {
-                    let Some(ix) = self.job_row(job) else {
-                        continue;
-                    };
-                    let ended = match self.tasks[ix as usize].rare_mut().panic.take() {
-                        _ if shutdown => Ended::DroppedAtShutdown,
-                        Some(message) => Ended::Panicked { message },
-                        None => Ended::Unseen,
-                    };
-                    self.job_ended(ix, ended, at);
-                }
-                JobEvent::Dropped { job, at, shutdown } => {
-                    let Some(ix) = self.job_row(job) else {
-                        continue;
-                    };
-                    let ended = if shutdown || self.phase == Phase::Shutdown {
-                        Ended::DroppedAtShutdown
-                    } else {
-                        Ended::Cancelled(CancelCause::Aborted)
-                    };
-                    self.job_ended(ix, ended, at);
-                }
+            }
+            JobEvent::Finished { job, at, shutdown } => {
+                let Some(ix) = self.job_row(job) else {
+                    return;
+                };
+                let ended = match self.tasks[ix as usize].rare_mut().panic.take() {
+                    _ if shutdown => Ended::DroppedAtShutdown,
+                    Some(message) => Ended::Panicked { message },
+                    None => Ended::Unseen,
+                };
+                self.job_ended(ix, ended, at);
+            }
+            JobEvent::Dropped { job, at, shutdown } => {
+                let Some(ix) = self.job_row(job) else {
+                    return;
+                };
+                let ended = if shutdown || self.phase == Phase::Shutdown {
+                    Ended::DroppedAtShutdown
+                } else {
+                    Ended::Cancelled(CancelCause::Aborted)
+                };
+                self.job_ended(ix, ended, at);
             }
         }
     }

@@ -25,7 +25,7 @@ use tokio_util::task::TaskTracker;
 use crate::plan::injector::Injector;
 use crate::plan::{Action, Plan};
 use crate::record::chunked::Chunked;
-use crate::record::jobs::JobQueue;
+use crate::record::jobs::{JobEvent, JobQueue};
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
 use crate::resource::ResourceRec;
@@ -288,7 +288,7 @@ pub(crate) struct Ledger {
     /// report).
     /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
     /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`).
-    plain: FxHashMap<tokio::task::Id, TaskIx>,
+    pub(crate) plain: FxHashMap<tokio::task::Id, TaskIx>,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`
     /// (the place spawned from last keeps its count in `last_at`, until another place does).
     spawned_at: FxHashMap<(&'static str, u32), u32>,
@@ -512,7 +512,7 @@ impl Ledger {
 
     /// A plain tokio task ended: how, as far as tokio's hooks tell.
     #[cfg(all(tokio_unstable, not(loom)))]
-    fn plain_terminated(&mut self, id: tokio::task::Id) {
+    pub(crate) fn plain_terminated(&mut self, id: tokio::task::Id) {
         // Ended, it is never polled again: the map holds only plain tasks alive.
         let Some(ix) = self.plain.remove(&id) else {
             return;
@@ -1085,9 +1085,9 @@ pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<
 #[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn terminate_hook(id: tokio::task::Id) {
     // Set too once a blocking job was spawned here: a task spawned from inside a job may
-    // have its row still in the queue, which `with` applies first.
+    // have its row still in the queue, applied with the task's end.
     if LOCAL.with(|local| local.any_plain.get()) {
-        with(|l| l.plain_terminated(id));
+        with_queued(|l, queued| l.apply_jobs_as_ended(id, queued.unwrap_or_default()));
     }
 }
 
@@ -1095,15 +1095,24 @@ pub(crate) fn terminate_hook(id: tokio::task::Id) {
 /// What blocking jobs queued is applied first, so the ledger is up to date.
 #[inline]
 pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
+    with_queued(|ledger, queued| {
+        if let Some(events) = queued {
+            ledger.apply_jobs(events);
+        }
+        f(ledger)
+    })
+}
+
+/// [`with`], handing `f` what blocking jobs queued (if anything) to apply itself.
+#[inline]
+fn with_queued<R>(f: impl FnOnce(&mut Ledger, Option<Vec<JobEvent>>) -> R) -> Option<R> {
     LOCAL.with(|local| {
         let shared = local.shared.try_borrow().ok()?;
         let shared = shared.as_ref()?;
         let mut guard = shared.try_lock()?;
         let ledger = guard.as_mut()?;
-        if shared.jobs.is_pending() {
-            ledger.apply_jobs(shared.jobs.take());
-        }
-        Some(f(ledger))
+        let queued = shared.jobs.is_pending().then(|| shared.jobs.take());
+        Some(f(ledger, queued))
     })
 }
 
