@@ -9,6 +9,8 @@ pub(crate) mod chunked;
 pub(crate) mod task;
 // Blocking jobs (`spawn_blocking`), seen through tokio's own spans.
 pub(crate) mod jobs;
+// How a plain tokio task ended, from its last poll and tokio's span around it.
+pub(crate) mod window;
 // An error that knows whether anybody looked at it.
 pub(crate) mod failure;
 // Task names.

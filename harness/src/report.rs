@@ -61,6 +61,10 @@ pub struct Report {
     pub deadline_ms: u64,
     /// The command that replays this run.
     pub replay: String,
+    /// What the plan could not do, and why: a `cancel` that could not act on its task (a
+    /// plain tokio task, a blocking job). Part of [`Report::plan_warnings`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan_notes: Vec<String>,
     /// Tasks spawned past the ledger's cap ([`Builder::max_tasks`](crate::Builder::max_tasks)):
     /// they ran, but are not in `tasks` and have no verdict.
     pub overflow: usize,
@@ -279,7 +283,7 @@ impl Report {
                 e.event
             )
         });
-        rules.chain(events).collect()
+        rules.chain(events).chain(self.plan_notes.iter().cloned()).collect()
     }
 
     /// The resource named `name`, if there is one.
@@ -381,11 +385,11 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             // A plain task's JoinError is tokio's own: its delivery is not seen, so it is
             // judged like an untraced error.
             Outcome::Panicked if t.is_plain() => (
-                Some(if outlived {
+                Some(t.panic_fate().unwrap_or(if outlived {
                     Fate::Swallowed
                 } else {
                     Fate::Untraced
-                }),
+                })),
                 t.panic().map(str::to_owned),
             ),
             Outcome::Panicked => (
@@ -542,5 +546,6 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         deadline_ms: ms(facts.deadline),
         replay: facts.replay,
         overflow: ledger.overflow,
+        plan_notes: std::mem::take(&mut ledger.plan_notes),
     }
 }

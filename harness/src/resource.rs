@@ -112,7 +112,8 @@ pub(crate) fn with<R>(
     let (run, ix) = handle?;
     ledger::with_run(run, |l| {
         let now = l.now();
-        let task = ledger::current_task();
+        // A tracked task, or else the plain task tokio is polling.
+        let task = l.current();
         f(&mut l.resources[ix as usize].kind, now, task)
     })
 }

@@ -30,7 +30,7 @@ use crate::plan::{Event, Plan, TimedEvent};
 use crate::record::ledger::{self, Ended, Ledger, Phase, Shared};
 use crate::record::name::Name;
 use crate::record::task::{Judged, PanicPayload, Task};
-use crate::report::{self, CancelCause, Report, RunFacts};
+use crate::report::{self, Report, RunFacts};
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
@@ -472,6 +472,21 @@ impl Builder {
             // A task's end wakes the driver only once it waits for the run to go quiet
             // (a `Notify` costs an atomic read-modify-write a call, here once per task).
             let shared = shared.clone();
+            // A poll window per task poll: how a plain task ended (see record/window.rs).
+            builder.on_before_task_poll(|meta| crate::record::window::poll_started(meta.id()));
+            // A plain task's poll is timed by tokio's poll hooks (a faultline task's by its
+            // wrapper), and only when detection is on.
+            if self.blocking.is_some() {
+                builder.on_before_task_poll(|meta| {
+                    crate::record::window::poll_started(meta.id());
+                    blocking::plain_poll_started();
+                });
+                builder.on_after_task_poll(|meta| {
+                    if blocking::plain_poll_blocked() {
+                        ledger::with(|l| l.plain_blocked(meta.id()));
+                    }
+                });
+            }
             builder.on_task_terminate(move |meta| {
                 ledger::terminate_hook(meta.id());
                 if shared.draining() {
@@ -604,15 +619,11 @@ fn fire(event: Option<(usize, TimedEvent)>) {
             true
         }
         Event::Cancel(name) => {
-            let done = ledger::with(|l| {
-                l.find_alive(&name)
-                    .map(|ix| l.cancel(ix, CancelCause::Plan))
-            })
-            .flatten();
-            if done != Some(true) {
-                tracing::warn!(target: "faultline", task = name.as_str(), "the plan's cancel found no alive task of that name");
+            let done = ledger::with(|l| l.cancel_named(&name)) == Some(true);
+            if !done {
+                tracing::warn!(target: "faultline", task = name.as_str(), "the plan's cancel found no alive task of that name it could cancel");
             }
-            done == Some(true)
+            done
         }
     };
     if fired {

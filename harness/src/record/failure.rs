@@ -112,10 +112,15 @@ impl From<tokio::task::JoinError> for Failure {
             },
             Ok(payload) => match payload.downcast_ref::<PanicPayload>() {
                 Some(p) => Failure::new("Panicked", p.describe()),
-                None => Failure::new(
-                    "Panicked",
-                    crate::record::task::panic_message(payload.as_ref()),
-                ),
+                None => {
+                    // A plain task's or a blocking job's panic: turned into a `Failure`,
+                    // it was delivered and read, as a tracked task's is.
+                    ledger::with(|l| l.panic_read(id));
+                    Failure::new(
+                        "Panicked",
+                        crate::record::task::panic_message(payload.as_ref()),
+                    )
+                }
             },
         }
     }

@@ -42,6 +42,8 @@ pub(crate) enum JobEvent {
         name: Option<String>,
         file: String,
         line: u32,
+        /// Its tokio id, as a number.
+        id: u64,
         at: Instant,
         parent_job: Option<JobNo>,
     },
@@ -117,10 +119,11 @@ pub(crate) fn spawned(
     name: Option<String>,
     file: String,
     line: u32,
+    id: u64,
 ) {
     let at = Instant::now();
     // On the run's thread, the row is made now, with the task being polled as its parent.
-    if ledger::with(|l| l.job_spawned(job, name.clone(), &file, line, Parent::Polled, at)).is_some()
+    if ledger::with(|l| l.job_spawned(job, name.clone(), (&file, line, id), Parent::Polled, at)).is_some()
     {
         return;
     }
@@ -130,6 +133,7 @@ pub(crate) fn spawned(
         name,
         file,
         line,
+        id,
         at,
         parent_job,
     });
@@ -209,8 +213,7 @@ impl Ledger {
         &mut self,
         job: JobNo,
         name: Option<String>,
-        file: &str,
-        line: u32,
+        (file, line, id): (&str, u32, u64),
         parent: Parent,
         at: Instant,
     ) {
@@ -234,6 +237,7 @@ impl Ledger {
             return;
         };
         self.tasks[ix as usize].kind = Kind::BlockingJob;
+        self.tasks[ix as usize].rare_mut().tokio_id = Some(id);
         self.jobs_alive += 1;
         self.jobs_total += 1;
         let slot = job as usize;
@@ -282,11 +286,12 @@ impl Ledger {
                 name,
                 file,
                 line,
+                id,
                 at,
                 parent_job,
             } => {
                 let parent = parent_job.and_then(|job| self.job_row(job));
-                self.job_spawned(job, name, &file, line, Parent::Known(parent), at);
+                self.job_spawned(job, name, (&file, line, id), Parent::Known(parent), at);
             }
             JobEvent::TaskSpawned {
                 id,

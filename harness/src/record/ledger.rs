@@ -28,6 +28,7 @@ use crate::record::chunked::Chunked;
 use crate::record::jobs::{JobEvent, JobQueue};
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::record::window::{self, Seen};
 use crate::resource::ResourceRec;
 
 /// Index of a task in its run's ledger.
@@ -152,7 +153,7 @@ pub(crate) struct Rare {
     pub(crate) tracker: Option<u32>,
     /// Its tokio id, kept for failed, panicked and cancelled tasks: to know a drop inside
     /// its own context, and to name it where tokio would print the id.
-    pub(crate) tokio_id: Option<tokio::task::Id>,
+    pub(crate) tokio_id: Option<u64>,
     /// Set before the harness aborts the task, so its drop knows why.
     pub(crate) cancel_request: Option<CancelCause>,
     /// What cancelled it, when it ended cancelled.
@@ -282,8 +283,8 @@ pub(crate) struct Ledger {
     pub(crate) shutdown: CancellationToken,
     /// Each `TaskTracker` tasks were spawned on, with who owns it (see [`Ledger::spawned`]).
     trackers: Vec<Tracker>,
-    /// Tokio ids of failed, panicked and cancelled tasks.
-    ids: Vec<(tokio::task::Id, TaskIx)>,
+    /// Tokio ids (as numbers) of failed, panicked and cancelled tasks and jobs.
+    ids: Vec<(u64, TaskIx)>,
     /// Plain tokio tasks alive, by tokio id (looked up, never iterated: no order reaches a
     /// report).
     /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
@@ -306,6 +307,10 @@ pub(crate) struct Ledger {
     pub(crate) jobs_total: usize,
     /// Times each of the plan's timed events fired (a `cancel` that found its task).
     pub(crate) events_fired: Vec<u32>,
+    /// What the plan could not do, and why (a `cancel` of a plain task).
+    pub(crate) plan_notes: Vec<String>,
+    /// The plain task that ended last: its last poll's after-poll hook comes after its end.
+    last_plain_ended: Option<(tokio::task::Id, TaskIx)>,
 }
 
 impl Ledger {
@@ -318,6 +323,8 @@ impl Ledger {
     ) -> Self {
         Ledger {
             events_fired: vec![0; plan.events().len()],
+            plan_notes: Vec::new(),
+            last_plain_ended: None,
             injector: Injector::new(&plan, seed),
             keep_aborts: plan.can_cancel(),
             max_tasks,
@@ -517,21 +524,39 @@ impl Ledger {
         let Some(ix) = self.plain.remove(&id) else {
             return;
         };
+        self.last_plain_ended = Some((id, ix));
         if self.tasks[ix as usize].ended.is_some() {
             return;
         }
+        let seen = window::ended(id);
+        let rare = self.tasks[ix as usize].rare.as_mut();
+        let panic = rare.and_then(|r| r.panic.take());
         let ended = match self.phase {
             Phase::Shutdown => Ended::DroppedAtShutdown,
             Phase::Stalled => Ended::Stalled,
-            Phase::Running => {
-                match (self.tasks[ix as usize].rare.as_mut()).and_then(|r| r.panic.take()) {
-                    Some(message) => Ended::Panicked { message },
-                    None => Ended::Unseen,
+            Phase::Running => match (seen, panic) {
+                (Seen::Unwound, message) => Ended::Panicked {
+                    message: message.unwrap_or_else(|| Self::RESUMED.to_owned()),
+                },
+                (Seen::Dropped, _) => {
+                    let rare = self.tasks[ix as usize].rare.as_ref();
+                    let request = rare.and_then(|r| r.cancel_request.clone());
+                    Ended::Cancelled(request.unwrap_or(CancelCause::Aborted))
                 }
-            }
+                // A panic caught inside the task (`catch_unwind`) did not end it.
+                (Seen::Returned, _) => Ended::Unseen,
+                // Its span was not ours to see: the panic hook's word is all there is.
+                (Seen::Unknown, Some(message)) => Ended::Panicked { message },
+                (Seen::Unknown, None) => Ended::Unseen,
+            },
         };
-        self.ended(ix, ended);
+        let keep_id = matches!(ended, Ended::Panicked { .. } | Ended::Cancelled(_));
+        self.ended_at(ix, ended, Instant::now(), keep_id.then(|| window::number(id)));
     }
+
+    /// The message of a plain task's panic that no panic hook saw: one re-raised with
+    /// `resume_unwind` (a child's `JoinError::into_panic`, say).
+    const RESUMED: &str = "a panic resumed with resume_unwind (its message is not seen)";
 
     /// A panic in the plain tokio task being polled now: kept for when it ends.
     /// Whether the panic was one of a plain task's.
@@ -643,18 +668,19 @@ impl Ledger {
             Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
         )
         .then(tokio::task::try_id)
-        .flatten();
+        .flatten()
+        .map(window::number);
         self.ended_at(ix, ended, Instant::now(), id);
     }
 
-    /// Records how a task ended, at `now`; `id` is its tokio id, when known and worth
-    /// keeping (failed, panicked and cancelled tasks).
+    /// Records how a task ended, at `now`; `id` is its tokio id (as a number), when known
+    /// and worth keeping (failed, panicked and cancelled tasks).
     pub(crate) fn ended_at(
         &mut self,
         ix: TaskIx,
         ended: Ended,
         now: Instant,
-        id: Option<tokio::task::Id>,
+        id: Option<u64>,
     ) {
         let rec = &mut self.tasks[ix as usize];
         if rec.ended.is_some() {
@@ -673,7 +699,13 @@ impl Ledger {
             // Its watch could not tell (the token fired while the ledger was busy).
             rare.token_fired = Some(now);
         }
-        if let Some(id) = id {
+        // A blocking job's id came with its span.
+        let known = rec.rare.as_ref().and_then(|r| r.tokio_id);
+        let keep = matches!(
+            ended,
+            Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
+        );
+        if let Some(id) = id.or(known.filter(|_| keep)) {
             rec.rare_mut().tokio_id = Some(id);
             self.ids.push((id, ix));
         }
@@ -780,6 +812,16 @@ impl Ledger {
         }
     }
 
+    /// A poll of the plain task `id` blocked the executor thread (a tracked task's wrapper
+    /// tells its own; it is not in the map of plain tasks).
+    pub(crate) fn plain_blocked(&mut self, id: tokio::task::Id) {
+        // Its last poll ends after its end (tokio's terminate hook runs inside it).
+        let ended = self.last_plain_ended.filter(|(i, _)| *i == id);
+        if let Some(ix) = self.plain.get(&id).copied().or(ended.map(|(_, ix)| ix)) {
+            self.blocked(ix);
+        }
+    }
+
     /// Aborts a tracked task for the given reason. Returns false if it is not alive.
     pub(crate) fn cancel(&mut self, ix: TaskIx, cause: CancelCause) -> bool {
         let rec = &mut self.tasks[ix as usize];
@@ -790,6 +832,63 @@ impl Ledger {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Cancels the task being polled, for a `cancel` fault at `point`. Whether it will be
+    /// cancelled; if not, the plan gets a warning saying why (and the point passes).
+    pub(crate) fn cancel_current(&mut self, point: &str) -> bool {
+        let Some(ix) = self.current() else {
+            self.plan_note(format!(
+                "cancel at {point} was hit outside any task of the run: nothing to cancel"
+            ));
+            return false;
+        };
+        if self.cancel(ix, CancelCause::Fault(point.to_owned())) {
+            return true;
+        }
+        let why = self.cannot_cancel(ix);
+        self.plan_note(format!("cancel at {point} {why}"));
+        false
+    }
+
+    /// Cancels the alive task named `name`, for the plan's `@t cancel(name)`. Whether it
+    /// will be cancelled; if not, the plan gets a warning saying why.
+    pub(crate) fn cancel_named(&mut self, name: &str) -> bool {
+        let Some(ix) = self.find_alive(name) else {
+            return false;
+        };
+        if self.cancel(ix, CancelCause::Plan) {
+            return true;
+        }
+        let why = self.cannot_cancel(ix);
+        self.plan_note(format!("cancel({name}) {why}"));
+        false
+    }
+
+    /// Why the plan cannot cancel `ix`, and the fix.
+    fn cannot_cancel(&self, ix: TaskIx) -> String {
+        let rec = &self.tasks[ix as usize];
+        let name = rec.name.as_str();
+        match rec.kind {
+            Kind::BlockingJob => format!(
+                "could not act on blocking job {name}: a job on tokio's blocking pool cannot be \
+                 cancelled once it runs; put the point in async code"
+            ),
+            Kind::Plain => format!(
+                "could not act on plain task {name}: tokio gives the harness no abort handle \
+                 for it; spawn it with faultline_harness::spawn (or spawn_in / spawn_on) to let \
+                 the plan cancel it"
+            ),
+            Kind::Tracked => format!("could not act on {name}: it was not alive"),
+        }
+    }
+
+    /// A warning about the plan rather than the program (once per text).
+    pub(crate) fn plan_note(&mut self, note: String) {
+        if !self.plan_notes.contains(&note) {
+            tracing::warn!(target: "faultline", note = note.as_str(), "the plan could not act");
+            self.plan_notes.push(note);
         }
     }
 
@@ -816,9 +915,14 @@ impl Ledger {
     }
 
     /// Records that task `ix` returned these errors in its `Err`.
+    /// A look before this delivery does not count: the error is observed only if the code
+    /// it is delivered to reads it (a task that logs its own error, then returns it to a
+    /// caller that drops it, has its error discarded).
     pub(crate) fn carried(&mut self, ix: TaskIx, errors: Vec<ErrorIx>) {
         for &e in &errors {
-            self.errors[e as usize].carriers.push(ix);
+            let rec = &mut self.errors[e as usize];
+            rec.carriers.push(ix);
+            rec.looked_by = None;
         }
         self.tasks[ix as usize].rare_mut().carried = errors;
     }
@@ -839,6 +943,7 @@ impl Ledger {
 
     /// The task whose tokio id is `id`, among failed, panicked and cancelled ones.
     pub(crate) fn task_of(&self, id: tokio::task::Id) -> Option<TaskIx> {
+        let id = window::number(id);
         self.ids.iter().find(|(i, _)| *i == id).map(|&(_, ix)| ix)
     }
 
@@ -846,7 +951,7 @@ impl Ledger {
     /// after it ended is its output dropped undelivered (tokio drops a task's output with
     /// the task's id set, when its handle or `JoinSet` goes without reading it).
     fn is_one_of(&self, id: Option<tokio::task::Id>, tasks: &[TaskIx]) -> bool {
-        id.is_some_and(|id| {
+        id.map(window::number).is_some_and(|id| {
             (tasks.iter()).any(|&t| {
                 let rec = &self.tasks[t as usize];
                 rec.ended.is_some() && rec.rare.as_ref().and_then(|r| r.tokio_id) == Some(id)
@@ -912,6 +1017,15 @@ impl Ledger {
                 tracing::warn!(target: "faultline", task = rec.name.as_str(), at_ms, "panic was discarded: its JoinError was delivered, then dropped unread")
             }
             _ => {}
+        }
+    }
+
+    /// The panic of the task whose tokio id is `id` was read (its `JoinError` turned into a
+    /// `Failure`): for a plain task or a blocking job, whose `JoinError` is tokio's own.
+    pub(crate) fn panic_read(&mut self, id: tokio::task::Id) {
+        if let Some(ix) = self.task_of(id) {
+            let rare = self.tasks[ix as usize].rare_mut();
+            rare.panic_fate.get_or_insert(Fate::Read);
         }
     }
 
@@ -1068,6 +1182,13 @@ pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
     let spawned = spawn();
     LOCAL.with(|local| local.tracked_spawn.set(false));
     spawned
+}
+
+/// Whether faultline's own spawn is calling tokio's now (its task needs no span: see
+/// [`window`](crate::record::window)).
+#[inline]
+pub(crate) fn in_tracked_spawn() -> bool {
+    LOCAL.with(|local| local.tracked_spawn.get())
 }
 
 /// tokio's spawn hook: a row for a task spawned with plain tokio.

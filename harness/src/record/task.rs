@@ -195,6 +195,9 @@ pin_project_lite::pin_project! {
     struct Tracked<F, M> {
         #[pin]
         inner: F,
+        // Set while `inner` is dropped early, so that what its `Drop` does (a spawn, an
+        // error made) is the task's; dropped after `inner` (fields drop in this order).
+        dropping: Option<ledger::EnterGuard>,
         ix: Place,
         done: bool,
         // How its output is judged (see `Judged`).
@@ -203,8 +206,10 @@ pin_project_lite::pin_project! {
 
     impl<F, M> PinnedDrop for Tracked<F, M> {
         fn drop(this: Pin<&mut Self>) {
-            if let (Some((run, ix)), false) = (this.ix, this.done) {
+            let this = this.project();
+            if let (Some((run, ix)), false) = (*this.ix, *this.done) {
                 ledger::with_run(run.get(), |l| l.dropped_early(ix));
+                *this.dropping = Some(ledger::enter(ix));
             }
         }
     }
@@ -214,6 +219,7 @@ impl<F, M> Tracked<F, M> {
     fn new(inner: F, ix: Place) -> Self {
         Tracked {
             inner,
+            dropping: None,
             ix,
             done: false,
             judged: PhantomData,
@@ -256,7 +262,8 @@ where
                 // An error of a type the harness does not trace: its text, for the report.
                 let untraced = (failed && carried.is_empty())
                     .then(|| output.text())
-                    .flatten();
+                    .flatten()
+                    .map(without_backtrace);
                 ledger::with_run(run, |l| {
                     if !carried.is_empty() {
                         l.carried(ix, carried);
@@ -277,6 +284,11 @@ where
             }
             Err(payload) => {
                 *this.done = true;
+                // A child's panic re-raised (`resume_unwind(e.into_panic())`) goes on to
+                // whoever reads this one: it was delivered, not dropped.
+                if let Some(child) = payload.downcast_ref::<PanicPayload>() {
+                    child.read.store(true, Ordering::Relaxed);
+                }
                 let message = crate::run::panic_hook::located(panic_message(payload.as_ref()));
                 ledger::with_run(run, |l| {
                     l.ended(
@@ -295,6 +307,17 @@ where
             }
         }
     }
+}
+
+/// An error's `Debug` text without the backtrace some error types add to it (`anyhow`
+/// captures one when `RUST_BACKTRACE` or `RUST_LIB_BACKTRACE` is set): a report's bytes
+/// must not depend on the environment.
+pub(crate) fn without_backtrace(mut text: String) -> String {
+    if let Some(at) = text.find("Stack backtrace:") {
+        text.truncate(at);
+        text.truncate(text.trim_end().len());
+    }
+    text
 }
 
 /// The payload of a tracked task's panic, as found in its `JoinError` (`into_panic()`).

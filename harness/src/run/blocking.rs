@@ -23,6 +23,27 @@ pub(crate) fn set_threshold(threshold: Option<Duration>) {
     THRESHOLD.with(|t| t.set(threshold));
 }
 
+thread_local! {
+    /// The probe of the poll tokio's before-poll hook started (a plain task's).
+    static PLAIN: std::cell::RefCell<Option<Probe>> = const { std::cell::RefCell::new(None) };
+}
+
+/// tokio's before-poll hook, with detection on: starts measuring the poll.
+#[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
+pub(crate) fn plain_poll_started() {
+    let probe = start();
+    PLAIN.with(|p| *p.borrow_mut() = probe);
+}
+
+/// tokio's after-poll hook: whether the poll the before-poll hook measured blocked. A
+/// faultline task's wrapper measures its own polls; the ledger counts only plain ones.
+#[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
+pub(crate) fn plain_poll_blocked() -> bool {
+    PLAIN
+        .with(|p| p.borrow_mut().take())
+        .is_some_and(Probe::blocked)
+}
+
 /// What a poll looked like when it started.
 pub(crate) struct Probe {
     threshold: Duration,

@@ -30,6 +30,7 @@ use tracing::subscriber::Interest;
 use tracing::{Dispatch, Event, Metadata, Subscriber, span};
 
 use crate::record::jobs::{self, JobNo};
+use crate::record::window;
 use crate::record::ledger::Shared;
 
 /// The harness's own events: not the code under test's, so not read here.
@@ -37,6 +38,13 @@ const OWN_TARGET: &str = "faultline";
 
 /// Span ids of blocking jobs' spans have this bit set (a subscriber's own ids are small).
 const JOB_SPAN: u64 = 1 << 63;
+
+/// Span ids of plain tasks' spans have this bit set; the rest is the task's tokio id.
+const TASK_SPAN: u64 = 1 << 62;
+
+/// The id of a span of the code under test that the caller's subscriber does not enable:
+/// its fields were read, and nothing else is done with it.
+const UNSEEN_SPAN: u64 = JOB_SPAN | TASK_SPAN;
 
 /// A subscriber that reads every event of the code under test, then hands it to `inner`.
 pub(crate) struct Reading {
@@ -56,10 +64,12 @@ struct JobSpan {
 
 /// What a callsite is to the wrapper.
 enum Kind {
-    /// An event of the code under test: read here.
+    /// An event or a span of the code under test: its fields read here.
     Ours,
     /// tokio's span for a blocking job: kept here.
     Job,
+    /// tokio's span around a task's future: kept here for plain tasks (see [`window`]).
+    Task,
     /// tokio's other instrumentation: dropped.
     Tokio,
     /// Anything else: the caller's subscriber decides.
@@ -81,9 +91,11 @@ impl Reading {
         let target = meta.target();
         if meta.is_span() && target == "tokio::task::blocking" && meta.name() == "runtime.spawn" {
             Kind::Job
+        } else if meta.is_span() && target == "tokio::task" && meta.name() == "runtime.spawn" {
+            Kind::Task
         } else if target.starts_with("tokio::") || target.starts_with("runtime::") {
             Kind::Tokio
-        } else if meta.is_event() && target != OWN_TARGET {
+        } else if target != OWN_TARGET {
             Kind::Ours
         } else {
             Kind::Passed
@@ -93,7 +105,18 @@ impl Reading {
     /// The job whose span this is, if it is one's.
     fn job(span: &span::Id) -> Option<JobNo> {
         let id = span.into_u64();
-        (id & JOB_SPAN != 0).then(|| (id & !JOB_SPAN) - 1)
+        (id & (JOB_SPAN | TASK_SPAN) == JOB_SPAN).then(|| (id & !JOB_SPAN) - 1)
+    }
+
+    /// The plain task whose span this is, if it is one's (its tokio id, as a number).
+    fn task(span: &span::Id) -> Option<u64> {
+        let id = span.into_u64();
+        (id & (JOB_SPAN | TASK_SPAN) == TASK_SPAN).then_some(id & !TASK_SPAN)
+    }
+
+    /// Whether the span is one this wrapper keeps (a job's or a plain task's).
+    fn kept(span: &span::Id) -> bool {
+        span.into_u64() & (JOB_SPAN | TASK_SPAN) != 0
     }
 }
 
@@ -101,6 +124,8 @@ impl Subscriber for Reading {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
         match Self::kind(meta) {
             Kind::Ours | Kind::Job => Interest::always(),
+            // Asked per span: faultline's own spawns need none (see `enabled`).
+            Kind::Task => Interest::sometimes(),
             Kind::Tokio => Interest::never(),
             Kind::Passed => self.inner.register_callsite(meta),
         }
@@ -113,14 +138,29 @@ impl Subscriber for Reading {
     fn enabled(&self, meta: &Metadata<'_>) -> bool {
         match Self::kind(meta) {
             Kind::Ours | Kind::Job => true,
+            Kind::Task => !crate::record::ledger::in_tracked_spawn(),
             Kind::Tokio => false,
             Kind::Passed => self.inner.enabled(meta),
         }
     }
 
     fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
-        if !matches!(Self::kind(attrs.metadata()), Kind::Job) {
-            return self.inner.new_span(attrs);
+        match Self::kind(attrs.metadata()) {
+            Kind::Job => {}
+            Kind::Ours => {
+                // Read whatever the caller's subscriber enables (as an event's fields are).
+                attrs.record(&mut Read);
+                if !self.inner.enabled(attrs.metadata()) {
+                    return span::Id::from_u64(UNSEEN_SPAN);
+                }
+                return self.inner.new_span(attrs);
+            }
+            Kind::Task => {
+                let mut id = TaskId(0);
+                attrs.record(&mut id);
+                return span::Id::from_u64(TASK_SPAN | (id.0 & !(JOB_SPAN | TASK_SPAN)).max(1));
+            }
+            _ => return self.inner.new_span(attrs),
         }
         let mut fields = JobFields::default();
         attrs.record(&mut fields);
@@ -132,18 +172,22 @@ impl Subscriber for Reading {
             jobs::given_name(fields.name),
             fields.file,
             fields.line,
+            fields.id,
         );
         span::Id::from_u64(JOB_SPAN | (job + 1))
     }
 
     fn record(&self, span: &span::Id, values: &span::Record<'_>) {
-        if Self::job(span).is_none() {
+        if Self::job(span).is_none() && Self::task(span).is_none() {
+            values.record(&mut Read);
+        }
+        if !Self::kept(span) {
             self.inner.record(span, values);
         }
     }
 
     fn record_follows_from(&self, span: &span::Id, follows: &span::Id) {
-        if Self::job(span).is_none() && Self::job(follows).is_none() {
+        if !Self::kept(span) && !Self::kept(follows) {
             self.inner.record_follows_from(span, follows);
         }
     }
@@ -158,6 +202,12 @@ impl Subscriber for Reading {
     }
 
     fn enter(&self, span: &span::Id) {
+        if let Some(task) = Self::task(span) {
+            return window::entered(task);
+        }
+        if span.into_u64() == UNSEEN_SPAN {
+            return;
+        }
         match Self::job(span) {
             // Entered to run it (and again to drop it, after it ran).
             Some(job) => {
@@ -171,6 +221,12 @@ impl Subscriber for Reading {
     }
 
     fn exit(&self, span: &span::Id) {
+        if let Some(task) = Self::task(span) {
+            return window::exited(task);
+        }
+        if span.into_u64() == UNSEEN_SPAN {
+            return;
+        }
         match Self::job(span) {
             Some(job) => {
                 let first = match self.jobs.lock().get_mut(&job) {
@@ -189,6 +245,9 @@ impl Subscriber for Reading {
     }
 
     fn clone_span(&self, id: &span::Id) -> span::Id {
+        if Self::task(id).is_some() || id.into_u64() == UNSEEN_SPAN {
+            return id.clone();
+        }
         match Self::job(id) {
             Some(job) => {
                 if let Some(j) = self.jobs.lock().get_mut(&job) {
@@ -201,6 +260,9 @@ impl Subscriber for Reading {
     }
 
     fn try_close(&self, id: span::Id) -> bool {
+        if Self::task(&id).is_some() || id.into_u64() == UNSEEN_SPAN {
+            return false;
+        }
         let Some(job) = Self::job(&id) else {
             return self.inner.try_close(id);
         };
@@ -254,6 +316,21 @@ struct JobFields {
     name: String,
     file: String,
     line: u32,
+    /// Its tokio id (a `JoinError` names the job by it).
+    id: u64,
+}
+
+/// The tokio id in the span of a task.
+struct TaskId(u64);
+
+impl Visit for TaskId {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "task.id" {
+            self.0 = value;
+        }
+    }
+
+    fn record_debug(&mut self, _field: &Field, _value: &dyn fmt::Debug) {}
 }
 
 impl Visit for JobFields {
@@ -264,8 +341,10 @@ impl Visit for JobFields {
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        if field.name() == "loc.line" {
-            self.line = u32::try_from(value).unwrap_or(u32::MAX);
+        match field.name() {
+            "loc.line" => self.line = u32::try_from(value).unwrap_or(u32::MAX),
+            "task.id" => self.id = value,
+            _ => {}
         }
     }
 
