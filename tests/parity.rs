@@ -631,8 +631,10 @@ fn a_cancel_fault_inside_a_plain_task_never_hangs_it() {
     assert!(p.is_clean(), "the harness made no finding of its own: {p}");
     let warnings = p.plan_warnings();
     assert!(
-        warnings.iter().any(|w| w.contains("could not act on plain task")
-            && w.contains("faultline_harness::spawn")),
+        warnings
+            .iter()
+            .any(|w| w.contains("could not act on plain task")
+                && w.contains("faultline_harness::spawn")),
         "{warnings:?}"
     );
     let t = run(
@@ -654,7 +656,9 @@ fn a_timed_cancel_of_a_plain_task_is_a_plan_warning() {
     let p = run(&format!("@10ms cancel({name})"), program, false);
     assert!(p.is_clean(), "{p}");
     assert!(
-        p.plan_warnings().iter().any(|w| w.contains("could not act on plain task")),
+        p.plan_warnings()
+            .iter()
+            .any(|w| w.contains("could not act on plain task")),
         "{:?}",
         p.plan_warnings()
     );

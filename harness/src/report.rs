@@ -283,7 +283,10 @@ impl Report {
                 e.event
             )
         });
-        rules.chain(events).chain(self.plan_notes.iter().cloned()).collect()
+        rules
+            .chain(events)
+            .chain(self.plan_notes.iter().cloned())
+            .collect()
     }
 
     /// The resource named `name`, if there is one.

@@ -123,7 +123,8 @@ pub(crate) fn spawned(
 ) {
     let at = Instant::now();
     // On the run's thread, the row is made now, with the task being polled as its parent.
-    if ledger::with(|l| l.job_spawned(job, name.clone(), (&file, line, id), Parent::Polled, at)).is_some()
+    if ledger::with(|l| l.job_spawned(job, name.clone(), (&file, line, id), Parent::Polled, at))
+        .is_some()
     {
         return;
     }

@@ -551,7 +551,12 @@ impl Ledger {
             },
         };
         let keep_id = matches!(ended, Ended::Panicked { .. } | Ended::Cancelled(_));
-        self.ended_at(ix, ended, Instant::now(), keep_id.then(|| window::number(id)));
+        self.ended_at(
+            ix,
+            ended,
+            Instant::now(),
+            keep_id.then(|| window::number(id)),
+        );
     }
 
     /// The message of a plain task's panic that no panic hook saw: one re-raised with
@@ -675,13 +680,7 @@ impl Ledger {
 
     /// Records how a task ended, at `now`; `id` is its tokio id (as a number), when known
     /// and worth keeping (failed, panicked and cancelled tasks).
-    pub(crate) fn ended_at(
-        &mut self,
-        ix: TaskIx,
-        ended: Ended,
-        now: Instant,
-        id: Option<u64>,
-    ) {
+    pub(crate) fn ended_at(&mut self, ix: TaskIx, ended: Ended, now: Instant, id: Option<u64>) {
         let rec = &mut self.tasks[ix as usize];
         if rec.ended.is_some() {
             return;

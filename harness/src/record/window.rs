@@ -147,7 +147,9 @@ mod tests {
     /// `number` reads the same number tokio prints (and puts in a task's span).
     #[test]
     fn a_task_number_is_its_printed_id() {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
             for _ in 0..3 {
                 let h = tokio::spawn(async {});

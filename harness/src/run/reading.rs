@@ -30,8 +30,8 @@ use tracing::subscriber::Interest;
 use tracing::{Dispatch, Event, Metadata, Subscriber, span};
 
 use crate::record::jobs::{self, JobNo};
-use crate::record::window;
 use crate::record::ledger::Shared;
+use crate::record::window;
 
 /// The harness's own events: not the code under test's, so not read here.
 const OWN_TARGET: &str = "faultline";

@@ -15,7 +15,11 @@
 //!   `requests in one second` gauge peaks at 120 against a limit of 100, and two pages in
 //!   three are lost. `structured` never has more than 10 in flight nor more than 95 requests
 //!   in one of the server's seconds (90 a second plus the burst of 5): 0 rejected, every page
-//!   fetched, in about 3.3 s of virtual time.
+//!   fetched, in about 3.3 s of virtual time. `unstructured` keeps only its first error
+//!   (`first_error.get_or_insert(err)`): the other 199 are delivered and dropped unread,
+//!   **DISCARDED** — the course's "second failure dropped silently". (Each `fetch` looked
+//!   at its own error to decide whether to retry; a look before the error is returned
+//!   does not count as its caller reading it.)
 //! - `api-flaky` (`api#50` and `api#120` fail with `ServerError`): `structured` retries them
 //!   after a jittered backoff and still gets every page; `unstructured` is banned anyway.
 //!

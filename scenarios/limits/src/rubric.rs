@@ -58,6 +58,9 @@ pub fn rubric() -> Rubric {
             "fetches-every-page",
             "never-rate-limited",
             "at-most-10-in-flight",
+            // Every error after the first is dropped unread (`get_or_insert`): the course's
+            // "second failure dropped silently".
+            "no-discarded-errors",
         ],
     )
     // faultline:author-only begin
