@@ -49,7 +49,7 @@ fn row(t: &TaskReport) -> (Outcome, Option<CancelCause>, Option<Fate>, bool, boo
         outcome,
         t.cancelled_by.clone(),
         t.fate,
-        t.outlived_parent,
+        t.outlived_scope,
         t.blocking_polls > 0,
     )
 }
@@ -324,7 +324,7 @@ fn a_detached_task_outlives_its_owner() {
         },
     );
     assert_eq!(
-        (p.tasks[1].outlived_parent, p.tasks[1].outlived_by_ms),
+        (p.tasks[1].outlived_scope, p.tasks[1].outlived_by_ms),
         (true, Some(150)),
         "{p}"
     );
@@ -516,7 +516,7 @@ fn a_blocking_job_left_running_outlives_its_spawner() {
             sleep(ms(10)).await;
         },
     );
-    assert!(p.tasks[2].outlived_parent, "{p}");
+    assert!(p.tasks[2].outlived_scope, "{p}");
 }
 
 #[test]
@@ -596,7 +596,7 @@ fn a_task_spawned_in_drop_during_an_abort_has_the_aborted_task_as_parent() {
     );
     let child = &p.tasks[2];
     assert_eq!(child.parent.as_ref(), Some(&p.tasks[1].name), "{p}");
-    assert!(child.outlived_parent, "{p}");
+    assert!(child.outlived_scope, "{p}");
 }
 
 #[test]

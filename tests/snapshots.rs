@@ -42,7 +42,7 @@ fn every_report() {
                 let report = scenario.run(variant.name, plan.name, SEED).unwrap();
                 let name = format!("{}@{}@{}", scenario.name, variant.name, plan.name);
                 // One story: every bad label printed ⇔ a count ⇔ problems() ⇔ !is_clean().
-                if let Err(why) = faultline::harness::one_story(&report) {
+                if let Err(why) = faultline::harness::rows_match_counts(&report) {
                     panic!("{name}: {why}");
                 }
                 cases.push((name, report.to_string()));

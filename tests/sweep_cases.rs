@@ -96,7 +96,7 @@ fn case(scenario: &Scenario, variant: &str, plan: &Plan, seed: u64) -> Result<()
     if &replayed != plan {
         return Err(format!("the report's plan {:?} does not replay {plan}", first.plan).into());
     }
-    faultline::harness::one_story(&first)?;
+    faultline::harness::rows_match_counts(&first)?;
     if variant == "structured" && STRUCTURED_CONCURRENCY.contains(&scenario.name) {
         // Every bad verdict but `stalled` (a hang with no deadline stalls any scope).
         for v in faultline::harness::VERDICTS

@@ -49,7 +49,7 @@ fn detached_task_outlives_its_scope_and_completes_later() {
     let child = r.task("child").unwrap();
     assert_eq!(child.outcome, Outcome::Completed);
     assert_eq!(child.parent.as_deref(), Some("body"));
-    assert!(child.outlived_parent, "{r}");
+    assert!(child.outlived_scope, "{r}");
     assert_eq!((child.end_ms, child.outlived_by_ms), (Some(250), Some(150)));
     assert_eq!(r.task("body").unwrap().end_ms, Some(100));
     assert_eq!(r.quiescent_ms, Some(250));
@@ -59,7 +59,7 @@ fn detached_task_outlives_its_scope_and_completes_later() {
 #[test]
 fn awaited_child_does_not_outlive() {
     let r = run(|| async { spawn("child", sleep(ms(50))).await.unwrap() });
-    assert!(!r.task("child").unwrap().outlived_parent);
+    assert!(!r.task("child").unwrap().outlived_scope);
     assert!(r.is_clean(), "{r}");
 }
 
@@ -142,7 +142,7 @@ fn dropped_joinset_cancels_its_tasks_without_leaking_them() {
         );
         assert_eq!(t.end_ms, Some(10));
         assert!(
-            !t.outlived_parent,
+            !t.outlived_scope,
             "a scope's own clean-up is not outliving: {r}"
         );
     }
@@ -157,7 +157,7 @@ fn a_task_pending_forever_after_the_body_returns_is_dropped_at_shutdown() {
     });
     let t = r.task("forever").unwrap();
     assert_eq!((t.outcome, t.end_ms), (Outcome::DroppedAtShutdown, None));
-    assert!(t.outlived_parent);
+    assert!(t.outlived_scope);
     assert_eq!(r.quiescent_ms, None);
     assert_eq!(r.summary.dropped_at_shutdown, 1);
 }
@@ -236,7 +236,7 @@ fn a_plain_tokio_spawn_left_running_is_a_row_dropped_at_shutdown() {
         (t.parent.as_deref(), t.outcome),
         (Some("body"), Outcome::DroppedAtShutdown)
     );
-    assert!(t.outlived_parent);
+    assert!(t.outlived_scope);
     assert_eq!(r.summary.untracked, 0, "{r}");
     assert!(!r.is_clean());
 }
@@ -314,7 +314,7 @@ fn an_awaited_blocking_job_is_a_row_that_ended_inside_its_scope() {
     let j = job(&r);
     assert!(j.name.starts_with("tests/verdicts.rs:"), "{r}");
     assert_eq!(
-        (j.parent.as_deref(), j.outcome, j.outlived_parent),
+        (j.parent.as_deref(), j.outcome, j.outlived_scope),
         (Some("body"), Outcome::Ended, false),
         "{r}"
     );
@@ -341,11 +341,7 @@ fn a_blocking_job_left_running_outlives_its_spawner() {
     });
     let j = job(&r);
     assert_eq!(j.parent.as_ref(), Some(&r.tasks[1].name), "{r}");
-    assert_eq!(
-        (j.outcome, j.outlived_parent),
-        (Outcome::Ended, true),
-        "{r}"
-    );
+    assert_eq!((j.outcome, j.outlived_scope), (Outcome::Ended, true), "{r}");
     assert!(r.to_string().contains("blocking job, OUTLIVED"), "{r}");
     // The run waited for the job (the paused clock does not move while it runs).
     assert_eq!(r.summary.outlived, 1, "{r}");
@@ -388,7 +384,7 @@ fn an_awaited_blocking_job_that_panics_is_a_panic_of_the_run() {
     });
     let j = job(&r);
     assert_eq!(
-        (j.outcome, j.outlived_parent),
+        (j.outcome, j.outlived_scope),
         (Outcome::Panicked, false),
         "{r}"
     );
@@ -440,7 +436,7 @@ fn a_task_a_blocking_job_leaves_running_outlives_the_job() {
         (
             outer.end_ms,
             task.end_ms,
-            task.outlived_parent,
+            task.outlived_scope,
             task.outlived_by_ms
         ),
         (Some(0), Some(50), true, Some(50)),
@@ -689,7 +685,7 @@ fn exit_on_return_drops_what_is_still_running_like_tokio_main() {
         (Outcome::DroppedAtShutdown, None),
         "{r}"
     );
-    assert!(child.outlived_parent);
+    assert!(child.outlived_scope);
     assert_eq!(r.quiescent_ms, None);
 }
 

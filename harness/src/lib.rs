@@ -71,7 +71,7 @@ pub use report::html::{
 /// Several reports side by side.
 pub use report::render::side_by_side;
 /// The one list of bad verdicts: labels, counts, problems, checks and sweep columns.
-pub use report::verdict::{VERDICTS, Verdict, one_story};
+pub use report::verdict::{VERDICTS, Verdict, rows_match_counts};
 /// The report: plain data.
 pub use report::{
     CancelCause, ErrorReport, EventReport, Fate, HitReport, Outcome, Report, RuleReport, Summary,

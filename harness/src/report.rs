@@ -8,6 +8,8 @@ pub(crate) mod compare;
 pub(crate) mod verdict;
 // Pictures: a self-contained HTML page with SVG timelines and a sweep's heat map.
 pub(crate) mod html;
+// The one judge: records in, outcomes, verdicts and counts out.
+pub(crate) mod judge;
 
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ use crate::record::ledger::{Ledger, Looker, TaskIx};
 use crate::record::name::Name;
 use crate::record::outcome::ms;
 pub use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::report::judge::{Judge, TaskJudgement};
 use crate::report::verdict::VERDICTS;
 use crate::resource::{self, ResourceReport};
 use tokio::time::Instant;
@@ -53,7 +56,9 @@ pub struct Report {
     /// JSON when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<ResourceReport>,
-    /// Counts of each verdict.
+    /// Counts of each outcome and verdict. In the JSON it also carries `verdicts` (every
+    /// bad verdict's count, keyed as in [`VERDICTS`]), `clean` and `problems`.
+    #[serde(serialize_with = "judged_summary")]
     pub summary: Summary,
     /// Virtual ms at which the last task ended; `None` if tasks were still pending at the deadline.
     pub quiescent_ms: Option<u64>,
@@ -96,8 +101,8 @@ pub struct TaskReport {
     /// How long it ran after its token fired, if it ended after that.
     pub after_token_ms: Option<u64>,
     /// Still alive when its owning scope closed: its parent ended, or its tracker's owner
-    /// (not counting the scope's own clean-up at that instant).
-    pub outlived_parent: bool,
+    /// (not counting the scope's own clean-up at that instant). The OUTLIVED verdict.
+    pub outlived_scope: bool,
     /// How long it ran on after its owning scope closed, if it ended.
     pub outlived_by_ms: Option<u64>,
     /// A plain task of a crate or place accepted as background work
@@ -106,6 +111,10 @@ pub struct TaskReport {
     pub accepted: bool,
     /// The errors it failed with, or its panic message.
     pub detail: Option<String>,
+    /// Its `Err` carried traced errors ([`Failure`](crate::Failure)s): their fates are
+    /// counted one by one in the errors section, not as the task's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub traced: bool,
     /// Polls that blocked the executor thread (counted only with
     /// [`Builder::detect_blocking`](crate::Builder::detect_blocking)).
     pub blocking_polls: u32,
@@ -181,6 +190,8 @@ pub struct Summary {
     pub accepted: usize,
     /// Tasks that completed.
     pub completed: usize,
+    /// Tasks that failed (returned `Err`), whatever became of the error.
+    pub failed: usize,
     /// Tasks that failed and whose error somebody read.
     pub failed_observed: usize,
     /// Tasks that failed with an error the harness does not trace, while their scope was
@@ -222,6 +233,56 @@ pub struct Summary {
     pub partial_writes: Option<usize>,
 }
 
+impl Summary {
+    /// Whether every count of the one list of bad verdicts ([`VERDICTS`]) is zero.
+    pub fn is_clean(&self) -> bool {
+        VERDICTS.iter().all(|v| (v.count)(self) == 0)
+    }
+
+    /// Every bad verdict whose count is not zero, one line each, with its label.
+    pub fn problems(&self) -> Vec<String> {
+        VERDICTS
+            .iter()
+            .filter_map(|v| {
+                let n = (v.count)(self);
+                (n > 0).then(|| format!("{}: {n} {}", v.label, if n == 1 { v.one } else { v.many }))
+            })
+            .collect()
+    }
+}
+
+/// The summary as the JSON has it: its counts, then the one list's counts by key, `clean`
+/// and `problems` (what a CI tool reads, in the same words as the text).
+fn judged_summary<S: serde::Serializer>(summary: &Summary, to: S) -> Result<S::Ok, S::Error> {
+    /// Every bad verdict's count, keyed and ordered as in [`VERDICTS`].
+    struct Verdicts<'a>(&'a Summary);
+    impl Serialize for Verdicts<'_> {
+        fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = to.serialize_map(Some(VERDICTS.len()))?;
+            for v in &VERDICTS {
+                map.serialize_entry(v.key, &(v.count)(self.0))?;
+            }
+            map.end()
+        }
+    }
+    #[derive(Serialize)]
+    struct Judged<'a> {
+        #[serde(flatten)]
+        counts: &'a Summary,
+        verdicts: Verdicts<'a>,
+        clean: bool,
+        problems: Vec<String>,
+    }
+    Judged {
+        counts: summary,
+        verdicts: Verdicts(summary),
+        clean: summary.is_clean(),
+        problems: summary.problems(),
+    }
+    .serialize(to)
+}
+
 impl TaskReport {
     /// Whether it panicked with a panic the plan injected (`panic(..)` at a fault point).
     pub fn injected_panic(&self) -> bool {
@@ -229,7 +290,7 @@ impl TaskReport {
             && self
                 .detail
                 .as_deref()
-                .is_some_and(|d| d.starts_with(INJECTED_PANIC))
+                .is_some_and(|d| d.starts_with(judge::INJECTED_PANIC))
     }
 }
 
@@ -242,19 +303,13 @@ impl Report {
     /// Whether nothing went wrong: every count of the one list of bad verdicts
     /// ([`VERDICTS`](crate::VERDICTS)) is zero.
     pub fn is_clean(&self) -> bool {
-        VERDICTS.iter().all(|v| (v.count)(&self.summary) == 0)
+        self.summary.is_clean()
     }
 
     /// What is wrong with this run, one line each, in words: every bad verdict whose count
     /// is not zero, with its label. Empty for a clean run.
     pub fn problems(&self) -> Vec<String> {
-        VERDICTS
-            .iter()
-            .filter_map(|v| {
-                let n = (v.count)(&self.summary);
-                (n > 0).then(|| format!("{}: {n} {}", v.label, if n == 1 { v.one } else { v.many }))
-            })
-            .collect()
+        self.summary.problems()
     }
 
     /// What is wrong with the plan rather than the program: each rule that matched no fault
@@ -300,9 +355,6 @@ impl Report {
     }
 }
 
-/// How a panic that the plan injected begins (see `plan::point`).
-const INJECTED_PANIC: &str = "injected panic at ";
-
 /// Whether tokio's scheduler is seeded: only with `--cfg tokio_unstable` (and not under loom).
 const SEEDED: bool = cfg!(all(tokio_unstable, not(loom)));
 
@@ -343,71 +395,21 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
     };
     let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
     let since = |at: Instant| ms(at.saturating_duration_since(start));
-    let mut summary = Summary {
-        untracked: facts.untracked,
-        not_deterministic: usize::from(!SEEDED),
-        ..Summary::default()
-    };
-    for ix in 0..ledger.tasks.len() {
+    let judge = Judge::new(ledger, &facts.allowed);
+    let judged: Vec<TaskJudgement> = (0..ledger.tasks.len() as TaskIx)
+        .map(|ix| judge.task(ix))
+        .collect();
+    for (ix, j) in judged.into_iter().enumerate() {
         let t = &ledger.tasks[ix];
-        let outcome = t.ended.unwrap_or(Outcome::DroppedAtShutdown);
-        let never_ended = matches!(outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
+        let never_ended = matches!(j.outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
         let end_ms = if never_ended {
             None
         } else {
             t.end.map(&end_ms_of)
         };
-        let owner = ledger.owner_of(ix as TaskIx);
-        let outlived = ledger.outlived(ix as TaskIx, owner);
-        // A library's background task the caller accepted: shown, never counted against
-        // the run.
-        let accepted = t.is_plain()
-            && (facts.allowed.iter()).any(|who| t.name.as_str().starts_with(who.as_str()));
-        let (fate, detail) = match outcome {
-            // An error the harness does not trace: undelivered for sure only when nobody was
-            // left to join it.
-            Outcome::Failed if t.carried().is_empty() => {
-                let fate = if outlived {
-                    Fate::Swallowed
-                } else {
-                    Fate::Untraced
-                };
-                let text = t.rare.as_ref().and_then(|r| r.untraced.as_deref());
-                let text = text.map_or_else(|| "untraced error".to_owned(), str::to_owned);
-                (Some(fate), Some(text))
-            }
-            Outcome::Failed => {
-                let fate = (t.carried().iter())
-                    .map(|&e| ledger.errors[e as usize].fate())
-                    .max();
-                let labels: Vec<&str> = (t.carried().iter())
-                    .map(|&e| ledger.errors[e as usize].label.as_str())
-                    .collect();
-                (fate, Some(labels.join(", ")))
-            }
-            // A plain task's JoinError is tokio's own: its delivery is not seen, so it is
-            // judged like an untraced error.
-            Outcome::Panicked if t.is_plain() => (
-                Some(t.panic_fate().unwrap_or(if outlived {
-                    Fate::Swallowed
-                } else {
-                    Fate::Untraced
-                })),
-                t.panic().map(str::to_owned),
-            ),
-            Outcome::Panicked => (
-                Some(t.panic_fate().unwrap_or(Fate::Unread)),
-                t.panic().map(str::to_owned),
-            ),
-            _ => (None, None),
-        };
-        let owner_end = owner.and_then(|p| ledger.tasks[p as usize].end);
-        let outlived_by_ms = match (outlived, end_ms, owner_end) {
+        let owner_end = j.owner.and_then(|p| ledger.tasks[p as usize].end);
+        let outlived_by_ms = match (j.outlived, end_ms, owner_end) {
             (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),
-            _ => None,
-        };
-        let cancelled_by = match outcome {
-            Outcome::Cancelled => Some(t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted)),
             _ => None,
         };
         // Only a token that fired while the task was still running says anything about it.
@@ -421,43 +423,21 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         };
         // A parent was spawned before its children: its row is there already.
         let parent = t.parent.map(|p| tasks[p as usize].name.clone());
-        let scope_owner = owner
+        let scope_owner = (j.owner)
             .filter(|&o| Some(o) != t.parent)
             .map(|o| tasks[o as usize].name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
         let blocking_job = t.is_blocking_job();
-        if accepted {
-            summary.accepted += 1;
-        }
-        match outcome {
-            _ if accepted => {}
-            Outcome::Ended => summary.ended += 1,
-            Outcome::Completed => summary.completed += 1,
-            Outcome::Failed if fate == Some(Fate::Read) => summary.failed_observed += 1,
-            Outcome::Failed if fate == Some(Fate::Untraced) => summary.failed_untraced += 1,
-            Outcome::Cancelled => summary.cancelled += 1,
-            Outcome::Stalled => summary.stalled += 1,
-            Outcome::DroppedAtShutdown => summary.dropped_at_shutdown += 1,
-            Outcome::Panicked => {
-                summary.panicked += 1;
-                let injected = detail
-                    .as_deref()
-                    .is_some_and(|d| d.starts_with(INJECTED_PANIC));
-                summary.panics += usize::from(ix == 0 || !injected);
-            }
-            Outcome::Failed => {}
-        }
-        // Traced errors are counted one by one below; a task's own fate counts for panics
-        // and untraced errors.
-        if !accepted && (outcome == Outcome::Panicked || t.carried().is_empty()) {
-            match fate {
-                Some(Fate::Swallowed) => summary.swallowed += 1,
-                Some(Fate::Discarded) => summary.discarded += 1,
-                _ => {}
-            }
-        }
-        summary.outlived += usize::from(outlived && !accepted);
-        summary.blocking += usize::from(blocking_polls > 0 && !accepted);
+        let traced = !t.carried().is_empty();
+        let TaskJudgement {
+            outcome,
+            fate,
+            detail,
+            cancelled_by,
+            outlived,
+            accepted,
+            ..
+        } = j;
         tasks.push(TaskReport {
             name: std::mem::take(&mut ledger.tasks[ix].name),
             parent,
@@ -469,8 +449,9 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             fate,
             token_fired_ms,
             after_token_ms,
-            outlived_parent: outlived,
+            outlived_scope: outlived,
             accepted,
+            traced,
             outlived_by_ms,
             detail,
             blocking_polls,
@@ -494,13 +475,6 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             fate: e.fate(),
         })
         .collect();
-    for e in &errors {
-        match e.fate {
-            Fate::Swallowed => summary.swallowed += 1,
-            Fate::Discarded => summary.discarded += 1,
-            _ => {}
-        }
-    }
     let hits = ledger
         .hits
         .iter()
@@ -526,10 +500,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             fired,
         })
         .collect();
-    if !resources.is_empty() {
-        summary.leaked_resources = Some(resources.iter().map(ResourceReport::leaked).sum());
-        summary.partial_writes = Some(resources.iter().map(ResourceReport::partial_writes).sum());
-    }
+    let summary = judge::summary(&tasks, &errors, &resources, facts.untracked, SEEDED);
     Report {
         scenario: facts.scenario,
         variant: facts.variant,

@@ -53,7 +53,7 @@ fn a_detached_task_that_panics_late_is_found() {
             .unwrap()
             .starts_with("the background job failed (at src/lib.rs:")
     );
-    assert!(t.outlived_parent);
+    assert!(t.outlived_scope);
     assert!(
         r.problems().iter().any(|p| p.starts_with("PANICKED")),
         "{r}"
@@ -124,7 +124,7 @@ fn a_blocking_job_left_running_is_found() {
         .expect("a row for the job");
     assert!(job.name.starts_with("src/lib.rs:"), "{r}");
     assert_eq!(
-        (job.parent.as_deref(), job.outlived_parent),
+        (job.parent.as_deref(), job.outlived_scope),
         (Some("body"), true),
         "{r}"
     );

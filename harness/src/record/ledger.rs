@@ -197,7 +197,7 @@ impl TaskRec {
     }
 
     /// Whether its output is unseen: spawned with plain tokio, or a blocking job.
-    pub(crate) fn is_plain(&self) -> bool {
+    pub(crate) fn output_unseen(&self) -> bool {
         self.kind != Kind::Tracked
     }
 
@@ -747,44 +747,7 @@ impl Ledger {
             }
             _ => {}
         }
-        if tracing::enabled!(target: "faultline", tracing::Level::WARN)
-            && let Some(parent) = self.owner_of(ix)
-            && self.outlived(ix, Some(parent))
-        {
-            let parent = &self.tasks[parent as usize];
-            let (end, parent_end) = (
-                rec.end.unwrap_or(self.start),
-                parent.end.unwrap_or(self.start),
-            );
-            let by_ms = end.saturating_duration_since(parent_end).as_millis() as u64;
-            tracing::warn!(target: "faultline", task = rec.name.as_str(), parent = parent.name.as_str(), by_ms, "task outlived its owning scope");
-        }
-    }
-
-    /// A task still running when its owning scope closed outlived it: the spawner for
-    /// `spawn` and for a `JoinSet` (whose owner's end drops it), the tracker's owner for a
-    /// `TaskTracker`. Not when the scope's own clean-up stopped it at that instant: a dropped
-    /// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
-    /// `owner` is the task's owner, as [`Ledger::owner_of`] gives it.
-    pub(crate) fn outlived(&self, ix: TaskIx, owner: Option<TaskIx>) -> bool {
-        let rec = &self.tasks[ix as usize];
-        let Some(parent) = owner else {
-            return false;
-        };
-        let parent = &self.tasks[parent as usize];
-        match parent.ended {
-            None => return false,
-            // A stalled parent never ended: its children stalled with it, they did not outlive it.
-            Some(Outcome::Stalled) => return false,
-            Some(_) => {}
-        }
-        if rec.ended.is_some() && rec.end_seq < parent.end_seq {
-            return false;
-        }
-        let stopped_by_scope = rec.cancelled_by() == Some(&CancelCause::Aborted)
-            || (rec.token_fired().is_some() && rec.token_fired() == parent.end);
-        let cleaned_up = stopped_by_scope && rec.end == parent.end;
-        !cleaned_up
+        // Whether it outlived its owning scope is the judge's to say (report/judge.rs).
     }
 
     /// What a tracked future's drop before completion means now.

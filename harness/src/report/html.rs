@@ -3,7 +3,7 @@
 //!
 //! - A run is a timeline: a lane per task on an axis of virtual ms, coloured and shaped by
 //!   how it ended ([`TaskReport::outcome`], with [`TaskReport::observed`] and
-//!   [`TaskReport::outlived_parent`]); the part a task ran after its parent ended is drawn
+//!   [`TaskReport::outlived_scope`]); the part a task ran after its parent ended is drawn
 //!   pale and dashed; fault-point hits are diamonds over the lane of the task that hit
 //!   them (filled when the plan made them do something); the plan's timed events are
 //!   dashed vertical lines; a pool gets a lane with its connections in use over time, a
@@ -739,7 +739,7 @@ fn task_lane(out: &mut String, r: &Report, t: &TaskReport, axis: &Axis, name_w: 
     let cy = f64::from(y) + 14.0;
     let x_start = axis.x(t.start_ms);
     let x_end = t.end_ms.map_or(axis.x1, |e| axis.x(e)).max(x_start + 1.5);
-    let parent_end = if t.outlived_parent {
+    let parent_end = if t.outlived_scope {
         t.parent
             .as_ref()
             .and_then(|p| r.task(p))

@@ -6,6 +6,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::record::name::Name;
+use crate::report::verdict::VERDICTS;
 use crate::report::{Fate, Outcome, Report, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 
@@ -14,7 +15,7 @@ const WIDTH: u64 = 64;
 
 /// Task rows shown in the timeline and the verdict table; the rest are counted (the JSON
 /// form has them all).
-const MAX_ROWS: usize = 200;
+pub(crate) const MAX_ROWS: usize = 200;
 
 fn more_rows(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     match r.tasks.len().checked_sub(MAX_ROWS) {
@@ -27,30 +28,7 @@ fn more_rows(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", header(self))?;
-        writeln!(f, "result: {}", self.result)?;
-        writeln!(f)?;
-        timeline(f, self)?;
-        writeln!(f)?;
-        verdicts(f, self)?;
-        if !self.errors.is_empty() {
-            writeln!(f)?;
-            errors(f, self)?;
-        }
-        if !self.hits.is_empty() {
-            writeln!(f)?;
-            hits(f, self)?;
-        }
-        if !self.resources.is_empty() {
-            writeln!(f)?;
-            resources(f, self)?;
-        }
-        if !self.rules.is_empty() || !self.events.is_empty() {
-            writeln!(f)?;
-            plan(f, self)?;
-        }
-        writeln!(f)?;
-        writeln!(f, "summary: {}", summary(self))?;
+        rows(f, self)?;
         match self.problems() {
             problems if problems.is_empty() => writeln!(f, "problems: none (clean)")?,
             problems => {
@@ -62,6 +40,42 @@ impl fmt::Display for Report {
         }
         writeln!(f, "replay: {}", self.replay)
     }
+}
+
+/// The report's text up to its summary line: every row, without `problems()`.
+pub(crate) struct Rows<'a>(pub(crate) &'a Report);
+
+impl fmt::Display for Rows<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        rows(f, self.0)
+    }
+}
+
+fn rows(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
+    writeln!(f, "{}", header(r))?;
+    writeln!(f, "result: {}", r.result)?;
+    writeln!(f)?;
+    timeline(f, r)?;
+    writeln!(f)?;
+    verdicts(f, r)?;
+    if !r.errors.is_empty() {
+        writeln!(f)?;
+        errors(f, r)?;
+    }
+    if !r.hits.is_empty() {
+        writeln!(f)?;
+        hits(f, r)?;
+    }
+    if !r.resources.is_empty() {
+        writeln!(f)?;
+        resources(f, r)?;
+    }
+    if !r.rules.is_empty() || !r.events.is_empty() {
+        writeln!(f)?;
+        plan(f, r)?;
+    }
+    writeln!(f)?;
+    writeln!(f, "summary: {}", summary(r))
 }
 
 fn header(r: &Report) -> String {
@@ -157,7 +171,7 @@ fn timeline(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
                 ' '
             } else if col == last {
                 marker(t)
-            } else if t.outlived_parent && parent_end.is_some_and(|p| col * ms_per_col >= p) {
+            } else if t.outlived_scope && parent_end.is_some_and(|p| col * ms_per_col >= p) {
                 '-'
             } else {
                 '='
@@ -209,7 +223,13 @@ pub(crate) fn verdict(t: &TaskReport) -> String {
     if t.blocking_polls > 0 {
         parts.push(format!("BLOCKED the executor ({} polls)", t.blocking_polls));
     }
-    if t.outlived_parent {
+    match t.outcome {
+        Outcome::Stalled => parts.push("STALLED".to_owned()),
+        Outcome::DroppedAtShutdown => parts.push("DROPPED AT SHUTDOWN".to_owned()),
+        _ if crate::report::judge::is_own_panic(t) => parts.push("PANICKED".to_owned()),
+        _ => {}
+    }
+    if t.outlived_scope {
         let parent = (t.scope_owner.as_deref())
             .or(t.parent.as_deref())
             .unwrap_or("-");
@@ -466,23 +486,31 @@ fn resources(f: &mut fmt::Formatter<'_>, r: &Report) -> fmt::Result {
     Ok(())
 }
 
+/// The summary line: how the tasks ended (outcomes, not verdicts: the bad verdicts are
+/// `problems()`, from the one list), untracked tasks, resources and quiescence.
 fn summary(r: &Report) -> String {
     let s = &r.summary;
     let mut out = format!(
-        "{} completed · {} failed (observed) · {} swallowed · {} discarded · {} panicked · {} cancelled · {} outlived · {} stalled · {} dropped at shutdown · {} untracked",
-        s.completed,
-        s.failed_observed,
-        s.swallowed,
-        s.discarded,
-        s.panicked,
-        s.cancelled,
-        s.outlived,
-        s.stalled,
-        s.dropped_at_shutdown,
-        s.untracked
+        "{} completed · {} failed ({} observed) · {} panicked",
+        s.completed, s.failed, s.failed_observed, s.panicked
     );
-    if s.blocking > 0 {
-        let _ = write!(out, " · {} blocked the executor", s.blocking);
+    let injected = s.panicked.saturating_sub(s.panics);
+    if injected > 0 {
+        let _ = write!(out, " ({injected} by the plan)");
+    }
+    let _ = write!(
+        out,
+        " · {} cancelled · {} stalled · {} dropped at shutdown",
+        s.cancelled, s.stalled, s.dropped_at_shutdown
+    );
+    if s.ended > 0 {
+        let _ = write!(out, " · {} ended (output not seen)", s.ended);
+    }
+    if s.accepted > 0 {
+        let _ = write!(out, " · {} accepted background", s.accepted);
+    }
+    if s.untracked > 0 {
+        let _ = write!(out, " · {} UNTRACKED", s.untracked);
     }
     if r.overflow > 0 {
         let _ = write!(
@@ -490,15 +518,6 @@ fn summary(r: &Report) -> String {
             " · {} more tasks past the ledger's cap, not judged",
             r.overflow
         );
-    }
-    if s.failed_untraced > 0 {
-        let _ = write!(out, " · {} failed (untraced)", s.failed_untraced);
-    }
-    if s.ended > 0 {
-        let _ = write!(out, " · {} ended (output not seen)", s.ended);
-    }
-    if s.accepted > 0 {
-        let _ = write!(out, " · {} accepted background", s.accepted);
     }
     if let (Some(leaked), Some(partial)) = (s.leaked_resources, s.partial_writes) {
         let _ = write!(
@@ -550,7 +569,7 @@ fn compact(t: &TaskReport) -> String {
         Some(Fate::Untraced) => out.push_str(" untraced"),
         Some(Fate::Unread) | None => {}
     }
-    if t.outlived_parent {
+    if t.outlived_scope {
         out.push_str(" OUTLIVED");
     }
     if t.blocking_polls > 0 {
@@ -665,31 +684,31 @@ pub fn side_by_side(reports: &[Report]) -> String {
     }
     let count =
         |label: &str, get: fn(&Report) -> usize| (label.to_owned(), per(&|r| get(r).to_string()));
+    // How tasks ended, then every bad verdict of the one list, in its order.
     rows.push(count("completed", |r| r.summary.completed));
+    rows.push(count("failed", |r| r.summary.failed));
     rows.push(count("failed, observed", |r| r.summary.failed_observed));
-    rows.push(count("swallowed", |r| r.summary.swallowed));
-    rows.push(count("discarded", |r| r.summary.discarded));
     rows.push(count("panicked", |r| r.summary.panicked));
     rows.push(count("cancelled", |r| r.summary.cancelled));
-    rows.push(count("outlived", |r| r.summary.outlived));
-    rows.push(count("stalled", |r| r.summary.stalled));
-    rows.push(count("dropped at shutdown", |r| {
-        r.summary.dropped_at_shutdown
-    }));
-    rows.push(count("untracked", |r| r.summary.untracked));
-    if reports.iter().any(|r| r.summary.blocking > 0) {
-        rows.push(count("blocked the executor", |r| r.summary.blocking));
-    }
     if reports.iter().any(|r| r.summary.ended > 0) {
         rows.push(count("ended (output not seen)", |r| r.summary.ended));
     }
+    for v in &VERDICTS {
+        // Counts that are mostly zero only where some run has them (resources: some run
+        // made one).
+        let always = match v.key {
+            "blocked" | "not_deterministic" => false,
+            "leaked" | "partial_writes" => reports.iter().any(|r| !r.resources.is_empty()),
+            _ => true,
+        };
+        if always || reports.iter().any(|r| (v.count)(&r.summary) > 0) {
+            rows.push((
+                v.noun.to_owned(),
+                per(&|r| (v.count)(&r.summary).to_string()),
+            ));
+        }
+    }
     if reports.iter().any(|r| !r.resources.is_empty()) {
-        rows.push(count("leaked resources", |r| {
-            r.summary.leaked_resources.unwrap_or(0)
-        }));
-        rows.push(count("partial writes", |r| {
-            r.summary.partial_writes.unwrap_or(0)
-        }));
         let mut seen: Vec<(&str, String)> = Vec::new();
         for r in reports {
             for res in &r.resources {

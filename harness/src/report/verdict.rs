@@ -17,6 +17,8 @@ pub struct Verdict {
     /// The label the text report prints where it happened (`SWALLOWED`); it appears in a
     /// report if and only if the count is not zero.
     pub label: &'static str,
+    /// Its row in a comparison's counts (`swallowed`, `panics not the plan's`).
+    pub noun: &'static str,
     /// The rubrics' lifecycle check for it (`no-swallowed-errors`).
     pub check: &'static str,
     /// How [`Report::problems`](crate::Report::problems) says it, for one and for several.
@@ -38,6 +40,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "swallowed",
         label: "SWALLOWED",
+        noun: "swallowed",
         check: "no-swallowed-errors",
         one: "failure was swallowed (an Err or panic never delivered to any code)",
         many: "failures were swallowed (Errs or panics never delivered to any code)",
@@ -50,6 +53,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "discarded",
         label: "DISCARDED",
+        noun: "discarded",
         check: "no-discarded-errors",
         one: "failure was discarded (delivered, then dropped unread)",
         many: "failures were discarded (delivered, then dropped unread)",
@@ -62,6 +66,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "outlived",
         label: "OUTLIVED",
+        noun: "outlived",
         check: "no-orphans",
         one: "task outlived its owning scope",
         many: "tasks outlived their owning scope",
@@ -70,11 +75,12 @@ pub const VERDICTS: [Verdict; 11] = [
                fires) and end the scope only when all of them have ended or been stopped",
         expected: "ended (or was stopped by its scope) before its owning scope closed",
         count: |s| s.outlived,
-        on_task: |t| t.outlived_parent,
+        on_task: |t| t.outlived_scope,
     },
     Verdict {
         key: "stalled",
         label: "STALLED",
+        noun: "stalled",
         check: "no-stalled-tasks",
         one: "task stalled (still pending at the deadline)",
         many: "tasks stalled (still pending at the deadline)",
@@ -87,6 +93,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "dropped_at_shutdown",
         label: "DROPPED AT SHUTDOWN",
+        noun: "dropped at shutdown",
         check: "no-tasks-dropped-at-shutdown",
         one: "task was dropped at shutdown",
         many: "tasks were dropped at shutdown",
@@ -99,6 +106,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "untracked",
         label: "UNTRACKED",
+        noun: "untracked",
         check: "no-untracked-tasks",
         one: "task had no row (past the ledger's cap, or a plain tokio spawn without --cfg \
               tokio_unstable): spawned, never judged",
@@ -113,6 +121,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "blocked",
         label: "BLOCKED",
+        noun: "blocked the executor",
         check: "no-blocked-executor",
         one: "task blocked the executor",
         many: "tasks blocked the executor",
@@ -126,6 +135,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "leaked",
         label: "LEAKED",
+        noun: "leaked",
         check: "no-leaked-connections",
         one: "connection leaked",
         many: "connections leaked",
@@ -138,6 +148,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "partial_writes",
         label: "PARTIAL WRITE",
+        noun: "partial writes",
         check: "no-partial-writes",
         one: "transaction left a partial write",
         many: "transactions left partial writes",
@@ -151,6 +162,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "not_deterministic",
         label: "NOT DETERMINISTIC",
+        noun: "not deterministic",
         check: "deterministic",
         one: "run was not deterministic: tokio's scheduler was not seeded (built without --cfg \
               tokio_unstable); add to .cargo/config.toml: [build] rustflags = [\"--cfg\", \"tokio_unstable\"]",
@@ -166,6 +178,7 @@ pub const VERDICTS: [Verdict; 11] = [
     Verdict {
         key: "panicked",
         label: "PANICKED",
+        noun: "panics not the plan's",
         check: "no-panics",
         one: "panic that was not the plan's (a task panicked on its own, or the body panicked)",
         many: "panics that were not the plan's (tasks panicked on their own, or the body panicked)",
@@ -174,27 +187,54 @@ pub const VERDICTS: [Verdict; 11] = [
                return it instead",
         expected: "no panic (only the plan's own panic(..) faults may panic, and not in the body)",
         count: |s| s.panics,
-        on_task: |t| t.outcome == Outcome::Panicked && (t.parent.is_none() || !t.injected_panic()),
+        on_task: crate::report::judge::is_own_panic,
     },
 ];
 
-/// Checks that a report tells one story: every bad verdict's label appears in its text
-/// rendering exactly when its count is not zero, a line of `problems()` exists for each
-/// non-zero count, and `is_clean()` is true exactly when `problems()` is empty. The property
-/// tests run it over every scenario, plan and sweep case.
+/// Checks that a report's rows and its counts tell one story, on its text *without*
+/// `problems()` (which prints a label for every count above zero, and so would show a
+/// label no row shows): for every bad verdict of the one list,
+/// - each task row shows its label in the verdict column exactly when the verdict holds for
+///   that task ([`Verdict::on_task`]), and no more such rows than the count;
+/// - the rows' text shows the label exactly when the count is not zero;
+/// - `problems()` has a line for it exactly when the count is not zero, and `is_clean()`
+///   exactly when `problems()` is empty.
+///
+/// The property tests run it over every scenario, plan and sweep case.
 #[doc(hidden)]
-pub fn one_story(report: &crate::Report) -> Result<(), String> {
-    let text = report.to_string();
+pub fn rows_match_counts(report: &crate::Report) -> Result<(), String> {
+    let rows = crate::report::render::Rows(report).to_string();
     let problems = report.problems();
     for v in &VERDICTS {
         let n = (v.count)(&report.summary);
-        let shown = text.contains(v.label);
+        let mut on_rows = 0;
+        for t in report.tasks.iter().filter(|t| !t.accepted) {
+            let labelled = crate::report::render::verdict(t).contains(v.label);
+            let holds = (v.on_task)(t);
+            if labelled != holds {
+                return Err(format!(
+                    "{}: task {} holds {holds} but its row shows {}: {labelled}\n{rows}",
+                    v.key, t.name, v.label
+                ));
+            }
+            on_rows += usize::from(holds);
+        }
+        if on_rows > n {
+            return Err(format!(
+                "{}: {on_rows} rows show {} but the count is {n}\n{rows}",
+                v.key, v.label
+            ));
+        }
+        // Past the text's cap on rows, a row may hold it unseen (the JSON lists them all).
+        let hidden = (report.tasks.iter().skip(crate::report::render::MAX_ROWS))
+            .any(|t| !t.accepted && (v.on_task)(t));
+        let shown = rows.contains(v.label) || hidden;
         let listed = problems
             .iter()
             .any(|p| p.starts_with(&format!("{}:", v.label)));
         if shown != (n > 0) || listed != (n > 0) {
             return Err(format!(
-                "{}: count {n}, label {} in the text: {shown}, in problems(): {listed}\n{text}",
+                "{}: count {n}, label {} in the rows: {shown}, in problems(): {listed}\n{rows}",
                 v.key, v.label
             ));
         }

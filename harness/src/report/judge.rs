@@ -1,0 +1,238 @@
+//! The one judge: the ledger's records in, every outcome, verdict and count out.
+//!
+//! The ledger records what happened (who spawned whom, when each task ended and how tokio
+//! showed it, which errors were looked at and where they were dropped); it decides
+//! nothing. Here, and only here, those records become verdicts, the same way whatever
+//! made the row — faultline's own spawn, a plain tokio spawn or a blocking job:
+//! - per task ([`Judge::task`]): its outcome, what became of its failure (its fate),
+//!   whether it outlived its owning scope, whether it is an accepted background task;
+//! - per run ([`summary`]): each count is the number of rows that show it, accepted rows
+//!   left out, so a count and the labels in the rows cannot disagree.
+//!
+//! Everything that shows a verdict — the text report, the summary line, the comparison, the
+//! JSON, the HTML page, `problems()`, `is_clean()`, the rubrics' lifecycle checks, sweep
+//! columns and the test attribute — reads what this module decided (through the
+//! [`Report`](crate::Report) and [`VERDICTS`](crate::VERDICTS)); none decides again.
+
+use crate::record::ledger::{Ledger, TaskIx};
+use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::report::{ErrorReport, Summary, TaskReport};
+use crate::resource::{ResourceReport, TxOutcome};
+
+/// How a panic that the plan injected begins (see `plan::point`).
+pub(crate) const INJECTED_PANIC: &str = "injected panic at ";
+
+/// The verdicts on one task.
+pub(crate) struct TaskJudgement {
+    pub(crate) outcome: Outcome,
+    /// For a failure (an `Err`, a panic): what became of it.
+    pub(crate) fate: Option<Fate>,
+    /// The errors it failed with, or its panic message.
+    pub(crate) detail: Option<String>,
+    pub(crate) cancelled_by: Option<CancelCause>,
+    /// The task whose end closes its owning scope.
+    pub(crate) owner: Option<TaskIx>,
+    /// Still running when its owning scope closed (not stopped by the scope's clean-up).
+    pub(crate) outlived: bool,
+    /// A plain task or job of an accepted crate or place: shown, never counted.
+    pub(crate) accepted: bool,
+}
+
+/// Judges the tasks of one ledger.
+pub(crate) struct Judge<'a> {
+    ledger: &'a Ledger,
+    allowed: &'a [String],
+}
+
+impl<'a> Judge<'a> {
+    pub(crate) fn new(ledger: &'a Ledger, allowed: &'a [String]) -> Self {
+        Judge { ledger, allowed }
+    }
+
+    /// The verdicts on task `ix`.
+    pub(crate) fn task(&self, ix: TaskIx) -> TaskJudgement {
+        let l = self.ledger;
+        let t = &l.tasks[ix as usize];
+        let outcome = t.ended.unwrap_or(Outcome::DroppedAtShutdown);
+        let owner = l.owner_of(ix);
+        let outlived = outlived(l, ix, owner);
+        let accepted = t.output_unseen()
+            && (self.allowed.iter()).any(|who| t.name.as_str().starts_with(who.as_str()));
+        // What tokio hides, the weaker verdict: an undelivered failure is certain only when
+        // nobody was left to receive it (its owning scope had closed).
+        let unseen = |fate: Option<Fate>| {
+            fate.unwrap_or(if outlived {
+                Fate::Swallowed
+            } else {
+                Fate::Untraced
+            })
+        };
+        let (fate, detail) = match outcome {
+            // An error the harness does not trace (`String`, `io::Error`, …).
+            Outcome::Failed if t.carried().is_empty() => {
+                let text = t.rare.as_ref().and_then(|r| r.untraced.as_deref());
+                let text = text.map_or_else(|| "untraced error".to_owned(), str::to_owned);
+                (Some(unseen(None)), Some(text))
+            }
+            Outcome::Failed => {
+                let fate = (t.carried().iter())
+                    .map(|&e| l.errors[e as usize].fate())
+                    .max();
+                let labels: Vec<&str> = (t.carried().iter())
+                    .map(|&e| l.errors[e as usize].label.as_str())
+                    .collect();
+                (fate, Some(labels.join(", ")))
+            }
+            // A plain task's or job's `JoinError` is tokio's own: seen only when turned into
+            // a `Failure`.
+            Outcome::Panicked if t.output_unseen() => {
+                (Some(unseen(t.panic_fate())), t.panic().map(str::to_owned))
+            }
+            Outcome::Panicked => (
+                Some(t.panic_fate().unwrap_or(Fate::Unread)),
+                t.panic().map(str::to_owned),
+            ),
+            _ => (None, None),
+        };
+        let cancelled_by = (outcome == Outcome::Cancelled)
+            .then(|| t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted));
+        if outlived && !accepted {
+            self.warn_outlived(ix, owner);
+        }
+        TaskJudgement {
+            outcome,
+            fate,
+            detail,
+            cancelled_by,
+            owner,
+            outlived,
+            accepted,
+        }
+    }
+
+    fn warn_outlived(&self, ix: TaskIx, owner: Option<TaskIx>) {
+        if !tracing::enabled!(target: "faultline", tracing::Level::WARN) {
+            return;
+        }
+        let l = self.ledger;
+        let (rec, owner) = (&l.tasks[ix as usize], owner.map(|o| &l.tasks[o as usize]));
+        let by_ms = match (rec.end, owner.and_then(|o| o.end)) {
+            (Some(end), Some(closed)) => end.saturating_duration_since(closed).as_millis() as u64,
+            _ => 0,
+        };
+        let owner = owner.map_or("-", |o| o.name.as_str());
+        tracing::warn!(target: "faultline", task = rec.name.as_str(), parent = owner, by_ms, "task outlived its owning scope");
+    }
+}
+
+/// A task still running when its owning scope closed outlived it: the spawner for `spawn`
+/// and for a `JoinSet` (whose owner's end drops it), the tracker's owner for a
+/// `TaskTracker`. Not when the scope's own clean-up stopped it at that instant: a dropped
+/// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
+/// `owner` is the task's owner, as [`Ledger::owner_of`] gives it.
+pub(crate) fn outlived(ledger: &Ledger, ix: TaskIx, owner: Option<TaskIx>) -> bool {
+    let rec = &ledger.tasks[ix as usize];
+    let Some(owner) = owner else {
+        return false;
+    };
+    let owner = &ledger.tasks[owner as usize];
+    match owner.ended {
+        None => return false,
+        // A stalled owner never ended: its children stalled with it, they did not outlive it.
+        Some(Outcome::Stalled) => return false,
+        Some(_) => {}
+    }
+    if rec.ended.is_some() && rec.end_seq < owner.end_seq {
+        return false;
+    }
+    let stopped_by_scope = rec.cancelled_by() == Some(&CancelCause::Aborted)
+        || (rec.token_fired().is_some() && rec.token_fired() == owner.end);
+    let cleaned_up = stopped_by_scope && rec.end == owner.end;
+    !cleaned_up
+}
+
+/// Whether a task's panic counts as a panic of the run: any panic of the body, and any
+/// task's panic the plan did not inject.
+pub(crate) fn is_own_panic(t: &TaskReport) -> bool {
+    t.outcome == Outcome::Panicked
+        && (t.parent.is_none()
+            || !(t.detail.as_deref()).is_some_and(|d| d.starts_with(INJECTED_PANIC)))
+}
+
+/// The run's counts, each the number of rows that show it. Accepted background tasks, and
+/// the errors, leases and transactions that are theirs, count nowhere (but `accepted`).
+pub(crate) fn summary(
+    tasks: &[TaskReport],
+    errors: &[ErrorReport],
+    resources: &[ResourceReport],
+    untracked: usize,
+    seeded: bool,
+) -> Summary {
+    let accepted =
+        |name: Option<&str>| name.is_some_and(|n| tasks.iter().any(|t| t.accepted && t.name == n));
+    let mut s = Summary {
+        untracked,
+        not_deterministic: usize::from(!seeded),
+        ..Summary::default()
+    };
+    for t in tasks {
+        if t.accepted {
+            s.accepted += 1;
+            continue;
+        }
+        match t.outcome {
+            Outcome::Ended => s.ended += 1,
+            Outcome::Completed => s.completed += 1,
+            Outcome::Failed => {
+                s.failed += 1;
+                s.failed_observed += usize::from(t.fate == Some(Fate::Read));
+                s.failed_untraced += usize::from(t.fate == Some(Fate::Untraced));
+            }
+            Outcome::Panicked => s.panicked += 1,
+            Outcome::Cancelled => s.cancelled += 1,
+            Outcome::Stalled => s.stalled += 1,
+            Outcome::DroppedAtShutdown => s.dropped_at_shutdown += 1,
+        }
+        s.panics += usize::from(is_own_panic(t));
+        // A traced error counts once, as an error (below); a task's own fate counts for a
+        // panic and for an untraced error.
+        let traced = t.outcome == Outcome::Failed && t.traced;
+        if !traced {
+            match t.fate {
+                Some(Fate::Swallowed) => s.swallowed += 1,
+                Some(Fate::Discarded) => s.discarded += 1,
+                _ => {}
+            }
+        }
+        s.outlived += usize::from(t.outlived_scope);
+        s.blocking += usize::from(t.blocking_polls > 0);
+    }
+    for e in errors.iter().filter(|e| !accepted(e.origin.as_deref())) {
+        match e.fate {
+            Fate::Swallowed => s.swallowed += 1,
+            Fate::Discarded => s.discarded += 1,
+            _ => {}
+        }
+    }
+    if !resources.is_empty() {
+        let (mut leaked, mut partial) = (0, 0);
+        for r in resources {
+            match r {
+                ResourceReport::Pool(p) => {
+                    leaked += (p.leases.iter())
+                        .filter(|l| l.leaked && !accepted(l.task.as_deref()))
+                        .count();
+                }
+                ResourceReport::Store(st) => {
+                    partial += (st.transactions.iter())
+                        .filter(|t| t.outcome == TxOutcome::Partial && !accepted(t.task.as_deref()))
+                        .count();
+                }
+                ResourceReport::Gauge(_) => {}
+            }
+        }
+        s.leaked_resources = Some(leaked);
+        s.partial_writes = Some(partial);
+    }
+    s
+}
