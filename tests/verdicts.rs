@@ -757,3 +757,27 @@ fn an_error_made_in_a_plain_task_names_that_task() {
     assert_eq!(r.errors[0].origin.as_deref(), Some(plain.as_str()), "{r}");
     assert_eq!(r.errors[0].looked_at_by.as_deref(), Some(plain.as_str()));
 }
+
+/// The check that a report's rows and counts tell one story can fail: a row that loses its
+/// label, or a count no row shows, is caught on the rows alone (not on `problems()`, which
+/// prints a label for any count above zero).
+#[test]
+fn rows_that_disagree_with_their_counts_are_caught() {
+    let r = run(|| async {
+        drop(spawn("child", sleep(ms(50))));
+        sleep(ms(10)).await;
+    });
+    faultline::harness::rows_match_counts(&r).unwrap();
+    let mut unlabelled = r.clone();
+    unlabelled.tasks[1].outlived_scope = false;
+    let why = faultline::harness::rows_match_counts(&unlabelled).unwrap_err();
+    assert!(why.starts_with("outlived:"), "{why}");
+    let mut uncounted = r.clone();
+    uncounted.summary.outlived = 0;
+    let why = faultline::harness::rows_match_counts(&uncounted).unwrap_err();
+    assert!(why.starts_with("outlived:"), "{why}");
+    let mut miscounted = r.clone();
+    miscounted.summary.stalled = 1;
+    let why = faultline::harness::rows_match_counts(&miscounted).unwrap_err();
+    assert!(why.starts_with("stalled:"), "{why}");
+}

@@ -596,7 +596,7 @@ struct Driven {
 /// the body's result is what the caller of the run sees.
 fn describe<T: Debug>(joined: Result<T, JoinError>) -> String {
     match joined {
-        Ok(output) => format!("{output:?}"),
+        Ok(output) => crate::record::task::without_backtrace(format!("{output:?}")),
         Err(err) if err.is_cancelled() => "cancelled".to_owned(),
         Err(err) => {
             let payload = err.into_panic();
