@@ -10,6 +10,9 @@
 //! plain task cannot show") is written out where it applies: a plain task that returned
 //! reads `ended`, since its output (`Ok` or `Err`) is not seen.
 
+// Blocking jobs and a blocked executor need a real `std::thread::sleep`.
+#![allow(clippy::disallowed_methods)]
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -18,7 +21,6 @@ use faultline::harness::{
     Builder, CancelCause, Failure, Fate, Outcome, Plan, Pool, Report, TaskReport, VERDICTS, point,
     spawn, spawn_in, spawn_on,
 };
-use rstest::rstest;
 use tokio::task::JoinSet;
 use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
@@ -431,17 +433,15 @@ fn a_panic_caught_inside_the_task_is_not_a_panic_of_the_task() {
 fn a_panic_resumed_from_a_child_is_a_panic_of_the_parent() {
     let tracked = body! {
         let parent = spawn("parent", async {
-            if let Err(e) = spawn("child", async { panic!("deep") }).await {
-                std::panic::resume_unwind(e.into_panic());
-            }
+            let e = spawn("child", async { panic!("deep") }).await.unwrap_err();
+            std::panic::resume_unwind(e.into_panic());
         });
         let _ = Failure::from(parent.await.unwrap_err()).to_string();
     };
     let plain = body! {
         let parent = tokio::spawn(async {
-            if let Err(e) = tokio::spawn(async { panic!("deep") }).await {
-                std::panic::resume_unwind(e.into_panic());
-            }
+            let e = tokio::spawn(async { panic!("deep") }).await.unwrap_err();
+            std::panic::resume_unwind(e.into_panic());
         });
         let _ = Failure::from(parent.await.unwrap_err()).to_string();
     };

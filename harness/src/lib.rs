@@ -57,11 +57,16 @@ pub use plan::{Action, Event, Plan, Probability, Rule, Selector, Term, TimedEven
 pub use record::failure::Failure;
 /// Task names (`caller`, `fetch[3]`).
 pub use record::name::Name;
+/// A faultline task's panic as its `JoinError` carries it.
+pub use record::panics::PanicPayload;
 /// Tracked spawning over real tokio handles, sets and trackers.
 pub use record::task::{
-    ByTaskOutput, Judged, NeverReturns, PanicPayload, Returns, Task, TaskOutput, spawn,
-    spawn_blocking, spawn_in, spawn_on,
+    ByTaskOutput, Judged, NeverReturns, Returns, Task, TaskOutput, spawn, spawn_blocking, spawn_in,
+    spawn_on,
 };
+/// The check that a report's rows and counts agree (the property tests run it).
+#[doc(hidden)]
+pub use report::agreement::rows_match_counts;
 /// Run a case twice and diff the renderings (`--check-determinism`).
 pub use report::compare::{check_determinism, compare_reports, line_diff};
 /// Pictures: an HTML page of SVG timelines (a run, a comparison) and a sweep's heat map.
@@ -71,7 +76,7 @@ pub use report::html::{
 /// Several reports side by side.
 pub use report::render::side_by_side;
 /// The one list of bad verdicts: labels, counts, problems, checks and sweep columns.
-pub use report::verdict::{VERDICTS, Verdict, rows_match_counts};
+pub use report::verdict::{VERDICTS, Verdict};
 /// The report: plain data.
 pub use report::{
     CancelCause, ErrorReport, EventReport, Fate, HitReport, Outcome, Report, RuleReport, Summary,

@@ -6,6 +6,8 @@ pub(crate) mod render;
 pub(crate) mod compare;
 // The one list of bad verdicts.
 pub(crate) mod verdict;
+// Rows and counts that agree: the check.
+pub(crate) mod agreement;
 // Pictures: a self-contained HTML page with SVG timelines and a sweep's heat map.
 pub(crate) mod html;
 // The one judge: records in, outcomes, verdicts and counts out.

@@ -19,81 +19,14 @@ use serde::Serialize;
 
 use crate::record::ledger::{self, Ledger, TaskIx};
 use crate::record::outcome::ms;
+pub use crate::record::outcome::{TxOutcome, WaitOutcome};
+use crate::record::resources::{KindRec, LeaseFate, ResourceRec};
 
 /// Index of a resource in its run's ledger.
 pub(crate) type ResIx = u32;
 
 /// A resource's handle into its run's ledger: `None` outside a run.
 pub(crate) type Handle = Option<(u64, ResIx)>;
-
-#[derive(Debug)]
-pub(crate) struct ResourceRec {
-    pub(crate) name: String,
-    pub(crate) kind: KindRec,
-}
-
-#[derive(Debug)]
-pub(crate) enum KindRec {
-    Pool(PoolRec),
-    Gauge(GaugeRec),
-    Store(StoreRec),
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct PoolRec {
-    pub(crate) capacity: usize,
-    pub(crate) in_use: usize,
-    pub(crate) peak: usize,
-    pub(crate) exhausted: Option<Duration>,
-    pub(crate) leases: Vec<LeaseRec>,
-    pub(crate) waits: Vec<WaitRec>,
-}
-
-#[derive(Debug)]
-pub(crate) struct LeaseRec {
-    pub(crate) task: Option<TaskIx>,
-    pub(crate) acquired: Duration,
-    pub(crate) manual: bool,
-    pub(crate) fate: LeaseFate,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum LeaseFate {
-    Held,
-    /// Back in the pool at this time, given back by this task (the one that dropped the
-    /// guard or checked it in).
-    Returned(Duration, Option<TaskIx>),
-    /// The manual handle was dropped without a check-in: the permit is gone for good.
-    Lost(Duration),
-}
-
-#[derive(Debug)]
-pub(crate) struct WaitRec {
-    pub(crate) task: Option<TaskIx>,
-    pub(crate) from: Duration,
-    pub(crate) until: Option<(Duration, WaitOutcome)>,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct GaugeRec {
-    pub(crate) value: u64,
-    pub(crate) peak: u64,
-    pub(crate) peak_at: Duration,
-    pub(crate) added: u64,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct StoreRec {
-    pub(crate) txs: Vec<TxRec>,
-}
-
-#[derive(Debug)]
-pub(crate) struct TxRec {
-    pub(crate) task: Option<TaskIx>,
-    pub(crate) begun: Duration,
-    pub(crate) writes: Vec<String>,
-    pub(crate) fate: Option<(Duration, TxOutcome)>,
-}
 
 /// Registers a resource in this thread's run, if there is one.
 pub(crate) fn register(name: String, kind: KindRec) -> Handle {
@@ -192,18 +125,6 @@ pub struct WaitReport {
     pub outcome: WaitOutcome,
 }
 
-/// How a wait for a pool ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WaitOutcome {
-    /// It got a connection.
-    Acquired,
-    /// The acquire was dropped while waiting (a timeout, or its task was cancelled).
-    GaveUp,
-    /// Still waiting when the run ended.
-    StillWaiting,
-}
-
 /// A gauge: its peak and where it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GaugeReport {
@@ -241,20 +162,6 @@ pub struct TxReport {
     pub outcome: TxOutcome,
     /// Virtual ms when it ended (for a partial write: when its handle was dropped, if it was).
     pub ended_ms: Option<u64>,
-}
-
-/// How a transaction ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TxOutcome {
-    /// `commit()`.
-    Committed,
-    /// `rollback()`.
-    RolledBack,
-    /// Its guard was dropped before a commit: rolled back by `Drop`.
-    RolledBackOnDrop,
-    /// Neither committed nor rolled back: a **partial write**.
-    Partial,
 }
 
 impl ResourceReport {

@@ -3,8 +3,6 @@
 
 // Run threads, kept between runs.
 pub(crate) mod worker;
-// Blocked-executor detection.
-pub(crate) mod blocking;
 // What #[faultline_harness::test] runs.
 pub(crate) mod testing;
 // Verdicts that do not depend on the log level.
@@ -27,9 +25,10 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::error::Error;
 use crate::plan::{Event, Plan, TimedEvent};
-use crate::record::ledger::{self, Ended, Ledger, Phase, Shared};
+use crate::record::ledger::{self, Ending, Ledger, Phase, Shared};
 use crate::record::name::Name;
-use crate::record::task::{Judged, PanicPayload, Task};
+use crate::record::panics::PanicPayload;
+use crate::record::task::{Judged, Task};
 use crate::report::{self, Report, RunFacts};
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
@@ -240,7 +239,7 @@ impl Builder {
                     let _ = done.send(Ok(report));
                 }
                 Err(payload) => {
-                    let _ = done.send(Err(crate::record::task::panic_message(payload.as_ref())));
+                    let _ = done.send(Err(crate::record::panics::panic_message(payload.as_ref())));
                     resume_unwind(payload); // the thread is not reused
                 }
             }
@@ -293,9 +292,9 @@ impl Builder {
         let running_jobs = ledger.running_jobs();
         let shutting_down = shared.shutting_down();
         let (phase, end) = if shutting_down {
-            (Phase::Shutdown, Ended::DroppedAtShutdown)
+            (Phase::Shutdown, Ending::DroppedAtShutdown)
         } else {
-            (Phase::Stalled, Ended::Stalled)
+            (Phase::Stalled, Ending::Stalled)
         };
         ledger.phase = phase;
         let stuck_name = stuck.map(|ix| ledger.task_name(ix).to_owned());
@@ -410,8 +409,8 @@ impl Builder {
                 self.max_tasks,
             ),
         );
-        crate::run::blocking::set_threshold(self.blocking);
-        panic_hook::forget();
+        crate::record::probe::set_threshold(self.blocking);
+        crate::record::panics::forget();
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet));
         ledger::with(|l| l.phase = Phase::Shutdown);
@@ -467,7 +466,7 @@ impl Builder {
             // spawn gets one here, named by where it was spawned.
             builder.on_task_spawn(move |meta| {
                 spawned.fetch_add(1, Ordering::Relaxed);
-                ledger::spawn_hook(meta.id(), meta.spawned_at());
+                crate::record::hooks::spawn_hook(meta.id(), meta.spawned_at());
             });
             // A task's end wakes the driver only once it waits for the run to go quiet
             // (a `Notify` costs an atomic read-modify-write a call, here once per task).
@@ -479,16 +478,16 @@ impl Builder {
             if self.blocking.is_some() {
                 builder.on_before_task_poll(|meta| {
                     crate::record::window::poll_started(meta.id());
-                    blocking::plain_poll_started();
+                    crate::record::probe::plain_poll_started();
                 });
                 builder.on_after_task_poll(|meta| {
-                    if blocking::plain_poll_blocked() {
+                    if crate::record::probe::plain_poll_blocked() {
                         ledger::with(|l| l.plain_blocked(meta.id()));
                     }
                 });
             }
             builder.on_task_terminate(move |meta| {
-                ledger::terminate_hook(meta.id());
+                crate::record::hooks::terminate_hook(meta.id());
                 if shared.draining() {
                     shared.jobs.quiet.notify_one();
                 }
@@ -531,7 +530,7 @@ impl Builder {
                     .filter(|&ix| l.tasks[ix as usize].ended.is_none())
                     .collect();
                 for ix in alive {
-                    l.ended(ix, Ended::Stalled);
+                    l.ended(ix, Ending::Stalled);
                 }
             });
             return Driven {
@@ -596,7 +595,7 @@ struct Driven {
 /// the body's result is what the caller of the run sees.
 fn describe<T: Debug>(joined: Result<T, JoinError>) -> String {
     match joined {
-        Ok(output) => crate::record::task::without_backtrace(format!("{output:?}")),
+        Ok(output) => crate::record::error_text::without_backtrace(format!("{output:?}")),
         Err(err) if err.is_cancelled() => "cancelled".to_owned(),
         Err(err) => {
             let payload = err.into_panic();

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::record::ledger::{self, ErrorIx};
-use crate::record::task::PanicPayload;
+use crate::record::panics::PanicPayload;
 
 /// An error traced by the run: it records the task it came from, and whether anybody
 /// looked at it before it was dropped.
@@ -118,7 +118,7 @@ impl From<tokio::task::JoinError> for Failure {
                     ledger::with(|l| l.panic_read(id));
                     Failure::new(
                         "Panicked",
-                        crate::record::task::panic_message(payload.as_ref()),
+                        crate::record::panics::panic_message(payload.as_ref()),
                     )
                 }
             },

@@ -20,92 +20,13 @@
 use std::cell::RefCell;
 use std::panic::Location;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use parking_lot::Mutex;
-use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::record::ledger::{self, Ended, Kind, Ledger, Phase, Shared, TaskIx};
+pub(crate) use crate::record::job_queue::{JobEvent, JobNo};
+use crate::record::ledger::{self, Ending, Ledger, Origin, Phase, Shared, TaskIx};
 use crate::record::name::Name;
 use crate::record::outcome::CancelCause;
-
-/// A blocking job's number within its run (the subscriber's span ids carry it).
-pub(crate) type JobNo = u64;
-
-/// What a blocking job did, as queued by the thread that saw it.
-#[derive(Debug)]
-pub(crate) enum JobEvent {
-    /// Spawned off the run's thread: from inside another blocking job, its parent.
-    Spawned {
-        job: JobNo,
-        name: Option<String>,
-        file: String,
-        line: u32,
-        /// Its tokio id, as a number.
-        id: u64,
-        at: Instant,
-        parent_job: Option<JobNo>,
-    },
-    /// A tokio task spawned from inside a blocking job (`Handle::spawn`), whose spawn hook
-    /// ran on the job's thread (only with tokio's task hooks).
-    #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
-    TaskSpawned {
-        id: tokio::task::Id,
-        at: &'static Location<'static>,
-        start: Instant,
-        parent_job: JobNo,
-    },
-    /// It panicked (the message, with where).
-    Panicked { job: JobNo, message: String },
-    /// It returned or panicked, at `at`; during the runtime's shutdown or not.
-    Finished {
-        job: JobNo,
-        at: Instant,
-        shutdown: bool,
-    },
-    /// It was dropped without having run to its end (aborted before it started, or never
-    /// started before the runtime shut down).
-    Dropped {
-        job: JobNo,
-        at: Instant,
-        shutdown: bool,
-    },
-}
-
-/// The queue of a run's blocking jobs' events, shared by the run's thread and the blocking
-/// threads.
-#[derive(Default)]
-pub(crate) struct JobQueue {
-    pending: AtomicBool,
-    events: Mutex<Vec<JobEvent>>,
-    /// Woken when a job ends, so the driver looks again for quiescence.
-    pub(crate) quiet: Arc<Notify>,
-}
-
-impl JobQueue {
-    pub(crate) fn push(&self, event: JobEvent) {
-        let wake = matches!(event, JobEvent::Finished { .. } | JobEvent::Dropped { .. });
-        self.events.lock().push(event);
-        self.pending.store(true, Ordering::Release);
-        if wake {
-            self.quiet.notify_one();
-        }
-    }
-
-    /// Whether events wait to be applied.
-    #[inline]
-    pub(crate) fn is_pending(&self) -> bool {
-        self.pending.load(Ordering::Acquire)
-    }
-
-    /// The events queued so far, in the order they were queued.
-    pub(crate) fn take(&self) -> Vec<JobEvent> {
-        let mut events = self.events.lock();
-        self.pending.store(false, Ordering::Release);
-        std::mem::take(&mut *events)
-    }
-}
 
 thread_local! {
     /// The blocking job running on this thread, if any: for the panic hook.
@@ -237,7 +158,7 @@ impl Ledger {
         let Some(ix) = self.spawned_at_time(Name::from(name), parent, at) else {
             return;
         };
-        self.tasks[ix as usize].kind = Kind::BlockingJob;
+        self.tasks[ix as usize].origin = Origin::BlockingJob;
         self.tasks[ix as usize].rare_mut().tokio_id = Some(id);
         self.jobs_alive += 1;
         self.jobs_total += 1;
@@ -313,9 +234,9 @@ impl Ledger {
                     return;
                 };
                 let ended = match self.tasks[ix as usize].rare_mut().panic.take() {
-                    _ if shutdown => Ended::DroppedAtShutdown,
-                    Some(message) => Ended::Panicked { message },
-                    None => Ended::Unseen,
+                    _ if shutdown => Ending::DroppedAtShutdown,
+                    Some(message) => Ending::Panicked { message },
+                    None => Ending::Unseen,
                 };
                 self.job_ended(ix, ended, at);
             }
@@ -324,9 +245,9 @@ impl Ledger {
                     return;
                 };
                 let ended = if shutdown || self.phase == Phase::Shutdown {
-                    Ended::DroppedAtShutdown
+                    Ending::DroppedAtShutdown
                 } else {
-                    Ended::Cancelled(CancelCause::Aborted)
+                    Ending::Cancelled(CancelCause::Aborted)
                 };
                 self.job_ended(ix, ended, at);
             }
@@ -337,7 +258,7 @@ impl Ledger {
         self.jobs.get(job as usize).copied().flatten()
     }
 
-    fn job_ended(&mut self, ix: TaskIx, ended: Ended, at: Instant) {
+    fn job_ended(&mut self, ix: TaskIx, ended: Ending, at: Instant) {
         if self.tasks[ix as usize].ended.is_some() {
             return; // stalled at the deadline, or judged by the watchdog already
         }

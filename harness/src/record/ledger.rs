@@ -25,14 +25,13 @@ use tokio_util::task::TaskTracker;
 use crate::plan::injector::Injector;
 use crate::plan::{Action, Plan};
 use crate::record::chunked::Chunked;
-use crate::record::jobs::{JobEvent, JobQueue};
+use crate::record::job_queue::{JobEvent, JobQueue};
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::record::resources::ResourceRec;
 use crate::record::window::{self, Seen};
-use crate::resource::ResourceRec;
 
-/// Index of a task in its run's ledger.
-pub(crate) type TaskIx = u32;
+pub(crate) use crate::record::TaskIx;
 /// Index of a traced error in its run's ledger.
 pub(crate) type ErrorIx = u32;
 
@@ -81,7 +80,7 @@ pub(crate) enum Phase {
 
 /// How a task ended, as the ledger saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Ended {
+pub(crate) enum Ending {
     /// A plain tokio task ended; its output was not seen.
     Unseen,
     Completed,
@@ -94,16 +93,16 @@ pub(crate) enum Ended {
     Stalled,
 }
 
-impl Ended {
+impl Ending {
     pub(crate) fn outcome(&self) -> Outcome {
         match self {
-            Ended::Unseen => Outcome::Ended,
-            Ended::Completed => Outcome::Completed,
-            Ended::Failed => Outcome::Failed,
-            Ended::Panicked { .. } => Outcome::Panicked,
-            Ended::Cancelled(_) => Outcome::Cancelled,
-            Ended::DroppedAtShutdown => Outcome::DroppedAtShutdown,
-            Ended::Stalled => Outcome::Stalled,
+            Ending::Unseen => Outcome::Ended,
+            Ending::Completed => Outcome::Completed,
+            Ending::Failed => Outcome::Failed,
+            Ending::Panicked { .. } => Outcome::Panicked,
+            Ending::Cancelled(_) => Outcome::Cancelled,
+            Ending::DroppedAtShutdown => Outcome::DroppedAtShutdown,
+            Ending::Stalled => Outcome::Stalled,
         }
     }
 }
@@ -125,13 +124,13 @@ pub(crate) struct TaskRec {
     /// Kept only when the plan can cancel tasks (see [`Plan::can_cancel`]).
     pub(crate) abort: Option<AbortHandle>,
     /// What made the row (in the record's padding: a plain task needs no [`Rare`]).
-    pub(crate) kind: Kind,
+    pub(crate) origin: Origin,
     pub(crate) rare: Option<Box<Rare>>,
 }
 
 /// What made a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub(crate) enum Origin {
     /// faultline's own spawn (`spawn`, `spawn_in`, `spawn_on`, `Task`): its output is judged.
     Tracked,
     /// Plain tokio (`tokio::spawn`, `JoinSet::spawn`, a library's spawn): a row made by
@@ -198,7 +197,7 @@ impl TaskRec {
 
     /// Whether its output is unseen: spawned with plain tokio, or a blocking job.
     pub(crate) fn output_unseen(&self) -> bool {
-        self.kind != Kind::Tracked
+        self.origin != Origin::Tracked
     }
 
     pub(crate) fn blocking_polls(&self) -> u32 {
@@ -207,7 +206,7 @@ impl TaskRec {
 
     /// Whether it is a `spawn_blocking` job.
     pub(crate) fn is_blocking_job(&self) -> bool {
-        self.kind == Kind::BlockingJob
+        self.origin == Origin::BlockingJob
     }
 }
 
@@ -437,7 +436,7 @@ impl Ledger {
             ended: None,
             end_seq: 0,
             abort: None,
-            kind: Kind::Tracked,
+            origin: Origin::Tracked,
             rare: (token.is_some() || tracker.is_some()).then(|| {
                 Box::new(Rare {
                     tracker,
@@ -466,7 +465,11 @@ impl Ledger {
 
     /// A row for a task spawned with plain tokio, named by where it was spawned.
     #[cfg(all(tokio_unstable, not(loom)))]
-    fn plain_spawned(&mut self, id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
+    pub(crate) fn plain_spawned(
+        &mut self,
+        id: tokio::task::Id,
+        at: &'static std::panic::Location<'static>,
+    ) {
         let name = self.located(at);
         let Some(ix) = self.spawned(name, None, None) else {
             return;
@@ -512,7 +515,7 @@ impl Ledger {
     }
 
     fn plain_row(&mut self, id: tokio::task::Id, ix: TaskIx) {
-        self.tasks[ix as usize].kind = Kind::Plain;
+        self.tasks[ix as usize].origin = Origin::Plain;
         self.plain.insert(id, ix);
         Ledger::note_plain();
     }
@@ -520,7 +523,7 @@ impl Ledger {
     /// A plain tokio task ended: how, as far as tokio's hooks tell.
     #[cfg(all(tokio_unstable, not(loom)))]
     pub(crate) fn plain_terminated(&mut self, id: tokio::task::Id) {
-        // Ended, it is never polled again: the map holds only plain tasks alive.
+        // Ending, it is never polled again: the map holds only plain tasks alive.
         let Some(ix) = self.plain.remove(&id) else {
             return;
         };
@@ -532,25 +535,25 @@ impl Ledger {
         let rare = self.tasks[ix as usize].rare.as_mut();
         let panic = rare.and_then(|r| r.panic.take());
         let ended = match self.phase {
-            Phase::Shutdown => Ended::DroppedAtShutdown,
-            Phase::Stalled => Ended::Stalled,
+            Phase::Shutdown => Ending::DroppedAtShutdown,
+            Phase::Stalled => Ending::Stalled,
             Phase::Running => match (seen, panic) {
-                (Seen::Unwound, message) => Ended::Panicked {
+                (Seen::Unwound, message) => Ending::Panicked {
                     message: message.unwrap_or_else(|| Self::RESUMED.to_owned()),
                 },
                 (Seen::Dropped, _) => {
                     let rare = self.tasks[ix as usize].rare.as_ref();
                     let request = rare.and_then(|r| r.cancel_request.clone());
-                    Ended::Cancelled(request.unwrap_or(CancelCause::Aborted))
+                    Ending::Cancelled(request.unwrap_or(CancelCause::Aborted))
                 }
                 // A panic caught inside the task (`catch_unwind`) did not end it.
-                (Seen::Returned, _) => Ended::Unseen,
+                (Seen::Returned, _) => Ending::Unseen,
                 // Its span was not ours to see: the panic hook's word is all there is.
-                (Seen::Unknown, Some(message)) => Ended::Panicked { message },
-                (Seen::Unknown, None) => Ended::Unseen,
+                (Seen::Unknown, Some(message)) => Ending::Panicked { message },
+                (Seen::Unknown, None) => Ending::Unseen,
             },
         };
-        let keep_id = matches!(ended, Ended::Panicked { .. } | Ended::Cancelled(_));
+        let keep_id = matches!(ended, Ending::Panicked { .. } | Ending::Cancelled(_));
         self.ended_at(
             ix,
             ended,
@@ -667,10 +670,10 @@ impl Ledger {
     }
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
-    pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ended) {
+    pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ending) {
         let id = matches!(
             ended,
-            Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
+            Ending::Failed | Ending::Panicked { .. } | Ending::Cancelled(_)
         )
         .then(tokio::task::try_id)
         .flatten()
@@ -680,7 +683,7 @@ impl Ledger {
 
     /// Records how a task ended, at `now`; `id` is its tokio id (as a number), when known
     /// and worth keeping (failed, panicked and cancelled tasks).
-    pub(crate) fn ended_at(&mut self, ix: TaskIx, ended: Ended, now: Instant, id: Option<u64>) {
+    pub(crate) fn ended_at(&mut self, ix: TaskIx, ended: Ending, now: Instant, id: Option<u64>) {
         let rec = &mut self.tasks[ix as usize];
         if rec.ended.is_some() {
             return;
@@ -702,7 +705,7 @@ impl Ledger {
         let known = rec.rare.as_ref().and_then(|r| r.tokio_id);
         let keep = matches!(
             ended,
-            Ended::Failed | Ended::Panicked { .. } | Ended::Cancelled(_)
+            Ending::Failed | Ending::Panicked { .. } | Ending::Cancelled(_)
         );
         if let Some(id) = id.or(known.filter(|_| keep)) {
             rec.rare_mut().tokio_id = Some(id);
@@ -710,8 +713,8 @@ impl Ledger {
         }
         let rec = &mut self.tasks[ix as usize];
         match ended {
-            Ended::Panicked { message } => rec.rare_mut().panic = Some(message),
-            Ended::Cancelled(cause) => rec.rare_mut().cancelled_by = Some(cause),
+            Ending::Panicked { message } => rec.rare_mut().panic = Some(message),
+            Ending::Cancelled(cause) => rec.rare_mut().cancelled_by = Some(cause),
             _ => {}
         }
         rec.end = Some(now);
@@ -753,12 +756,12 @@ impl Ledger {
     /// What a tracked future's drop before completion means now.
     pub(crate) fn dropped_early(&mut self, ix: TaskIx) {
         let ended = match self.phase {
-            Phase::Shutdown => Ended::DroppedAtShutdown,
-            Phase::Stalled => Ended::Stalled,
+            Phase::Shutdown => Ending::DroppedAtShutdown,
+            Phase::Stalled => Ending::Stalled,
             Phase::Running => {
                 let rec = &self.tasks[ix as usize];
                 let request = rec.rare.as_ref().and_then(|r| r.cancel_request.clone());
-                Ended::Cancelled(request.unwrap_or(CancelCause::Aborted))
+                Ending::Cancelled(request.unwrap_or(CancelCause::Aborted))
             }
         };
         self.ended(ix, ended);
@@ -832,17 +835,17 @@ impl Ledger {
     fn cannot_cancel(&self, ix: TaskIx) -> String {
         let rec = &self.tasks[ix as usize];
         let name = rec.name.as_str();
-        match rec.kind {
-            Kind::BlockingJob => format!(
+        match rec.origin {
+            Origin::BlockingJob => format!(
                 "could not act on blocking job {name}: a job on tokio's blocking pool cannot be \
                  cancelled once it runs; put the point in async code"
             ),
-            Kind::Plain => format!(
+            Origin::Plain => format!(
                 "could not act on plain task {name}: tokio gives the harness no abort handle \
                  for it; spawn it with faultline_harness::spawn (or spawn_in / spawn_on) to let \
                  the plan cancel it"
             ),
-            Kind::Tracked => format!("could not act on {name}: it was not alive"),
+            Origin::Tracked => format!("could not act on {name}: it was not alive"),
         }
     }
 
@@ -1153,25 +1156,17 @@ pub(crate) fn in_tracked_spawn() -> bool {
     LOCAL.with(|local| local.tracked_spawn.get())
 }
 
-/// tokio's spawn hook: a row for a task spawned with plain tokio.
+/// Whether faultline's own spawn is calling tokio's now; cleared (the spawn hook makes no
+/// row for that task).
 #[cfg(all(tokio_unstable, not(loom)))]
-pub(crate) fn spawn_hook(id: tokio::task::Id, at: &'static std::panic::Location<'static>) {
-    if LOCAL.with(|local| local.tracked_spawn.replace(false)) {
-        return;
-    }
-    if with(|l| l.plain_spawned(id, at)).is_none() {
-        crate::record::jobs::task_spawned(id, at);
-    }
+pub(crate) fn take_tracked_spawn() -> bool {
+    LOCAL.with(|local| local.tracked_spawn.replace(false))
 }
 
-/// tokio's terminate hook: a plain tokio task ended.
+/// Whether the run has plain tokio tasks or blocking jobs (the terminate hook must look).
 #[cfg(all(tokio_unstable, not(loom)))]
-pub(crate) fn terminate_hook(id: tokio::task::Id) {
-    // Set too once a blocking job was spawned here: a task spawned from inside a job may
-    // have its row still in the queue, applied with the task's end.
-    if LOCAL.with(|local| local.any_plain.get()) {
-        with_queued(|l, queued| l.apply_jobs_as_ended(id, queued.unwrap_or_default()));
-    }
+pub(crate) fn any_plain() -> bool {
+    LOCAL.with(|local| local.any_plain.get())
 }
 
 /// Runs `f` on this thread's ledger, if a run is going on here.
@@ -1188,7 +1183,7 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
 
 /// [`with`], handing `f` what blocking jobs queued (if anything) to apply itself.
 #[inline]
-fn with_queued<R>(f: impl FnOnce(&mut Ledger, Option<Vec<JobEvent>>) -> R) -> Option<R> {
+pub(crate) fn with_queued<R>(f: impl FnOnce(&mut Ledger, Option<Vec<JobEvent>>) -> R) -> Option<R> {
     LOCAL.with(|local| {
         let shared = local.shared.try_borrow().ok()?;
         let shared = shared.as_ref()?;

@@ -108,3 +108,29 @@ impl fmt::Display for Fate {
         })
     }
 }
+
+/// How a wait for a pool ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitOutcome {
+    /// It got a connection.
+    Acquired,
+    /// The acquire was dropped while waiting (a timeout, or its task was cancelled).
+    GaveUp,
+    /// Still waiting when the run ended.
+    StillWaiting,
+}
+
+/// How a transaction ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxOutcome {
+    /// `commit()`.
+    Committed,
+    /// `rollback()`.
+    RolledBack,
+    /// Its guard was dropped before a commit: rolled back by `Drop`.
+    RolledBackOnDrop,
+    /// Neither committed nor rolled back: a **partial write**.
+    Partial,
+}

@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 use std::num::NonZeroU64;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
@@ -14,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::record::failure::Failure;
-use crate::record::ledger::{self, Ended, TaskIx};
+use crate::record::ledger::{self, Ending, TaskIx};
 use crate::record::name::Name;
-use crate::run::blocking;
+use crate::record::panics::{self, PanicPayload, panic_message};
+use crate::record::probe;
 
 /// Spawns `future` with `tokio::spawn`, tracked under `name`. Returns tokio's own handle.
 ///
@@ -241,9 +241,9 @@ where
         };
         let run = run.get();
         let _current = ledger::enter(ix);
-        let probe = blocking::start();
+        let probe = probe::start();
         let polled = catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx)));
-        if probe.is_some_and(blocking::Probe::blocked) {
+        if probe.is_some_and(probe::Probe::blocked) {
             ledger::with_run(run, |l| l.blocked(ix));
         }
         // Who closes a TaskTracker owns it: look only while some tracker is still open.
@@ -263,7 +263,7 @@ where
                 let untraced = (failed && carried.is_empty())
                     .then(|| output.text())
                     .flatten()
-                    .map(without_backtrace);
+                    .map(crate::record::error_text::without_backtrace);
                 ledger::with_run(run, |l| {
                     if !carried.is_empty() {
                         l.carried(ix, carried);
@@ -274,9 +274,9 @@ where
                     l.ended(
                         ix,
                         if failed {
-                            Ended::Failed
+                            Ending::Failed
                         } else {
-                            Ended::Completed
+                            Ending::Completed
                         },
                     );
                 });
@@ -287,159 +287,20 @@ where
                 // A child's panic re-raised (`resume_unwind(e.into_panic())`) goes on to
                 // whoever reads this one: it was delivered, not dropped.
                 if let Some(child) = payload.downcast_ref::<PanicPayload>() {
-                    child.read.store(true, Ordering::Relaxed);
+                    child.mark_read();
                 }
-                let message = crate::run::panic_hook::located(panic_message(payload.as_ref()));
+                let message = panics::located(panic_message(payload.as_ref()));
                 ledger::with_run(run, |l| {
                     l.ended(
                         ix,
-                        Ended::Panicked {
+                        Ending::Panicked {
                             message: message.clone(),
                         },
                     )
                 });
-                resume_unwind(Box::new(PanicPayload {
-                    message,
-                    run,
-                    task: ix,
-                    read: AtomicBool::new(false),
-                }))
+                resume_unwind(Box::new(PanicPayload::new(message, run, ix)))
             }
         }
-    }
-}
-
-/// An error's `Debug` text without the backtrace some error types add to it (`anyhow`
-/// captures one when `RUST_BACKTRACE` or `RUST_LIB_BACKTRACE` is set, and prints it after
-/// `Stack backtrace:`): a report's bytes must not depend on the environment. The frames
-/// (every line indented, the last one followed directly by whatever came after the error,
-/// such as the `)` of `Err(…)`) are cut out; the text around them stays.
-pub(crate) fn without_backtrace(text: String) -> String {
-    const MARK: &str = "\n\nStack backtrace:\n";
-    let Some(at) = text.find(MARK) else {
-        return text;
-    };
-    let mut rest = &text[at + MARK.len()..];
-    let mut after = "";
-    while rest.starts_with(' ') {
-        let (line, next) = match rest.find('\n') {
-            Some(end) => (&rest[..end], &rest[end..]),
-            None => (rest, ""),
-        };
-        // A location line followed by more text on the same line is the last frame.
-        let location_tail = (line.trim_start().starts_with("at ")).then(|| frame_tail(line));
-        match (location_tail, next.is_empty()) {
-            (Some(tail), _) if !tail.is_empty() => {
-                after = tail;
-                rest = next;
-                break;
-            }
-            (_, true) => {
-                after = frame_tail(line);
-                rest = "";
-            }
-            (_, false) => rest = &next[1..],
-        }
-    }
-    let cut = format!("{}{after}{rest}", &text[..at]);
-    // Several errors, several backtraces: each pass cuts one.
-    if cut.contains(MARK) {
-        without_backtrace(cut)
-    } else {
-        cut
-    }
-}
-
-/// What follows the last frame of a backtrace on its line: after `at file:line:col`, or the
-/// closing brackets and quotes after a frame's symbol.
-fn frame_tail(line: &str) -> &str {
-    let trimmed = line.trim_start();
-    if let Some(location) = trimmed.strip_prefix("at ") {
-        // `file:line:col`, then the tail: the first character after the last digits run
-        // that follows `:<digits>:`.
-        let bytes = location.as_bytes();
-        let mut i = location.len();
-        for (colon, _) in location
-            .match_indices(':')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
-            let digits = bytes[colon + 1..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            if digits > 0
-                && location[..colon]
-                    .rsplit(':')
-                    .next()
-                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            {
-                i = colon + 1 + digits;
-                break;
-            }
-        }
-        return &location[i..];
-    }
-    let keep = trimmed
-        .bytes()
-        .rev()
-        .take_while(|b| matches!(b, b')' | b']' | b'}' | b'"'))
-        .count();
-    &trimmed[trimmed.len() - keep..]
-}
-
-/// The payload of a tracked task's panic, as found in its `JoinError` (`into_panic()`).
-///
-/// It replaces the original payload so the harness can tell whether the `JoinError`
-/// reached anyone: dropped inside the task's own context (its handle or `JoinSet` was
-/// dropped, or the runtime shut down), nobody saw the panic. The message is kept:
-/// read it with [`PanicPayload::message`]. tokio's `JoinError` display then reads
-/// "task N panicked" without the message, since it only prints `String` payloads.
-#[derive(Debug)]
-pub struct PanicPayload {
-    message: String,
-    run: u64,
-    task: TaskIx,
-    /// Whether anybody read it ([`PanicPayload::message`], or turning the `JoinError`
-    /// into a [`Failure`]).
-    read: AtomicBool,
-}
-
-impl PanicPayload {
-    /// The panic message. Reading it counts as looking at the panic.
-    pub fn message(&self) -> &str {
-        self.read.store(true, Ordering::Relaxed);
-        &self.message
-    }
-
-    /// The panicking task's name in its run, and the message; counts as a look.
-    pub(crate) fn describe(&self) -> String {
-        let name = ledger::with_run(self.run, |l| l.task_name(self.task).to_owned());
-        match name {
-            Some(name) => format!("task {name} panicked: {}", self.message()),
-            None => format!("a task panicked: {}", self.message()),
-        }
-    }
-}
-
-impl Drop for PanicPayload {
-    fn drop(&mut self) {
-        let dropper = tokio::task::try_id();
-        let read = self.read.load(Ordering::Relaxed);
-        ledger::with_run(self.run, |l| l.panic_dropped(self.task, dropper, read));
-    }
-}
-
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else if let Some(p) = payload.downcast_ref::<PanicPayload>() {
-        p.message.clone()
-    } else {
-        "(non-string panic payload)".to_owned()
     }
 }
 
@@ -630,23 +491,3 @@ impl<T> TaskOutput for Option<T> {}
 impl<A, B> TaskOutput for (A, B) {}
 impl<A, B, C> TaskOutput for (A, B, C) {}
 impl<A, B, C, D> TaskOutput for (A, B, C, D) {}
-
-#[cfg(test)]
-mod tests {
-    use super::without_backtrace;
-
-    #[test]
-    fn a_backtrace_is_cut_out_and_what_follows_it_kept() {
-        let plain = "Err(the disk is full)".to_owned();
-        assert_eq!(without_backtrace(plain.clone()), plain);
-        let at = "Err(the disk is full\n\nStack backtrace:\n   0: anyhow::error::new\n             at /src/error.rs:12:5\n   1: main\n             at ./src/main.rs:3:14)";
-        assert_eq!(without_backtrace(at.to_owned()), "Err(the disk is full)");
-        let symbol = "[Err(boom\n\nCaused by:\n    io\n\nStack backtrace:\n   0: <unknown>)]";
-        assert_eq!(
-            without_backtrace(symbol.to_owned()),
-            "[Err(boom\n\nCaused by:\n    io)]"
-        );
-        let inner = "Err(a\n\nStack backtrace:\n   0: f\n             at x.rs:1:2), Err(b\n\nStack backtrace:\n   0: g\n             at y.rs:3:4)";
-        assert_eq!(without_backtrace(inner.to_owned()), "Err(a), Err(b)");
-    }
-}

@@ -508,7 +508,7 @@ fn marker(out: &mut String, outcome: Outcome, swallowed: bool, x: f64, cy: f64, 
             px(x),
             px(cy)
         ),
-        // Ended, how is not seen: a hollow circle.
+        // Ending, how is not seen: a hollow circle.
         Outcome::Ended => writeln!(
             out,
             "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"white\" stroke=\"{c}\" stroke-width=\"2\"/>",

@@ -1,7 +1,8 @@
 //! A gauge: a level that goes up and down (items buffered, items held in memory), whose
 //! peak the report shows.
 
-use crate::resource::{self, GaugeRec, Handle, KindRec};
+use crate::record::resources::{GaugeRec, KindRec};
+use crate::resource::{self, Handle};
 
 /// A level the report tracks: its peak (and when), the total added, the level at the end.
 /// Clones are the same gauge.

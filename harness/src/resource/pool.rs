@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::resource::{self, Handle, KindRec, LeaseFate, LeaseRec, PoolRec, WaitOutcome, WaitRec};
+use crate::record::resources::{KindRec, LeaseFate, LeaseRec, PoolRec, WaitRec};
+use crate::resource::{self, Handle, WaitOutcome};
 
 /// A fixed number of connections; clone it to share (clones are the same pool).
 #[derive(Debug, Clone)]

@@ -20,7 +20,8 @@
 //! sends the `ROLLBACK` before the connection's next use); the rule is the same: `Drop`
 //! only records or discards, never awaits.
 
-use crate::resource::{self, Handle, KindRec, StoreRec, TxOutcome, TxRec};
+use crate::record::resources::{KindRec, StoreRec, TxRec};
+use crate::resource::{self, Handle, TxOutcome};
 
 /// A transactional store; clones are the same store.
 #[derive(Debug, Clone)]

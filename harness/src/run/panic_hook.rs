@@ -12,16 +12,10 @@
 //! `tests/verdicts.rs` and `tests/misbehaviour.rs`, the silence by the scoreboard's tests,
 //! which read the CLI's stderr.)
 
-use std::cell::RefCell;
 use std::panic::PanicHookInfo;
 use std::sync::Once;
 
-use crate::record::{jobs, ledger};
-
-thread_local! {
-    /// Where the last panic on this thread inside a run happened, until a task picks it up.
-    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
-}
+use crate::record::{jobs, ledger, panics};
 
 /// Installs the hook, once per process: silent for panics inside a run on this thread,
 /// the previous hook for every other panic.
@@ -43,50 +37,28 @@ pub(crate) fn install() {
 /// has no wrapper, gets its message and location on its row now.
 fn remember(info: &PanicHookInfo<'_>) {
     let (message, location) = message_and_location(info);
-    let plain = ledger::with(|l| l.plain_panicked(with_location(message, location.as_deref())))
-        .unwrap_or(false);
+    let plain =
+        ledger::with(|l| l.plain_panicked(panics::with_location(message, location.as_deref())))
+            .unwrap_or(false);
     // The location must not wait for a wrapper that will never come.
     if !plain {
-        LOCATION.with(|slot| *slot.borrow_mut() = location);
+        panics::keep_location(location);
     }
 }
 
 /// The panic's message with where it happened: for a blocking job's row.
 fn located_here(info: &PanicHookInfo<'_>) -> String {
     let (message, location) = message_and_location(info);
-    with_location(message, location.as_deref())
+    panics::with_location(message, location.as_deref())
 }
 
 /// The panic's message, and its location (`file:line:column`) unless the plan injected it
 /// (its message names the fault point already, and the location would be the harness's own).
 fn message_and_location(info: &PanicHookInfo<'_>) -> (String, Option<String>) {
-    let message = crate::record::task::panic_message(info.payload());
+    let message = panics::panic_message(info.payload());
     let injected = message.starts_with("injected panic at ");
     let location = (info.location())
         .filter(|_| !injected)
         .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
     (message, location)
-}
-
-/// `message (at scenarios/gather/src/structured.rs:14:5)`, or the message alone.
-fn with_location(message: String, at: Option<&str>) -> String {
-    match at {
-        Some(at) => format!("{message} (at {at})"),
-        None => message,
-    }
-}
-
-/// `message` with the location of the panic that just unwound on this thread, if the hook
-/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`.
-pub(crate) fn located(message: String) -> String {
-    with_location(
-        message,
-        LOCATION.with(|slot| slot.borrow_mut().take()).as_deref(),
-    )
-}
-
-/// Forgets a location left by a panic nobody picked up (one caught by the code under test
-/// with `catch_unwind`): each run starts with none.
-pub(crate) fn forget() {
-    LOCATION.with(|slot| slot.borrow_mut().take());
 }

@@ -63,7 +63,7 @@ struct JobSpan {
 }
 
 /// What a callsite is to the wrapper.
-enum Kind {
+enum Callsite {
     /// An event or a span of the code under test: its fields read here.
     Ours,
     /// tokio's span for a blocking job: kept here.
@@ -87,18 +87,18 @@ impl Reading {
         })
     }
 
-    fn kind(meta: &Metadata<'_>) -> Kind {
+    fn kind(meta: &Metadata<'_>) -> Callsite {
         let target = meta.target();
         if meta.is_span() && target == "tokio::task::blocking" && meta.name() == "runtime.spawn" {
-            Kind::Job
+            Callsite::Job
         } else if meta.is_span() && target == "tokio::task" && meta.name() == "runtime.spawn" {
-            Kind::Task
+            Callsite::Task
         } else if target.starts_with("tokio::") || target.starts_with("runtime::") {
-            Kind::Tokio
+            Callsite::Tokio
         } else if target != OWN_TARGET {
-            Kind::Ours
+            Callsite::Ours
         } else {
-            Kind::Passed
+            Callsite::Passed
         }
     }
 
@@ -123,11 +123,11 @@ impl Reading {
 impl Subscriber for Reading {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
         match Self::kind(meta) {
-            Kind::Ours | Kind::Job => Interest::always(),
+            Callsite::Ours | Callsite::Job => Interest::always(),
             // Asked per span: faultline's own spawns need none (see `enabled`).
-            Kind::Task => Interest::sometimes(),
-            Kind::Tokio => Interest::never(),
-            Kind::Passed => self.inner.register_callsite(meta),
+            Callsite::Task => Interest::sometimes(),
+            Callsite::Tokio => Interest::never(),
+            Callsite::Passed => self.inner.register_callsite(meta),
         }
     }
 
@@ -137,17 +137,17 @@ impl Subscriber for Reading {
 
     fn enabled(&self, meta: &Metadata<'_>) -> bool {
         match Self::kind(meta) {
-            Kind::Ours | Kind::Job => true,
-            Kind::Task => !crate::record::ledger::in_tracked_spawn(),
-            Kind::Tokio => false,
-            Kind::Passed => self.inner.enabled(meta),
+            Callsite::Ours | Callsite::Job => true,
+            Callsite::Task => !crate::record::ledger::in_tracked_spawn(),
+            Callsite::Tokio => false,
+            Callsite::Passed => self.inner.enabled(meta),
         }
     }
 
     fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
         match Self::kind(attrs.metadata()) {
-            Kind::Job => {}
-            Kind::Ours => {
+            Callsite::Job => {}
+            Callsite::Ours => {
                 // Read whatever the caller's subscriber enables (as an event's fields are).
                 attrs.record(&mut Read);
                 if !self.inner.enabled(attrs.metadata()) {
@@ -155,7 +155,7 @@ impl Subscriber for Reading {
                 }
                 return self.inner.new_span(attrs);
             }
-            Kind::Task => {
+            Callsite::Task => {
                 let mut id = TaskId(0);
                 attrs.record(&mut id);
                 return span::Id::from_u64(TASK_SPAN | (id.0 & !(JOB_SPAN | TASK_SPAN)).max(1));
@@ -193,7 +193,7 @@ impl Subscriber for Reading {
     }
 
     fn event(&self, event: &Event<'_>) {
-        if matches!(Self::kind(event.metadata()), Kind::Ours) {
+        if matches!(Self::kind(event.metadata()), Callsite::Ours) {
             event.record(&mut Read);
         }
         if self.inner.enabled(event.metadata()) {
