@@ -208,8 +208,13 @@ pub(crate) fn verdict(t: &TaskReport) -> String {
     if t.blocking_job {
         parts.push("blocking job".to_owned());
     }
-    if let Some(fate) = t.fate {
-        parts.push(fate.to_string());
+    match t.fate {
+        // A plain task's or job's panic whose `JoinError` (tokio's own) was not seen read.
+        Some(Fate::Untraced) if t.outcome == Outcome::Panicked => {
+            parts.push("JoinError not seen".to_owned());
+        }
+        Some(fate) => parts.push(fate.to_string()),
+        None => {}
     }
     if let Some(cause) = &t.cancelled_by {
         parts.push(cause.to_string());
