@@ -663,3 +663,38 @@ fn a_timed_cancel_of_a_plain_task_is_a_plan_warning() {
         p.plan_warnings()
     );
 }
+
+// --- Accepted background tasks count nowhere ----------------------------------------------
+
+#[test]
+fn an_accepted_background_task_counts_nowhere_not_even_its_errors_and_leaks() {
+    let program = body! {
+        let pool = Pool::new("db", 1);
+        let p = pool.clone();
+        drop(tokio::spawn(async move {
+            std::mem::forget(p.checkout().await);
+            // Made here, dropped unread here: a DISCARDED error of the background task.
+            drop(Failure::new("Reaper", "lost"));
+            std::future::pending::<()>().await;
+        }));
+        sleep(ms(10)).await;
+    };
+    let judged = run("none", program, false);
+    assert!(
+        judged.summary.leaked_resources == Some(1)
+            && judged.summary.discarded == 1
+            && judged.summary.dropped_at_shutdown == 1,
+        "{judged}"
+    );
+    let accepted = run("allow tests/parity.rs", program, false);
+    assert!(accepted.is_clean(), "{accepted}");
+    assert_eq!(accepted.summary.accepted, 1, "{accepted}");
+    assert_eq!(
+        (
+            accepted.summary.leaked_resources,
+            accepted.summary.discarded
+        ),
+        (Some(0), 0),
+        "{accepted}"
+    );
+}
