@@ -44,7 +44,8 @@ pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubr
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{
     DEFAULT_MAX_PAIRS, Finding, SweepCase, SweepOptions, SweepReport, VariantSweep,
-    default_actions, pair_plans, single_fault_plans, sweep, sweep_plans, sweep_with,
+    default_actions, pair_plans, single_fault_plans, sweep, sweep_plans, sweep_plans_seeing,
+    sweep_with,
 };
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
 pub use catalog::{NamedPlan, Scenario, Variant};

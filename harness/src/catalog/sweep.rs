@@ -17,6 +17,7 @@ use crate::catalog::pairs::{self, PairSelection, Sites};
 use crate::catalog::parallel::{default_jobs, try_map_ordered};
 use crate::error::Error;
 use crate::plan::{Action, Plan, Selector};
+use crate::report::Report;
 use crate::report::compare::check_determinism;
 use crate::report::verdict::VERDICTS;
 
@@ -188,10 +189,22 @@ impl Default for SweepOptions {
 /// selects (to prune pairs, every variant runs under every single, on `options.jobs`
 /// threads).
 pub fn sweep_plans(scenario: &Scenario, options: &SweepOptions) -> Result<Vec<Plan>, Error> {
+    sweep_plans_seeing(scenario, options, |_, _, _, _| {})
+}
+
+/// [`sweep_plans`], handing `seen(variant, plan, seed, report)` the report of every run
+/// of a single it makes to choose the pairs (none without pairs; `plan` indexes the
+/// plans returned). A caller that runs the cases anyway can keep what it needs of them.
+pub fn sweep_plans_seeing(
+    scenario: &Scenario,
+    options: &SweepOptions,
+    seen: impl Fn(&str, usize, u64, &Report) + Sync,
+) -> Result<Vec<Plan>, Error> {
     let mut plans = single_fault_plans(scenario, &options.actions)?;
     if options.pairs {
         let sites = Sites::of(&plans);
-        let ran = run_cases(scenario, options, &plans, &sites, &Progress::new(|_, _| {}))?;
+        let progress = Progress::new(|_, _| {});
+        let ran = run_cases(scenario, options, &plans, &sites, &progress, &seen)?;
         let (pairs, _) = choose_pairs(scenario, options, &plans, &sites, &ran);
         plans.extend(pairs);
     }
@@ -252,17 +265,18 @@ fn run_cases<F: FnMut(usize, usize) + Send>(
     plans: &[Plan],
     sites: &Sites,
     progress: &Progress<F>,
+    seen: &(dyn Fn(&str, usize, u64, &Report) + Sync),
 ) -> Result<Vec<Ran>, Error> {
     let mut cases = Vec::new();
     for variant in &scenario.variants {
-        for plan in plans {
+        for (at, plan) in plans.iter().enumerate() {
             for &seed in &options.seeds {
-                cases.push((variant, plan, seed));
+                cases.push((variant, at, plan, seed));
             }
         }
     }
     let total = progress.total;
-    try_map_ordered(options.jobs, &cases, |&(variant, plan, seed)| {
+    try_map_ordered(options.jobs, &cases, |&(variant, at, plan, seed)| {
         let builder = scenario.builder(variant.name, None, plan.clone(), seed);
         let report = if options.check_determinism {
             let label = format!(
@@ -277,6 +291,7 @@ fn run_cases<F: FnMut(usize, usize) + Send>(
             .filter(|(_, count)| count(&report.summary) > 0)
             .map(|(kind, _)| kind)
             .collect();
+        seen(variant.name, at, seed, &report);
         progress.one_more(total);
         Ok(Ran {
             clean: findings.iter().all(|&k| k == "cancelled"),
@@ -332,7 +347,14 @@ pub fn sweep_with(
     let per_plan = seeds.len() * scenario.variants.len();
     let mut progress = Progress::new(progress);
     progress.total = singles.len() * per_plan;
-    let single_runs = run_cases(scenario, options, &singles, &sites, &progress)?;
+    let single_runs = run_cases(
+        scenario,
+        options,
+        &singles,
+        &sites,
+        &progress,
+        &|_, _, _, _| {},
+    )?;
     let (pairs, selection) = if options.pairs {
         let (pairs, selection) = choose_pairs(scenario, options, &singles, &sites, &single_runs);
         (pairs, Some(selection))
@@ -340,7 +362,14 @@ pub fn sweep_with(
         (Vec::new(), None)
     };
     progress.total += pairs.len() * per_plan;
-    let pair_runs = run_cases(scenario, options, &pairs, &sites, &progress)?;
+    let pair_runs = run_cases(
+        scenario,
+        options,
+        &pairs,
+        &sites,
+        &progress,
+        &|_, _, _, _| {},
+    )?;
     let mut single_runs = single_runs.into_iter();
     let mut pair_runs = pair_runs.into_iter();
     let mut variants = Vec::new();
