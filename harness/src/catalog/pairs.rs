@@ -213,7 +213,7 @@ mod tests {
             vec![true, true, true],
             vec![true, true, true],
         ];
-        let (pairs, counts) = select(&sites, &[world.clone()], usize::MAX, 0);
+        let (pairs, counts) = select(&sites, std::slice::from_ref(&world), usize::MAX, 0);
         assert_eq!(pairs, vec![(1, 2)]);
         assert_eq!(
             counts,
