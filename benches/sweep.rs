@@ -2,7 +2,11 @@
 //! (25 plans × 3 variants, plus the 3 baseline runs that find the sites) against a plain
 //! loop running the same 75 cases with `Variant::run`, and the same with pairs (825 cases).
 //!
-//! Run with `cargo bench --bench sweep`; the figures are in `BENCHMARKS.md` ("Sweep").
+//! Both on one thread (`jobs: 1`), so that the ratio is the sweep's own cost; then the
+//! pair sweep on every core against one thread (`parallel`).
+//!
+//! Run with `cargo bench --bench sweep`; the figures are in `BENCHMARKS.md` ("Sweep", and
+//! "Every core").
 
 use divan::Bencher;
 use divan::counter::ItemsCount;
@@ -11,6 +15,7 @@ use faultline_harness::{Plan, Scenario, SweepOptions, sweep_plans, sweep_with};
 fn main() {
     ratio("singles", false, 40);
     ratio("pairs", true, 8);
+    parallel(8);
     divan::main();
 }
 
@@ -40,8 +45,34 @@ fn ratio(name: &str, pairs: bool, rounds: usize) {
 fn options(pairs: bool) -> SweepOptions {
     SweepOptions {
         pairs,
+        jobs: 1,
         ..SweepOptions::default()
     }
+}
+
+/// The pair sweep on every core ÷ on one thread, fastest of `rounds` alternating rounds.
+#[allow(clippy::disallowed_methods)] // a benchmark measures wall time on purpose
+fn parallel(rounds: usize) {
+    use std::time::{Duration, Instant};
+    let scenario = scenario_gather::scenario();
+    let jobs = faultline_harness::default_jobs();
+    let every_core = SweepOptions {
+        jobs,
+        ..options(true)
+    };
+    let (mut many, mut one) = (Duration::MAX, Duration::MAX);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        divan::black_box(sweep_with(&scenario, &every_core, |_, _| {}).expect("the sweep runs"));
+        many = many.min(t.elapsed());
+        let t = Instant::now();
+        divan::black_box(full_sweep(&scenario, true));
+        one = one.min(t.elapsed());
+    }
+    println!(
+        "parallel: pair sweep on {jobs} jobs {many:.2?}, on 1 {one:.2?}: speed-up {:.2}× (fastest of {rounds} alternating rounds)",
+        one.as_secs_f64() / many.as_secs_f64()
+    );
 }
 
 /// The cases, computed outside the timed part for the one-by-one side.

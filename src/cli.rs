@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::harness::{
     Plan, Report, SweepOptions, check_determinism as twice, comparison_html, default_actions,
-    report_html, side_by_side, sweep_html, sweep_with,
+    default_jobs, report_html, side_by_side, sweep_html, sweep_with,
 };
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -24,6 +24,10 @@ pub struct Cli {
     /// printing the text, and print the path: the main job, `run` and `sweep`.
     #[arg(long, value_name = "PATH", global = true)]
     html: Option<PathBuf>,
+    /// Runs at once (the main job, `sweep`, `grade`): default, the machine's available
+    /// parallelism. The output is the same byte for byte whatever the number.
+    #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -64,9 +68,16 @@ enum Command {
         /// How many seeds to run each plan with (seeds 0..N).
         #[arg(long, default_value_t = 1)]
         seeds: u64,
-        /// Also every pair of single faults at two different sites.
+        /// Also pairs of single faults at two different sites: all but those whose run is
+        /// a single's (pruned), up to --max-pairs (a seeded sample beyond).
         #[arg(long)]
         pairs: bool,
+        /// With --pairs: pairs run at most; more are sampled with --sample-seed.
+        #[arg(long, value_name = "N", default_value_t = faultline_harness::DEFAULT_MAX_PAIRS)]
+        max_pairs: usize,
+        /// With --pairs: the seed of the sample of pairs.
+        #[arg(long, value_name = "SEED", default_value_t = 0)]
+        sample_seed: u64,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -150,8 +161,9 @@ pub fn run(mut cli: Cli) -> anyhow::Result<Printed> {
     let command = cli.command.take().unwrap_or(Command::Compare {
         format: Format::Text,
     });
+    let jobs = cli.jobs.map_or_else(default_jobs, usize::from);
     let Some(path) = cli.html.take() else {
-        return command_output(command, cli.seed);
+        return command_output(command, cli.seed, jobs);
     };
     let command = match command {
         Command::Compare { format } => Command::Compare {
@@ -178,18 +190,22 @@ pub fn run(mut cli: Cli) -> anyhow::Result<Printed> {
             scenario,
             seeds,
             pairs,
+            max_pairs,
+            sample_seed,
             format,
             check_determinism,
         } => Command::Sweep {
             scenario,
             seeds,
             pairs,
+            max_pairs,
+            sample_seed,
             format: html_format(format)?,
             check_determinism,
         },
         _ => bail!("--html works with the main job (no command, or `compare`), `run` and `sweep`"),
     };
-    let page = command_output(command, cli.seed)?.text;
+    let page = command_output(command, cli.seed, jobs)?.text;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("could not create {}", dir.display()))?;
@@ -210,10 +226,10 @@ fn html_format(format: Format) -> anyhow::Result<Format> {
     }
 }
 
-fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
+fn command_output(command: Command, seed: u64, jobs: usize) -> anyhow::Result<Printed> {
     let text = match command {
         Command::Compare { format } => {
-            let job = crate::main_job::main_job(seed)?;
+            let job = crate::main_job::main_job_on(seed, jobs)?;
             match format {
                 Format::Text => Ok(job.text()),
                 Format::Html => Ok(job.html()),
@@ -231,7 +247,7 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
             json,
             variant,
         } => {
-            let board = crate::grade::grade(exercise.as_deref(), variant.as_deref())?;
+            let board = crate::grade::grade_on(exercise.as_deref(), variant.as_deref(), jobs)?;
             // exercism's test runners exit 0 whenever they ran: `status` says pass or fail.
             return Ok(if json {
                 Printed::from(board.to_json())
@@ -246,6 +262,8 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
             scenario,
             seeds,
             pairs,
+            max_pairs,
+            sample_seed,
             format,
             check_determinism,
         } => {
@@ -254,7 +272,10 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
                 actions: default_actions(),
                 seeds: (0..seeds.max(1)).collect(),
                 pairs,
+                max_pairs,
+                sample_seed,
                 check_determinism,
+                jobs,
             };
             // On stderr, so stdout (and every snapshot of it) holds the report alone: a bar
             // on a terminal; elsewhere (a CI log) a plain line at every tenth of the runs.
@@ -266,6 +287,7 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
             );
             bar.set_prefix(format!("sweep {}", scenario.name));
             let report = sweep_with(&scenario, &options, |done, total| {
+                // `done` counts across the workers; the total grows once the pairs are chosen.
                 if !terminal {
                     if done * 10 / total > (done - 1) * 10 / total {
                         let name = scenario.name;
@@ -278,9 +300,9 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
                 }
                 if done == 1 {
                     // The total is known from the first case on: draw from then.
-                    bar.set_length(total as u64);
                     bar.set_draw_target(ProgressDrawTarget::stderr());
                 }
+                bar.set_length(total as u64);
                 bar.set_position(done as u64);
             });
             bar.finish_and_clear();

@@ -9,7 +9,9 @@
 
 use std::fmt::Write as _;
 
-use faultline_harness::{HtmlPage, Plan, Report, Scenario, VERDICTS, side_by_side};
+use faultline_harness::{
+    HtmlPage, Plan, Report, Scenario, VERDICTS, default_jobs, side_by_side, try_map_ordered,
+};
 
 /// The scenario and plan the main job opens with: the course's opening puzzle.
 pub const PUZZLE: (&str, &str) = ("gather", "fetch3-and-4-fail");
@@ -127,6 +129,11 @@ pub struct OverviewRow {
 
 /// Runs the main job: every scenario's variants under each of its plans, puzzle first.
 pub fn main_job(seed: u64) -> anyhow::Result<MainJob> {
+    main_job_on(seed, default_jobs())
+}
+
+/// [`main_job`], with up to `jobs` runs at once: the job is the same whatever the number.
+pub fn main_job_on(seed: u64, jobs: usize) -> anyhow::Result<MainJob> {
     let mut scenarios: Vec<Scenario> = crate::scenarios();
     // The puzzle's scenario first; the others keep course order.
     if let Some(at) = scenarios.iter().position(|s| s.name == PUZZLE.0) {
@@ -135,6 +142,8 @@ pub fn main_job(seed: u64) -> anyhow::Result<MainJob> {
     }
     let rubrics = crate::rubrics();
     let mut tables = Vec::new();
+    // Every run of every table, in the tables' order: (table, scenario, plan, variant).
+    let mut runs = Vec::new();
     for scenario in &scenarios {
         let mut plans: Vec<_> = scenario.plans.clone();
         if scenario.name == PUZZLE.0
@@ -149,14 +158,23 @@ pub fn main_job(seed: u64) -> anyhow::Result<MainJob> {
             .map(|r| r.lesson);
         for plan in plans {
             let parsed = Plan::parse(plan.text)?;
+            for variant in &scenario.variants {
+                runs.push((tables.len(), scenario, plan.name, parsed.clone(), variant));
+            }
             tables.push(Table {
                 scenario: scenario.name,
                 lesson,
                 about: scenario.about,
                 plan: plan.name,
-                reports: scenario.run_all(Some(plan.name), &parsed, seed)?,
+                reports: Vec::new(),
             });
         }
+    }
+    let reports = try_map_ordered(jobs, &runs, |(_, scenario, name, plan, variant)| {
+        (variant.run)(&scenario.builder(variant.name, Some(name), plan.clone(), seed))
+    })?;
+    for ((table, ..), report) in runs.iter().zip(reports) {
+        tables[*table].reports.push(report);
     }
     Ok(MainJob { seed, tables })
 }

@@ -2,6 +2,10 @@
 
 // Sweeps over every single-fault plan (and pair), seed and variant.
 pub(crate) mod sweep;
+// Which pairs of single faults a sweep runs: pruned, then sampled.
+pub(crate) mod pairs;
+// Many runs at once, results in order.
+pub(crate) mod parallel;
 // Rubrics: named checks with hints, and the grades they give.
 pub(crate) mod rubric;
 

@@ -35,12 +35,17 @@ mod report;
 mod resource;
 mod run;
 
+/// Which pairs a sweep runs: how many were possible, pruned and run.
+pub use catalog::pairs::PairSelection;
+/// Many runs at once on worker threads, results in order (sweeps, grades, the main job).
+pub use catalog::parallel::{default_jobs, map_ordered, try_map_ordered};
 /// Rubrics: named checks with hints, and the grades they give.
 pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn, Wrong};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{
-    Finding, SweepCase, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,
-    single_fault_plans, sweep, sweep_plans, sweep_with,
+    DEFAULT_MAX_PAIRS, Finding, SweepCase, SweepOptions, SweepReport, VariantSweep,
+    default_actions, pair_plans, single_fault_plans, sweep, sweep_plans, sweep_plans_seeing,
+    sweep_with,
 };
 /// Scenarios as data: variants and named plans, for catalogues and the CLI.
 pub use catalog::{NamedPlan, Scenario, Variant};

@@ -8,12 +8,16 @@
 //! with each kind of finding, and keeps the first such run's replay command.
 
 use std::fmt::{self, Write as _};
+use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 
 use crate::catalog::Scenario;
+use crate::catalog::pairs::{self, PairSelection, Sites};
+use crate::catalog::parallel::{default_jobs, try_map_ordered};
 use crate::error::Error;
 use crate::plan::{Action, Plan, Selector};
+use crate::report::Report;
 use crate::report::compare::check_determinism;
 use crate::report::verdict::VERDICTS;
 
@@ -39,6 +43,8 @@ pub struct SweepReport {
     pub singles: usize,
     /// Every plan tried, in text form.
     pub plans: Vec<String>,
+    /// How the pairs were chosen, when the sweep had pairs.
+    pub pairs: Option<PairSelection>,
     /// One row per variant.
     pub variants: Vec<VariantSweep>,
 }
@@ -139,18 +145,30 @@ pub fn pair_plans(singles: &[Plan]) -> Vec<Plan> {
     pairs
 }
 
-/// What to sweep: the actions tried at every site, the seeds, pairs or not, and whether
-/// each run is done twice and compared.
+/// Pairs a sweep runs at most, by default: beyond, a seeded sample of them. gather's 250
+/// pairs all run; `limits`, with 1,500 single faults, has over a million.
+pub const DEFAULT_MAX_PAIRS: usize = 1000;
+
+/// What to sweep: the actions tried at every site, the seeds, pairs or not, whether each
+/// run is done twice and compared, and on how many threads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SweepOptions {
     /// The actions tried at every site ([`default_actions`] by default).
     pub actions: Vec<Action>,
     /// The seeds every plan runs with (`[0]` by default).
     pub seeds: Vec<u64>,
-    /// Also every pair of single faults at two different sites.
+    /// Also pairs of single faults at two different sites: every one whose run is not a
+    /// single's run (see [`PairSelection`]), up to `max_pairs`.
     pub pairs: bool,
+    /// Pairs run at most ([`DEFAULT_MAX_PAIRS`]); more are sampled with `sample_seed`.
+    pub max_pairs: usize,
+    /// The seed of the sample of pairs.
+    pub sample_seed: u64,
     /// Run every case twice; fail with a diff on the first difference.
     pub check_determinism: bool,
+    /// Runs at once ([`default_jobs`]: the machine's parallelism). The report is the same
+    /// byte for byte whatever the number.
+    pub jobs: usize,
 }
 
 impl Default for SweepOptions {
@@ -159,23 +177,38 @@ impl Default for SweepOptions {
             actions: default_actions(),
             seeds: vec![0],
             pairs: false,
+            max_pairs: DEFAULT_MAX_PAIRS,
+            sample_seed: 0,
             check_determinism: false,
+            jobs: default_jobs(),
         }
     }
 }
 
-/// Every plan a sweep with `options` runs: the single-fault plans, then the pairs.
+/// Every plan a sweep with `options` runs: the single-fault plans, then the pairs it
+/// selects (to prune pairs, every variant runs under every single, on `options.jobs`
+/// threads).
 pub fn sweep_plans(scenario: &Scenario, options: &SweepOptions) -> Result<Vec<Plan>, Error> {
-    let singles = single_fault_plans(scenario, &options.actions)?;
-    Ok(with_pairs(singles, options.pairs))
+    sweep_plans_seeing(scenario, options, |_, _, _, _| {})
 }
 
-fn with_pairs(mut singles: Vec<Plan>, pairs: bool) -> Vec<Plan> {
-    if pairs {
-        let pairs = pair_plans(&singles);
-        singles.extend(pairs);
+/// [`sweep_plans`], handing `seen(variant, plan, seed, report)` the report of every run
+/// of a single it makes to choose the pairs (none without pairs; `plan` indexes the
+/// plans returned). A caller that runs the cases anyway can keep what it needs of them.
+pub fn sweep_plans_seeing(
+    scenario: &Scenario,
+    options: &SweepOptions,
+    seen: impl Fn(&str, usize, u64, &Report) + Sync,
+) -> Result<Vec<Plan>, Error> {
+    let mut plans = single_fault_plans(scenario, &options.actions)?;
+    if options.pairs {
+        let sites = Sites::of(&plans);
+        let progress = Progress::new(|_, _| {});
+        let ran = run_cases(scenario, options, &plans, &sites, &progress, &seen)?;
+        let (pairs, _) = choose_pairs(scenario, options, &plans, &sites, &ran);
+        plans.extend(pairs);
     }
-    singles
+    Ok(plans)
 }
 
 /// Runs every variant of `scenario` under every single-fault plan and seed.
@@ -184,7 +217,7 @@ pub fn sweep(
     scenario: &Scenario,
     actions: &[Action],
     seeds: &[u64],
-    progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize) + Send,
 ) -> Result<SweepReport, Error> {
     let options = SweepOptions {
         actions: actions.to_vec(),
@@ -194,21 +227,151 @@ pub fn sweep(
     sweep_with(scenario, &options, progress)
 }
 
-/// Runs every variant of `scenario` under every plan of [`sweep_plans`] and every seed.
-/// `progress(done, total)` is called once per case (for a progress bar). With
-/// `check_determinism`, the first case whose two runs differ ends the sweep with an error
-/// holding the diff.
+/// The progress callback, shared by the workers: `done` counts across them.
+struct Progress<F> {
+    total: usize,
+    state: Mutex<(usize, F)>,
+}
+
+impl<F: FnMut(usize, usize)> Progress<F> {
+    fn new(f: F) -> Self {
+        Progress {
+            total: 0,
+            state: Mutex::new((0, f)),
+        }
+    }
+
+    fn one_more(&self, total: usize) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 += 1;
+        let done = state.0;
+        (state.1)(done, total);
+    }
+}
+
+/// One run of a sweep, as much as the report and the pair selection need.
+struct Ran {
+    findings: Vec<&'static str>,
+    clean: bool,
+    problems: Vec<String>,
+    replay: String,
+    reached: Vec<bool>,
+}
+
+/// Every variant under every plan of `plans` and every seed, on `options.jobs` threads: variant by variant, plan by plan, seed by seed.
+fn run_cases<F: FnMut(usize, usize) + Send>(
+    scenario: &Scenario,
+    options: &SweepOptions,
+    plans: &[Plan],
+    sites: &Sites,
+    progress: &Progress<F>,
+    seen: &(dyn Fn(&str, usize, u64, &Report) + Sync),
+) -> Result<Vec<Ran>, Error> {
+    let mut cases = Vec::new();
+    for variant in &scenario.variants {
+        for (at, plan) in plans.iter().enumerate() {
+            for &seed in &options.seeds {
+                cases.push((variant, at, plan, seed));
+            }
+        }
+    }
+    let total = progress.total;
+    try_map_ordered(options.jobs, &cases, |&(variant, at, plan, seed)| {
+        let builder = scenario.builder(variant.name, None, plan.clone(), seed);
+        let report = if options.check_determinism {
+            let label = format!(
+                "{} / {} / {plan} / seed {seed}",
+                scenario.name, variant.name
+            );
+            check_determinism(&label, || (variant.run)(&builder))?
+        } else {
+            (variant.run)(&builder)?
+        };
+        let findings: Vec<&'static str> = kinds()
+            .filter(|(_, count)| count(&report.summary) > 0)
+            .map(|(kind, _)| kind)
+            .collect();
+        seen(variant.name, at, seed, &report);
+        progress.one_more(total);
+        Ok(Ran {
+            clean: findings.iter().all(|&k| k == "cancelled"),
+            findings,
+            problems: report.problems(),
+            replay: report.replay.clone(),
+            reached: sites.reached(&report),
+        })
+    })
+}
+
+/// The pair plans to run after `singles` ran (`ran`, as [`run_cases`] ordered them), and
+/// how they were chosen.
+fn choose_pairs(
+    scenario: &Scenario,
+    options: &SweepOptions,
+    singles: &[Plan],
+    sites: &Sites,
+    ran: &[Ran],
+) -> (Vec<Plan>, PairSelection) {
+    // One world per variant and seed: what each single's run reached there.
+    let seeds = options.seeds.len();
+    let worlds: Vec<Vec<Vec<bool>>> = (0..scenario.variants.len())
+        .flat_map(|v| {
+            (0..seeds).map(move |s| {
+                (0..singles.len())
+                    .map(|p| ran[(v * singles.len() + p) * seeds + s].reached.clone())
+                    .collect()
+            })
+        })
+        .collect();
+    let (pairs, selection) = pairs::select(sites, &worlds, options.max_pairs, options.sample_seed);
+    let plans = pairs
+        .into_iter()
+        .map(|(a, b)| singles[a].clone().and(&singles[b]))
+        .collect();
+    (plans, selection)
+}
+
+/// Runs every variant of `scenario` under every plan of [`sweep_plans`] and every seed,
+/// on `options.jobs` threads; the report is the same whatever the number.
+/// `progress(done, total)` is called once per case (for a progress bar; the total grows
+/// when the pairs are chosen, after the singles ran). With `check_determinism`, the first
+/// case whose two runs differ ends the sweep with an error holding the diff.
 pub fn sweep_with(
     scenario: &Scenario,
     options: &SweepOptions,
-    mut progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize) + Send,
 ) -> Result<SweepReport, Error> {
-    let plans = single_fault_plans(scenario, &options.actions)?;
-    let singles = plans.len();
-    let plans = with_pairs(plans, options.pairs);
+    let singles = single_fault_plans(scenario, &options.actions)?;
+    let sites = Sites::of(&singles);
     let seeds = &options.seeds;
-    let total = plans.len() * seeds.len() * scenario.variants.len();
-    let mut done = 0;
+    let per_plan = seeds.len() * scenario.variants.len();
+    let mut progress = Progress::new(progress);
+    progress.total = singles.len() * per_plan;
+    let single_runs = run_cases(
+        scenario,
+        options,
+        &singles,
+        &sites,
+        &progress,
+        &|_, _, _, _| {},
+    )?;
+    let (pairs, selection) = if options.pairs {
+        let (pairs, selection) = choose_pairs(scenario, options, &singles, &sites, &single_runs);
+        (pairs, Some(selection))
+    } else {
+        (Vec::new(), None)
+    };
+    progress.total += pairs.len() * per_plan;
+    let pair_runs = run_cases(
+        scenario,
+        options,
+        &pairs,
+        &sites,
+        &progress,
+        &|_, _, _, _| {},
+    )?;
+    let mut single_runs = single_runs.into_iter();
+    let mut pair_runs = pair_runs.into_iter();
     let mut variants = Vec::new();
     for variant in &scenario.variants {
         let mut row = VariantSweep {
@@ -224,48 +387,37 @@ pub fn sweep_with(
                 .collect(),
             cases: Vec::new(),
         };
-        for (plan_ix, plan) in plans.iter().enumerate() {
-            for &seed in seeds {
-                let builder = scenario.builder(variant.name, None, plan.clone(), seed);
-                let report = if options.check_determinism {
-                    let label = format!(
-                        "{} / {} / {plan} / seed {seed}",
-                        scenario.name, variant.name
-                    );
-                    check_determinism(&label, || (variant.run)(&builder))?
-                } else {
-                    (variant.run)(&builder)?
-                };
-                row.runs += 1;
-                let mut clean = true;
-                let mut found = Vec::new();
-                for (finding, (_, count)) in row.findings.iter_mut().zip(kinds()) {
-                    if count(&report.summary) > 0 {
-                        finding.runs += 1;
-                        finding.first.get_or_insert_with(|| report.replay.clone());
-                        clean &= finding.kind == "cancelled";
-                        found.push(finding.kind);
-                    }
+        let singles_here = single_runs.by_ref().take(singles.len() * seeds.len());
+        let pairs_here = pair_runs.by_ref().take(pairs.len() * seeds.len());
+        for (at, ran) in singles_here.chain(pairs_here).enumerate() {
+            row.runs += 1;
+            row.clean += usize::from(ran.clean);
+            for finding in &mut row.findings {
+                if ran.findings.contains(&finding.kind) {
+                    finding.runs += 1;
+                    finding.first.get_or_insert_with(|| ran.replay.clone());
                 }
-                row.clean += usize::from(clean);
-                row.cases.push(SweepCase {
-                    plan: plan_ix,
-                    seed,
-                    findings: found,
-                    problems: report.problems(),
-                    replay: report.replay.clone(),
-                });
-                done += 1;
-                progress(done, total);
             }
+            row.cases.push(SweepCase {
+                plan: at / seeds.len(),
+                seed: seeds[at % seeds.len()],
+                findings: ran.findings,
+                problems: ran.problems,
+                replay: ran.replay,
+            });
         }
         variants.push(row);
     }
     Ok(SweepReport {
         scenario: scenario.name.to_owned(),
-        seeds: seeds.to_vec(),
-        singles,
-        plans: plans.iter().map(ToString::to_string).collect(),
+        seeds: seeds.clone(),
+        singles: singles.len(),
+        plans: singles
+            .iter()
+            .chain(&pairs)
+            .map(ToString::to_string)
+            .collect(),
+        pairs: selection,
         variants,
     })
 }
@@ -293,6 +445,21 @@ impl fmt::Display for SweepReport {
             self.seeds.len(),
             self.variants.len()
         )?;
+        if let Some(p) = &self.pairs {
+            let sampled = match p.sample_seed {
+                Some(seed) => format!(
+                    ", sampled from {} with seed {seed} (--max-pairs, --sample-seed)",
+                    p.left()
+                ),
+                None => String::new(),
+            };
+            writeln!(
+                f,
+                "pairs: {} possible · {} pruned (one fault keeps the other's site unreached: \
+                 the pair's run is a single's) · {} run{sampled}",
+                p.possible, p.pruned, p.run
+            )?;
+        }
         let w = self
             .variants
             .iter()
