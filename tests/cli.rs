@@ -231,3 +231,47 @@ fn two_plans_at_once_are_refused_not_one_silently_ignored() {
         &["--plan and --faults (or FAULTLINE_FAULTS) were all given: a run takes one plan"],
     );
 }
+
+/// `cargo run` at a glance: the puzzle's table on the first screen, no line wider than a
+/// 100-column terminal, the legend after the tables, the next commands one a line.
+#[test]
+fn the_main_job_shows_its_first_table_on_the_first_screen_within_100_columns() {
+    let out = faultline(&[], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    for (n, line) in lines.iter().enumerate() {
+        assert!(
+            line.chars().count() <= 100,
+            "line {} is {} columns wide:\n{line}",
+            n + 1,
+            line.chars().count()
+        );
+    }
+    let at = |prefix: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starts with {prefix:?}:\n{stdout}"))
+    };
+    // The puzzle's label, its plan line, its header and its first task rows by line 12.
+    assert!(at("[1/") < 12, "{stdout}");
+    assert!(at("fetch[4]") < 20, "{stdout}");
+    assert!(at("caller ") < 12, "{stdout}");
+    let legend = at("legend (");
+    assert!(
+        legend > at("overview"),
+        "the legend follows the tables and overview"
+    );
+    let next = at("next:");
+    assert_eq!(lines[next], "next:");
+    let commands = &lines[next + 1..];
+    assert!(commands.len() >= 3, "{stdout}");
+    for line in commands {
+        assert!(
+            line.starts_with("  cargo run"),
+            "one command a line: {line:?}"
+        );
+        assert_eq!(line.matches("cargo run").count(), 1, "{line:?}");
+    }
+}

@@ -218,25 +218,29 @@ fn the_cli_writes_html() {
     assert!(format!("{err:#}").contains("drop --format json"));
 }
 
-/// The main job reads top to bottom: a legend of every term before the first table, the
-/// puzzle first, the overview, then the next commands on the last line.
+/// The main job reads top to bottom: the puzzle first, every table, the overview, then a
+/// legend of every term the tables use, and the next commands one a line.
 #[test]
-fn the_main_job_opens_with_the_puzzle_and_a_legend_and_closes_with_the_next_step() {
+fn the_main_job_opens_with_the_puzzle_and_closes_with_a_legend_and_the_next_steps() {
     let text = faultline::compare_all(0).unwrap();
-    let legend = text.find("\nlegend").expect("a legend");
     let first_table = text.find(" · plan ").expect("a table");
     let puzzle = format!("{} · plan {} (", PUZZLE.0, PUZZLE.1);
-    assert!(
-        legend < first_table,
-        "the legend comes before the first table"
-    );
     let table_line = text[..first_table].rfind('\n').unwrap() + 1;
     assert!(
         text[table_line..].starts_with(&puzzle),
         "the puzzle is the first table"
     );
-    // Every word the tables print is in the legend.
-    let legend_text = &text[legend..first_table];
+    let overview = text.find("\noverview").expect("an overview");
+    assert!(overview > text.rfind(" · plan ").unwrap());
+    let legend = text.find("\nlegend").expect("a legend");
+    assert!(legend > overview, "the legend follows the overview");
+    let next = text.find("\nnext:\n").expect("the next commands");
+    assert!(next > legend);
+    // Every word the tables print is in the legend (its lines wrapped: read it as prose).
+    let legend_text = text[legend..next]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for word in [
         "result",
         "completed",
@@ -270,16 +274,17 @@ fn the_main_job_opens_with_the_puzzle_and_a_legend_and_closes_with_the_next_step
             "the legend does not explain {word:?}"
         );
     }
-    let overview = text.find("\noverview").expect("an overview");
-    assert!(overview > text.rfind(" · plan ").unwrap());
-    let last = text.trim_end().lines().last().unwrap();
-    assert!(last.starts_with("next: "), "{last}");
+    let commands = &text[next + "\nnext:\n".len()..];
     for command in [
         "run gather --variant",
         "--plan",
         "grade",
         "--html target/faultline/report.html",
     ] {
-        assert!(last.contains(command), "the last line lacks {command:?}");
+        let line = commands
+            .lines()
+            .find(|l| l.contains(command))
+            .unwrap_or_else(|| panic!("no next command has {command:?}"));
+        assert!(line.starts_with("  cargo run -- "), "{line}");
     }
 }
