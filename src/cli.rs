@@ -285,6 +285,18 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
             });
             bar.finish_and_clear();
             let report = report?;
+            if check_determinism {
+                let runs: usize = report.variants.iter().map(|v| v.runs).sum();
+                eprintln!(
+                    "determinism checked: all {runs} runs of sweep {} ({} plans × {} seed(s) × {} \
+                     variants), each run twice: every pair of reports was the same, byte for \
+                     byte (text and JSON)",
+                    report.scenario,
+                    report.plans.len(),
+                    report.seeds.len(),
+                    report.variants.len()
+                );
+            }
             Ok(match format {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Text => report.to_string(),
@@ -316,7 +328,7 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
             }
             let (plan_name, plan) = match (plan, plan_file, faults) {
                 (Some(name), _, _) => {
-                    let plan = scenario.find_plan(&name)?;
+                    let plan = crate::find_plan(&scenario, &name)?;
                     (Some(name), plan)
                 }
                 (None, Some(path), _) => {
@@ -342,6 +354,7 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
                 None => scenario.variants.clone(),
             };
             let mut reports: Vec<Report> = Vec::new();
+            let checked = variants.len();
             for v in variants {
                 let builder = scenario.builder(v.name, plan_name.as_deref(), plan.clone(), seed);
                 reports.push(if check_determinism {
@@ -350,6 +363,18 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
                 } else {
                     (v.run)(&builder)?
                 });
+            }
+            if check_determinism {
+                // On stderr, so stdout holds the report alone: a sign the check ran.
+                let plan = plan_name
+                    .as_deref()
+                    .map_or_else(|| plan.to_string(), str::to_owned);
+                eprintln!(
+                    "determinism checked: {checked} variant(s) of {} under plan {plan}, seed \
+                     {seed}, each run twice: the two reports were the same, byte for byte (text \
+                     and JSON)",
+                    scenario.name
+                );
             }
             // A plan that never fired tested nothing: say so where a person will see it.
             if let Some(first) = reports.first() {
