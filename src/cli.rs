@@ -386,7 +386,10 @@ fn command_output(command: Command, seed: u64) -> anyhow::Result<Printed> {
                 (Format::Json, [one]) => one.to_json() + "\n",
                 (Format::Json, many) => serde_json::to_string_pretty(many)? + "\n",
                 (Format::Text, [one]) => one.to_string(),
-                (Format::Text, many) => side_by_side(many),
+                (Format::Text, many) => {
+                    let variants: Vec<&str> = many.iter().map(|r| r.variant.as_str()).collect();
+                    crate::main_job::fit(&side_by_side(many), &variants, crate::main_job::WIDTH)
+                }
                 (Format::Html, [one]) => report_html(one),
                 (Format::Html, many) => comparison_html(many),
             })
