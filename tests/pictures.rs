@@ -52,6 +52,58 @@ fn the_svg_of_a_run_with_a_pool_is_pinned() {
     );
 }
 
+/// Two tasks that share a name get a lane each, and each one's fault-point hit is drawn on
+/// its own lane (the second's used to land on the first's, after that one had ended).
+#[test]
+fn a_hit_goes_on_the_lane_of_its_own_task_when_two_share_a_name() {
+    let report = Builder::new("twins", "restarted")
+        .run(|| async {
+            for _ in 0..2 {
+                let feed = spawn("feed", async {
+                    faultline::harness::point("read").await?;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    Ok::<(), Failure>(())
+                });
+                feed.await.unwrap()?;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Ok::<(), Failure>(())
+        })
+        .unwrap();
+    let feeds: Vec<_> = report.tasks.iter().filter(|t| t.name == "feed").collect();
+    assert_eq!(feeds.len(), 2, "{report}");
+    let svg = timeline_svg(&[report.clone()]);
+    // The y of each task lane's label and of each hit's diamond centre.
+    let lanes: Vec<f64> = svg
+        .match_indices("data-task=\"feed\"")
+        .map(|(at, _)| {
+            let text = &svg[at..];
+            let y = text.split("<text x=\"").nth(1).unwrap();
+            let y = y.split("y=\"").nth(1).unwrap();
+            y[..y.find('"').unwrap()].parse::<f64>().unwrap()
+        })
+        .collect();
+    let hits: Vec<f64> = svg
+        .match_indices("<path class=\"hit\" d=\"M")
+        .map(|(at, m)| {
+            let d = &svg[at + m.len()..];
+            // M{x} {top}L{right} {cy}…: the centre's y follows the first L.
+            let after_l = d.split('L').nth(1).unwrap();
+            let cy = after_l.split([' ', 'L']).nth(1).unwrap();
+            cy.parse::<f64>().unwrap()
+        })
+        .collect();
+    assert_eq!(lanes.len(), 2, "{svg}");
+    assert_eq!(hits.len(), 2, "{svg}");
+    // Each hit sits in its own lane: the lane's label is 13.5 px below the hit's centre.
+    assert_eq!(hits[0] + 13.5, lanes[0], "{svg}");
+    assert_eq!(
+        hits[1] + 13.5,
+        lanes[1],
+        "the second feed's hit is on its own lane:\n{svg}"
+    );
+}
+
 /// The same run gives the same bytes: 20 fresh runs, each rendered as SVG and as a page.
 #[test]
 fn twenty_runs_render_to_the_same_bytes() {
@@ -286,5 +338,110 @@ fn the_main_job_opens_with_the_puzzle_and_closes_with_a_legend_and_the_next_step
             .find(|l| l.contains(command))
             .unwrap_or_else(|| panic!("no next command has {command:?}"));
         assert!(line.starts_with("  cargo run -- "), "{line}");
+    }
+}
+
+/// The legend shows every shape and colour the main job's page draws: each task outcome
+/// (`data-outcome`), each kind of mark (hits, timed events, the part run after a parent
+/// ended, a pool's level, dry and leak marks, waits, a gauge's peak, transactions), and
+/// DISCARDED as well as SWALLOWED.
+#[test]
+fn the_legend_names_every_shape_and_colour_the_page_uses() {
+    let page = main_job(0).unwrap().html();
+    let start = page.find("<figure class=\"legend\">").expect("a legend");
+    let legend = &page[start..start + page[start..].find("</figure>").unwrap()];
+    let timelines = &page[start + legend.len()..];
+    let attr = |text: &str, name: &str| -> std::collections::BTreeSet<String> {
+        let key = format!("{name}=\"");
+        text.match_indices(&key)
+            .map(|(at, _)| {
+                let v = &text[at + key.len()..];
+                v[..v.find('"').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let kinds = attr(legend, "data-kind");
+    for outcome in attr(timelines, "data-outcome") {
+        assert!(
+            kinds.contains(&outcome),
+            "no legend item for outcome {outcome:?}"
+        );
+    }
+    let marks = [
+        "outlived", "hit", "event", "level", "dry", "leak", "wait", "peak", "tx",
+    ];
+    let used = attr(timelines, "class");
+    for mark in marks {
+        assert!(
+            used.contains(mark),
+            "the main job draws no {mark:?}: update this list"
+        );
+        assert!(kinds.contains(mark), "no legend item for the {mark:?} mark");
+    }
+    // Every colour a timeline fills or strokes with is one the legend shows.
+    let chrome = ["#fff", "#f5f5f5", "#e0e0e0", "#616161", "white", "none"];
+    let colours = |text: &str| {
+        let mut all = attr(text, "fill");
+        all.extend(attr(text, "stroke"));
+        all.retain(|c| !chrome.contains(&c.as_str()));
+        all
+    };
+    let shown = colours(legend);
+    for colour in colours(timelines) {
+        assert!(
+            shown.contains(&colour),
+            "the legend shows nothing in {colour}"
+        );
+    }
+    for word in ["DISCARDED", "SWALLOWED", "LEAKED", "GAVE UP", "PARTIAL"] {
+        assert!(legend.contains(word), "the legend does not say {word}");
+    }
+}
+
+/// Headlines wrap, never cut: no text in the main job's pictures ends in `…`, and a run's
+/// `NOT CLEAN: …` line that is longer than one row takes two.
+#[test]
+fn no_headline_or_label_in_the_pictures_is_cut() {
+    let page = main_job(0).unwrap().html();
+    assert!(!page.contains("…</text>"), "a label is cut");
+    assert!(!page.contains("…</tspan>"), "a label is cut");
+    assert!(
+        page.contains("font-weight=\"bold\"><tspan"),
+        "no status line wraps"
+    );
+}
+
+/// The page says its title once: a comparison's page has no header line repeating it.
+#[test]
+fn a_pages_title_is_said_once() {
+    let reports: Vec<Report> = ["unstructured", "structured"]
+        .iter()
+        .map(|v| gather(v, "fetch3-and-4-fail"))
+        .collect();
+    for page in [
+        faultline::harness::comparison_html(&reports),
+        faultline::harness::report_html(&reports[0]),
+    ] {
+        let h1 = page
+            .split("<h1>")
+            .nth(1)
+            .unwrap()
+            .split("</h1>")
+            .next()
+            .unwrap();
+        // What the page shows: without the folded text form (`<pre>`, whose first line
+        // is the header) and the hover titles (`<title>`, the document's among them).
+        let without = |text: &str, open: &str, close: &str| -> String {
+            text.split(open)
+                .enumerate()
+                .map(|(i, part)| match part.split_once(close) {
+                    Some((_, after)) if i > 0 => after,
+                    _ => part,
+                })
+                .collect()
+        };
+        let shown = without(&without(&page, "<pre>", "</pre>"), "<title>", "</title>");
+        assert_eq!(shown.matches(h1).count(), 1, "said once, in <h1>: {h1}");
+        assert!(h1.contains("seed 0"), "{h1}");
     }
 }
