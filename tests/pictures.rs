@@ -72,7 +72,7 @@ fn a_hit_goes_on_the_lane_of_its_own_task_when_two_share_a_name() {
         .unwrap();
     let feeds: Vec<_> = report.tasks.iter().filter(|t| t.name == "feed").collect();
     assert_eq!(feeds.len(), 2, "{report}");
-    let svg = timeline_svg(&[report.clone()]);
+    let svg = timeline_svg(std::slice::from_ref(&report));
     // The y of each task lane's label and of each hit's diamond centre.
     let lanes: Vec<f64> = svg
         .match_indices("data-task=\"feed\"")
