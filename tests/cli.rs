@@ -371,7 +371,7 @@ fn rust_log_writes_to_stderr_and_leaves_the_report_alone() {
 }
 
 /// The outside crate's lock file is current: `cargo build --locked` there would not have
-/// to change it (`.ci/run` builds it so; this checks the resolution alone, in a second).
+/// to change it (CI builds it so; this checks the resolution alone, in a second).
 #[test]
 fn the_outside_crates_lock_file_is_current() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/outside");
