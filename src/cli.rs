@@ -307,6 +307,18 @@ fn command_output(command: Command, seed: u64, jobs: usize) -> anyhow::Result<Pr
             });
             bar.finish_and_clear();
             let report = report?;
+            if check_determinism {
+                let runs: usize = report.variants.iter().map(|v| v.runs).sum();
+                eprintln!(
+                    "determinism checked: all {runs} runs of sweep {} ({} plans × {} seed(s) × {} \
+                     variants), each run twice: every pair of reports was the same, byte for \
+                     byte (text and JSON)",
+                    report.scenario,
+                    report.plans.len(),
+                    report.seeds.len(),
+                    report.variants.len()
+                );
+            }
             Ok(match format {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Text => report.to_string(),
@@ -338,7 +350,7 @@ fn command_output(command: Command, seed: u64, jobs: usize) -> anyhow::Result<Pr
             }
             let (plan_name, plan) = match (plan, plan_file, faults) {
                 (Some(name), _, _) => {
-                    let plan = scenario.find_plan(&name)?;
+                    let plan = crate::find_plan(&scenario, &name)?;
                     (Some(name), plan)
                 }
                 (None, Some(path), _) => {
@@ -364,6 +376,7 @@ fn command_output(command: Command, seed: u64, jobs: usize) -> anyhow::Result<Pr
                 None => scenario.variants.clone(),
             };
             let mut reports: Vec<Report> = Vec::new();
+            let checked = variants.len();
             for v in variants {
                 let builder = scenario.builder(v.name, plan_name.as_deref(), plan.clone(), seed);
                 reports.push(if check_determinism {
@@ -372,6 +385,18 @@ fn command_output(command: Command, seed: u64, jobs: usize) -> anyhow::Result<Pr
                 } else {
                     (v.run)(&builder)?
                 });
+            }
+            if check_determinism {
+                // On stderr, so stdout holds the report alone: a sign the check ran.
+                let plan = plan_name
+                    .as_deref()
+                    .map_or_else(|| plan.to_string(), str::to_owned);
+                eprintln!(
+                    "determinism checked: {checked} variant(s) of {} under plan {plan}, seed \
+                     {seed}, each run twice: the two reports were the same, byte for byte (text \
+                     and JSON)",
+                    scenario.name
+                );
             }
             // A plan that never fired tested nothing: say so where a person will see it.
             if let Some(first) = reports.first() {
@@ -383,7 +408,10 @@ fn command_output(command: Command, seed: u64, jobs: usize) -> anyhow::Result<Pr
                 (Format::Json, [one]) => one.to_json() + "\n",
                 (Format::Json, many) => serde_json::to_string_pretty(many)? + "\n",
                 (Format::Text, [one]) => one.to_string(),
-                (Format::Text, many) => side_by_side(many),
+                (Format::Text, many) => {
+                    let variants: Vec<&str> = many.iter().map(|r| r.variant.as_str()).collect();
+                    crate::main_job::fit(&side_by_side(many), &variants, crate::main_job::WIDTH)
+                }
                 (Format::Html, [one]) => report_html(one),
                 (Format::Html, many) => comparison_html(many),
             })

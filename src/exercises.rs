@@ -289,7 +289,7 @@ fn guide(rubrics: &[Rubric]) -> String {
     );
     for r in rubrics {
         out.push_str(&format!(
-            "| {} | `{}` | `cargo test --test graded {}` |\n",
+            "| {} | `{}` | `cargo run -- grade {}` |\n",
             r.lesson, r.exercise, r.scenario
         ));
     }

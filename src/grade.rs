@@ -54,9 +54,10 @@ impl Lesson {
         self.grade.as_ref().is_ok_and(Grade::passed)
     }
 
-    /// The command that grades this exercise alone.
+    /// The command that grades this exercise alone (in-process, in seconds; `cargo test
+    /// --test graded <exercise>` grades it too, after a longer build).
     pub fn command(&self) -> String {
-        format!("cargo test --test graded {}", self.scenario)
+        format!("cargo run -- grade {}", self.scenario)
     }
 }
 
@@ -108,8 +109,9 @@ pub fn grade_on(
     {
         let known: Vec<&str> = rubrics.iter().map(|r| r.scenario).collect();
         anyhow::bail!(
-            "unknown exercise {name:?}; known exercises: {} (see `cargo run -- grade`)",
-            known.join(", ")
+            "unknown exercise {name:?}; known exercises: {}{} (see `cargo run -- grade`)",
+            known.join(", "),
+            crate::hint::did_you_mean(name, known.clone())
         );
     }
     let chosen: Vec<&Rubric> = rubrics
@@ -234,6 +236,7 @@ impl fmt::Display for Scoreboard {
             };
         };
         writeln!(f)?;
+        // What fails first, then what to do about it: the `next:` line closes the output.
         if let Some(variant) = &self.variant {
             writeln!(f, "how {variant} fails lesson {}:", next.lesson)?;
         } else if let Some(todo) = next.todo() {
@@ -247,10 +250,8 @@ impl fmt::Display for Scoreboard {
         } else {
             writeln!(
                 f,
-                "next: lesson {} — edit {}, then run `{}`",
-                next.lesson,
-                next.exercise,
-                next.command()
+                "lesson {} — {} fails these checks:",
+                next.lesson, next.exercise
             )?;
         }
         match &next.grade {
@@ -258,9 +259,18 @@ impl fmt::Display for Scoreboard {
                 for check in grade.checks.iter().filter(|c| !c.passed()) {
                     write!(f, "{check}")?;
                 }
-                Ok(())
             }
-            Err(why) => writeln!(f, "  grading could not run: {why}"),
+            Err(why) => writeln!(f, "  grading could not run: {why}")?,
         }
+        if self.variant.is_none() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "next: edit {}, then run `{}`",
+                next.exercise,
+                next.command()
+            )?;
+        }
+        Ok(())
     }
 }

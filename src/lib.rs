@@ -10,6 +10,7 @@ pub use faultline_harness::test;
 pub mod cli;
 pub mod exercises;
 pub mod grade;
+pub mod hint;
 pub mod main_job;
 pub mod scaffold;
 use faultline_harness::{Rubric, RunFn, Scenario, Variant};
@@ -50,11 +51,16 @@ pub fn rubrics() -> Vec<Rubric> {
     ]
 }
 
-/// The scenario called `name`, or an error that lists the known ones.
+/// The scenario called `name`, or an error that lists the known ones (and the nearest,
+/// for a misspelling).
 pub fn find(name: &str) -> anyhow::Result<Scenario> {
     let all = scenarios();
     let known: Vec<&str> = all.iter().map(|s| s.name).collect();
-    let hint = known.join(", ");
+    let hint = format!(
+        "{}{}",
+        known.join(", "),
+        hint::did_you_mean(name, known.clone())
+    );
     all.into_iter().find(|s| s.name == name).ok_or_else(|| {
         anyhow::anyhow!(
             "unknown scenario {name:?}; known scenarios: {hint} (see `cargo run -- list`)"
@@ -64,6 +70,10 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
 
 /// The variant of `scenario` called `name`, or its rubric's wrong solution of that name
 /// (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
+///
+/// An unknown name's error lists the scenario's variants only: the wrong solutions are
+/// the author's (the learner edition has none), so a name is offered from them only as the
+/// nearest to a misspelling of one.
 pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> {
     let gallery: Vec<(&'static str, RunFn)> = rubrics()
         .into_iter()
@@ -76,12 +86,24 @@ pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> 
     ) {
         (Ok(variant), _) => Ok(*variant),
         (Err(_), Some(&(name, run))) => Ok(Variant { name, run }),
-        (Err(err), None) if gallery.is_empty() => Err(err.into()),
         (Err(err), None) => {
-            let names: Vec<&str> = gallery.iter().map(|(n, _)| *n).collect();
-            anyhow::bail!("{err}; or one of its wrong solutions: {}", names.join(", "))
+            let names = scenario
+                .variants
+                .iter()
+                .map(|v| v.name)
+                .chain(gallery.iter().map(|(n, _)| *n));
+            anyhow::bail!("{err}{}", hint::did_you_mean(name, names))
         }
     }
+}
+
+/// The plan of `scenario` called `name`, parsed; an unknown name's error lists the plans
+/// and the nearest to it.
+pub fn find_plan(scenario: &Scenario, name: &str) -> anyhow::Result<harness::Plan> {
+    scenario.find_plan(name).map_err(|err| {
+        let names = scenario.plans.iter().map(|p| p.name);
+        anyhow::anyhow!("{err}{}", hint::did_you_mean(name, names))
+    })
 }
 
 /// Every scenario under every one of its plans, variants side by side: the main job's

@@ -2,12 +2,16 @@
 //! plans, as text or as one HTML page of pictures.
 //!
 //! It reads top to bottom: the course's opening puzzle first (`gather` when fetches 3 and
-//! 4 fail), a legend of every term the tables use before the first table, each table
-//! labelled with its place, lesson and what it shows, then an overview (scenario ×
-//! variant: how many plans came through clean, and what went wrong under the others) and
-//! a last line naming the next commands.
+//! 4 fail), on the first screen; each table labelled with its place, lesson and what it
+//! shows; then an overview (scenario × variant: how many plans came through clean, and
+//! what went wrong under the others), the legend of every term the tables use, and the
+//! next commands, one a line. No line is wider than [`WIDTH`] columns: a table wider than
+//! that wraps its cells (see [`fit`]).
 
 use std::fmt::Write as _;
+
+mod fit;
+pub use fit::{WIDTH, fit, wrap};
 
 use faultline_harness::{
     HtmlPage, Plan, Report, Scenario, VERDICTS, default_jobs, side_by_side, try_map_ordered,
@@ -232,13 +236,34 @@ impl MainJob {
         rows
     }
 
-    /// The last line: the next commands to try.
-    pub fn next_steps(&self) -> String {
+    /// The next commands to try, with what each does, one a line.
+    pub fn next_commands(&self) -> Vec<(String, &'static str)> {
         let (scenario, plan) = PUZZLE;
-        format!(
-            "next: cargo run -- run {scenario} --variant unstructured --plan {plan} (one run in full) · \
-             cargo run -- grade (the exercises) · cargo run -- --html {HTML_PATH} (these tables as pictures)"
-        )
+        vec![
+            (
+                format!("cargo run -- run {scenario} --variant unstructured --plan {plan}"),
+                "one run in full",
+            ),
+            ("cargo run -- grade".to_owned(), "the exercises"),
+            (
+                format!("cargo run -- --html {HTML_PATH}"),
+                "these tables as pictures",
+            ),
+            (
+                "cargo run -- list".to_owned(),
+                "every scenario, variant and plan",
+            ),
+        ]
+    }
+
+    /// The closing lines: `next:`, then the next commands one a line, each with what it
+    /// does.
+    pub fn next_steps(&self) -> String {
+        let mut out = "next:\n".to_owned();
+        for (command, what) in self.next_commands() {
+            let _ = writeln!(out, "  {command}  # {what}");
+        }
+        out
     }
 
     fn label(&self, i: usize, table: &Table) -> String {
@@ -261,42 +286,53 @@ impl MainJob {
         )
     }
 
-    /// The whole text output.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "faultline · every scenario's variants side by side under the same fault plans · seed {} · {} tables",
-            self.seed,
-            self.tables.len()
-        );
-        let _ = writeln!(
-            out,
-            "First, the course's opening puzzle: {} when fetches 3 and 4 fail ({}). Then the rest, in course order; an overview closes.",
-            PUZZLE.0, PUZZLE.1
-        );
-        let _ = writeln!(out);
-        let _ = writeln!(out, "legend (times are virtual ms since the run began):");
+    /// The legend: every term the tables use and what it means, the meanings wrapped to
+    /// [`WIDTH`].
+    pub fn legend() -> String {
+        let mut out = "legend (times are virtual ms since the run began):\n".to_owned();
         let w = TERMS
             .iter()
             .map(|(t, _)| t.chars().count())
             .max()
             .unwrap_or(0);
         for (term, meaning) in TERMS {
-            let pad = w - term.chars().count();
-            let _ = writeln!(out, "  {term}{}  {meaning}", " ".repeat(pad));
+            for (k, line) in wrap(meaning, WIDTH - w - 4).into_iter().enumerate() {
+                let term = if k == 0 { term } else { "" };
+                let pad = w - term.chars().count();
+                let _ = writeln!(out, "  {term}{}  {line}", " ".repeat(pad));
+            }
         }
+        out
+    }
+
+    /// The whole text output: the puzzle's table on the first screen, the legend after
+    /// the overview, every line at most [`WIDTH`] columns.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&fit::paragraph(
+            &format!(
+                "faultline · seed {} · {} tables: every scenario's variants side by side under the \
+                 same fault plans, the course's opening puzzle first; the legend follows the overview.",
+                self.seed,
+                self.tables.len(),
+            ),
+            WIDTH,
+            2,
+        ));
         let _ = writeln!(out);
         for (i, table) in self.tables.iter().enumerate() {
-            let _ = writeln!(out, "{}", self.label(i, table));
-            out.push_str(&side_by_side(&table.reports));
+            out.push_str(&fit::paragraph(&self.label(i, table), WIDTH, 2));
+            let variants: Vec<&str> = table.reports.iter().map(|r| r.variant.as_str()).collect();
+            out.push_str(&fit(&side_by_side(&table.reports), &variants, WIDTH));
             out.push('\n');
         }
         let rows = self.overview();
-        let _ = writeln!(
-            out,
-            "overview · per scenario and variant: the plans it came through clean, and what went wrong under the others (summed over the plans)"
-        );
+        out.push_str(&fit::paragraph(
+            "overview · per scenario and variant: the plans it came through clean, and what \
+             went wrong under the others (summed over the plans)",
+            WIDTH,
+            2,
+        ));
         let sw = rows
             .iter()
             .map(|r| r.scenario.len())
@@ -314,6 +350,7 @@ impl MainJob {
             "{:sw$}  {:vw$}  {:>5}  what went wrong",
             "scenario", "variant", "clean"
         );
+        let indent = sw + vw + 5 + 6;
         let mut last = "";
         for r in &rows {
             let scenario = if r.scenario == last { "" } else { r.scenario };
@@ -324,12 +361,20 @@ impl MainJob {
                 r.wrong.join(" · ")
             };
             let clean = format!("{}/{}", r.clean, r.plans);
-            let line = format!("{scenario:sw$}  {:vw$}  {clean:>5}  {wrong}", r.variant);
-            let _ = writeln!(out, "{}", line.trim_end());
+            for (k, part) in wrap(&wrong, WIDTH - indent).into_iter().enumerate() {
+                let line = if k == 0 {
+                    format!("{scenario:sw$}  {:vw$}  {clean:>5}  {part}", r.variant)
+                } else {
+                    format!("{}{part}", " ".repeat(indent))
+                };
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
         }
-        let _ = writeln!(out, "{CLEAN}");
+        out.push_str(&fit::paragraph(CLEAN, WIDTH, 2));
         let _ = writeln!(out);
-        let _ = writeln!(out, "{}", self.next_steps());
+        out.push_str(&Self::legend());
+        let _ = writeln!(out);
+        out.push_str(&self.next_steps());
         out
     }
 

@@ -6,7 +6,12 @@
 //! `#[ignore]`d by default: it needs Debian's `chromium` (another binary with
 //! `FAULTLINE_CHROMIUM`). `.ci/run` installs it when missing and runs
 //! `cargo test --test browser -- --ignored`. Files go to a `browser` folder in cargo's temporary directory for tests; with
-//! `FAULTLINE_UPDATE_SCREENSHOT=1` the gather picture is also copied to `docs/gather.png`.
+//! `FAULTLINE_UPDATE_SCREENSHOT=1` the gather picture is also copied to `docs/gather.png`,
+//! and the hash of the page it was taken from to `docs/gather.png.page-hash`.
+//!
+//! The one test that is not ignored needs no browser: it renders the gather page afresh
+//! and fails when its hash is not the one stored beside the picture, that is, when the
+//! committed picture shows a page that has since changed (a verdict, a colour, a label).
 
 // A browser is a child process on the wall clock: its timeout and the test's own timing
 // are wall time by nature (clippy.toml bans the wall clock for code that runs on the
@@ -197,13 +202,14 @@ fn the_main_jobs_page_loads_in_a_browser() {
     );
 }
 
-/// The README's picture: `run gather --plan fetch3-and-4-fail --html …`, in the browser.
-#[test]
-#[ignore = "needs chromium; .ci/run runs it with --ignored"]
-fn the_gather_picture() {
+/// The README's picture, beside the hash of the page it was taken from.
+const PICTURE: &str = "docs/gather.png";
+const PICTURE_HASH: &str = "docs/gather.png.page-hash";
+
+/// Writes the README's page, `run gather --plan fetch3-and-4-fail --html PATH`, and
+/// returns its bytes.
+fn gather_page(path: &Path) -> String {
     use clap::Parser;
-    let page = dir().join("gather.html");
-    let page_arg = page.to_str().unwrap();
     let (scenario, plan) = PUZZLE;
     let cli = faultline::cli::Cli::try_parse_from([
         "faultline",
@@ -212,10 +218,65 @@ fn the_gather_picture() {
         "--plan",
         plan,
         "--html",
-        page_arg,
+        path.to_str().unwrap(),
     ])
     .unwrap();
     faultline::cli::run(cli).unwrap();
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The page's fingerprint, as stored beside the picture: FNV-1a, 64 bits (a change
+/// detector, not a security check: no hashing crate needed).
+fn page_hash(page: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in page.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!(
+        "fnv1a64 {h:016x} {} bytes: the page `cargo run -- run {} --plan {} --html …` wrote \
+         when {PICTURE} was taken\n",
+        page.len(),
+        PUZZLE.0,
+        PUZZLE.1
+    )
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The committed picture shows today's page: the page rendered now hashes to the value
+/// stored when the picture was taken. Not ignored: it needs no browser.
+#[test]
+fn the_committed_picture_was_taken_from_todays_page() {
+    let page = gather_page(&dir().join("gather-fresh.html"));
+    let stored = std::fs::read_to_string(repo(PICTURE_HASH)).unwrap_or_default();
+    assert_eq!(
+        stored,
+        page_hash(&page),
+        "{PICTURE} was taken from another page than today's: retake it with \
+         `FAULTLINE_UPDATE_SCREENSHOT=1 cargo test --test browser -- --ignored the_gather_picture` \
+         (needs chromium) and commit both files"
+    );
+}
+
+/// The freshness check can fail: one changed byte of the page changes its hash.
+#[test]
+fn the_page_hash_changes_with_one_byte() {
+    let page = gather_page(&dir().join("gather-hash.html"));
+    let changed = page.replacen("SWALLOWED", "DISCARDED", 1);
+    assert_ne!(page, changed);
+    assert_ne!(page_hash(&page), page_hash(&changed));
+    assert_eq!(page_hash(&page), page_hash(&page.clone()));
+}
+
+/// The README's picture: `run gather --plan fetch3-and-4-fail --html …`, in the browser.
+#[test]
+#[ignore = "needs chromium; .ci/run runs it with --ignored"]
+fn the_gather_picture() {
+    let page = dir().join("gather.html");
+    let html = gather_page(&page);
     let shot = dir().join("gather.png");
     let run = chromium(
         &page,
@@ -238,10 +299,18 @@ fn the_gather_picture() {
     let size = std::fs::metadata(&shot).unwrap().len();
     assert!(size < 200 * 1024, "the picture is {size} bytes");
     if std::env::var_os("FAULTLINE_UPDATE_SCREENSHOT").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gather.png");
+        let docs = repo(PICTURE);
         std::fs::create_dir_all(docs.parent().unwrap()).unwrap();
         std::fs::copy(&shot, &docs).unwrap();
-        eprintln!("wrote {}", docs.display());
+        std::fs::write(repo(PICTURE_HASH), page_hash(&html)).unwrap();
+        eprintln!("wrote {} and {PICTURE_HASH}", docs.display());
+    } else {
+        let stored = std::fs::read_to_string(repo(PICTURE_HASH)).unwrap_or_default();
+        assert_eq!(
+            stored,
+            page_hash(&html),
+            "{PICTURE} is stale: run with FAULTLINE_UPDATE_SCREENSHOT=1 to retake it"
+        );
     }
 }
 

@@ -52,6 +52,58 @@ fn the_svg_of_a_run_with_a_pool_is_pinned() {
     );
 }
 
+/// Two tasks that share a name get a lane each, and each one's fault-point hit is drawn on
+/// its own lane (the second's used to land on the first's, after that one had ended).
+#[test]
+fn a_hit_goes_on_the_lane_of_its_own_task_when_two_share_a_name() {
+    let report = Builder::new("twins", "restarted")
+        .run(|| async {
+            for _ in 0..2 {
+                let feed = spawn("feed", async {
+                    faultline::harness::point("read").await?;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    Ok::<(), Failure>(())
+                });
+                feed.await.unwrap()?;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Ok::<(), Failure>(())
+        })
+        .unwrap();
+    let feeds: Vec<_> = report.tasks.iter().filter(|t| t.name == "feed").collect();
+    assert_eq!(feeds.len(), 2, "{report}");
+    let svg = timeline_svg(std::slice::from_ref(&report));
+    // The y of each task lane's label and of each hit's diamond centre.
+    let lanes: Vec<f64> = svg
+        .match_indices("data-task=\"feed\"")
+        .map(|(at, _)| {
+            let text = &svg[at..];
+            let y = text.split("<text x=\"").nth(1).unwrap();
+            let y = y.split("y=\"").nth(1).unwrap();
+            y[..y.find('"').unwrap()].parse::<f64>().unwrap()
+        })
+        .collect();
+    let hits: Vec<f64> = svg
+        .match_indices("<path class=\"hit\" d=\"M")
+        .map(|(at, m)| {
+            let d = &svg[at + m.len()..];
+            // M{x} {top}L{right} {cy}…: the centre's y follows the first L.
+            let after_l = d.split('L').nth(1).unwrap();
+            let cy = after_l.split([' ', 'L']).nth(1).unwrap();
+            cy.parse::<f64>().unwrap()
+        })
+        .collect();
+    assert_eq!(lanes.len(), 2, "{svg}");
+    assert_eq!(hits.len(), 2, "{svg}");
+    // Each hit sits in its own lane: the lane's label is 13.5 px below the hit's centre.
+    assert_eq!(hits[0] + 13.5, lanes[0], "{svg}");
+    assert_eq!(
+        hits[1] + 13.5,
+        lanes[1],
+        "the second feed's hit is on its own lane:\n{svg}"
+    );
+}
+
 /// The same run gives the same bytes: 20 fresh runs, each rendered as SVG and as a page.
 #[test]
 fn twenty_runs_render_to_the_same_bytes() {
@@ -218,25 +270,29 @@ fn the_cli_writes_html() {
     assert!(format!("{err:#}").contains("drop --format json"));
 }
 
-/// The main job reads top to bottom: a legend of every term before the first table, the
-/// puzzle first, the overview, then the next commands on the last line.
+/// The main job reads top to bottom: the puzzle first, every table, the overview, then a
+/// legend of every term the tables use, and the next commands one a line.
 #[test]
-fn the_main_job_opens_with_the_puzzle_and_a_legend_and_closes_with_the_next_step() {
+fn the_main_job_opens_with_the_puzzle_and_closes_with_a_legend_and_the_next_steps() {
     let text = faultline::compare_all(0).unwrap();
-    let legend = text.find("\nlegend").expect("a legend");
     let first_table = text.find(" · plan ").expect("a table");
     let puzzle = format!("{} · plan {} (", PUZZLE.0, PUZZLE.1);
-    assert!(
-        legend < first_table,
-        "the legend comes before the first table"
-    );
     let table_line = text[..first_table].rfind('\n').unwrap() + 1;
     assert!(
         text[table_line..].starts_with(&puzzle),
         "the puzzle is the first table"
     );
-    // Every word the tables print is in the legend.
-    let legend_text = &text[legend..first_table];
+    let overview = text.find("\noverview").expect("an overview");
+    assert!(overview > text.rfind(" · plan ").unwrap());
+    let legend = text.find("\nlegend").expect("a legend");
+    assert!(legend > overview, "the legend follows the overview");
+    let next = text.find("\nnext:\n").expect("the next commands");
+    assert!(next > legend);
+    // Every word the tables print is in the legend (its lines wrapped: read it as prose).
+    let legend_text = text[legend..next]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for word in [
         "result",
         "completed",
@@ -270,16 +326,122 @@ fn the_main_job_opens_with_the_puzzle_and_a_legend_and_closes_with_the_next_step
             "the legend does not explain {word:?}"
         );
     }
-    let overview = text.find("\noverview").expect("an overview");
-    assert!(overview > text.rfind(" · plan ").unwrap());
-    let last = text.trim_end().lines().last().unwrap();
-    assert!(last.starts_with("next: "), "{last}");
+    let commands = &text[next + "\nnext:\n".len()..];
     for command in [
         "run gather --variant",
         "--plan",
         "grade",
         "--html target/faultline/report.html",
     ] {
-        assert!(last.contains(command), "the last line lacks {command:?}");
+        let line = commands
+            .lines()
+            .find(|l| l.contains(command))
+            .unwrap_or_else(|| panic!("no next command has {command:?}"));
+        assert!(line.starts_with("  cargo run -- "), "{line}");
+    }
+}
+
+/// The legend shows every shape and colour the main job's page draws: each task outcome
+/// (`data-outcome`), each kind of mark (hits, timed events, the part run after a parent
+/// ended, a pool's level, dry and leak marks, waits, a gauge's peak, transactions), and
+/// DISCARDED as well as SWALLOWED.
+#[test]
+fn the_legend_names_every_shape_and_colour_the_page_uses() {
+    let page = main_job(0).unwrap().html();
+    let start = page.find("<figure class=\"legend\">").expect("a legend");
+    let legend = &page[start..start + page[start..].find("</figure>").unwrap()];
+    let timelines = &page[start + legend.len()..];
+    let attr = |text: &str, name: &str| -> std::collections::BTreeSet<String> {
+        let key = format!("{name}=\"");
+        text.match_indices(&key)
+            .map(|(at, _)| {
+                let v = &text[at + key.len()..];
+                v[..v.find('"').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let kinds = attr(legend, "data-kind");
+    for outcome in attr(timelines, "data-outcome") {
+        assert!(
+            kinds.contains(&outcome),
+            "no legend item for outcome {outcome:?}"
+        );
+    }
+    let marks = [
+        "outlived", "hit", "event", "level", "dry", "leak", "wait", "peak", "tx",
+    ];
+    let used = attr(timelines, "class");
+    for mark in marks {
+        assert!(
+            used.contains(mark),
+            "the main job draws no {mark:?}: update this list"
+        );
+        assert!(kinds.contains(mark), "no legend item for the {mark:?} mark");
+    }
+    // Every colour a timeline fills or strokes with is one the legend shows.
+    let chrome = ["#fff", "#f5f5f5", "#e0e0e0", "#616161", "white", "none"];
+    let colours = |text: &str| {
+        let mut all = attr(text, "fill");
+        all.extend(attr(text, "stroke"));
+        all.retain(|c| !chrome.contains(&c.as_str()));
+        all
+    };
+    let shown = colours(legend);
+    for colour in colours(timelines) {
+        assert!(
+            shown.contains(&colour),
+            "the legend shows nothing in {colour}"
+        );
+    }
+    for word in ["DISCARDED", "SWALLOWED", "LEAKED", "GAVE UP", "PARTIAL"] {
+        assert!(legend.contains(word), "the legend does not say {word}");
+    }
+}
+
+/// Headlines wrap, never cut: no text in the main job's pictures ends in `…`, and a run's
+/// `NOT CLEAN: …` line that is longer than one row takes two.
+#[test]
+fn no_headline_or_label_in_the_pictures_is_cut() {
+    let page = main_job(0).unwrap().html();
+    assert!(!page.contains("…</text>"), "a label is cut");
+    assert!(!page.contains("…</tspan>"), "a label is cut");
+    assert!(
+        page.contains("font-weight=\"bold\"><tspan"),
+        "no status line wraps"
+    );
+}
+
+/// The page says its title once: a comparison's page has no header line repeating it.
+#[test]
+fn a_pages_title_is_said_once() {
+    let reports: Vec<Report> = ["unstructured", "structured"]
+        .iter()
+        .map(|v| gather(v, "fetch3-and-4-fail"))
+        .collect();
+    for page in [
+        faultline::harness::comparison_html(&reports),
+        faultline::harness::report_html(&reports[0]),
+    ] {
+        let h1 = page
+            .split("<h1>")
+            .nth(1)
+            .unwrap()
+            .split("</h1>")
+            .next()
+            .unwrap();
+        // What the page shows: without the folded text form (`<pre>`, whose first line
+        // is the header) and the hover titles (`<title>`, the document's among them).
+        let without = |text: &str, open: &str, close: &str| -> String {
+            text.split(open)
+                .enumerate()
+                .map(|(i, part)| match part.split_once(close) {
+                    Some((_, after)) if i > 0 => after,
+                    _ => part,
+                })
+                .collect()
+        };
+        let shown = without(&without(&page, "<pre>", "</pre>"), "<title>", "</title>");
+        assert_eq!(shown.matches(h1).count(), 1, "said once, in <h1>: {h1}");
+        assert!(h1.contains("seed 0"), "{h1}");
     }
 }

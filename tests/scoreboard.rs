@@ -101,7 +101,7 @@ fn an_exercise_that_panics_at_its_todo_is_not_started_and_says_where() {
         "  ✗ 03 gather vs TaskGroup  not started  scenarios/gather/src/structured.rs",
         "next: lesson 03 gather vs TaskGroup — not started: write the todo!() at \
          tests/scoreboard.rs:",
-        "then run `cargo test --test graded gather`",
+        "then run `cargo run -- grade gather`",
     ] {
         assert!(text.contains(part), "{part:?} missing from\n{text}");
     }
@@ -115,16 +115,24 @@ fn an_exercise_that_panics_at_its_todo_is_not_started_and_says_where() {
 }
 
 #[test]
-fn the_next_exercise_names_its_file_and_its_failed_checks() {
+fn the_next_exercise_shows_its_failed_checks_first_then_the_fast_command() {
     let board = board_of("gather", |b| b.run(scenario_gather::unstructured::caller));
     let text = board.to_string();
-    for part in [
-        "next: lesson 03 gather vs TaskGroup — edit scenarios/gather/src/structured.rs, then \
-         run `cargo test --test graded gather`",
-        "✗ no-orphans — under plan fetch3-fails",
-    ] {
-        assert!(text.contains(part), "{part:?} missing from\n{text}");
-    }
+    let failing = text
+        .find("lesson 03 gather vs TaskGroup — scenarios/gather/src/structured.rs fails these checks:\n✗ ")
+        .unwrap_or_else(|| panic!("no failing checks in\n{text}"));
+    let check = text
+        .find("✗ no-orphans — under plan fetch3-fails")
+        .expect("the failing check");
+    let next = text
+        .find("next: edit scenarios/gather/src/structured.rs, then run `cargo run -- grade gather`")
+        .unwrap_or_else(|| panic!("no next line in\n{text}"));
+    assert!(
+        failing < check && check < next,
+        "the checks, then next:\n{text}"
+    );
+    assert_eq!(text.trim_end().lines().last(), text[next..].lines().next());
+    assert!(!text.contains("cargo test --test graded"), "{text}");
 }
 
 #[test]

@@ -3,14 +3,28 @@
 //! Snapshots of every scenario's variants under every plan (driven by the catalogue, so a
 //! new scenario needs no edit here), of the side-by-side comparisons, of gather's and
 //! guards' JSON forms and of `cargo run`'s whole output.
-//! Review changes with `cargo insta review`; the files live in the top-level `snapshots/`.
+//!
+//! Each snapshot is its own test, named as its file is (`{scenario}@{variant}@{plan}`,
+//! `{scenario}@compare@{plan}`, `compare-all`), generated from the catalogue at run time
+//! with libtest-mimic: a change that moves a dozen snapshots fails a dozen named tests,
+//! each printing its diff, in one CI run. `cargo test --test snapshots -- gather@` runs
+//! one scenario's. Review changes with `cargo insta review`; the files live in the
+//! top-level `snapshots/`.
+
+use std::sync::Mutex;
 
 use faultline::harness::side_by_side;
+use libtest_mimic::{Arguments, Failed, Trial};
 
 /// The seed every snapshot is taken with (the CLI's default).
 const SEED: u64 = 0;
 
+/// Held while insta compares and prints: tests run on several threads, and libtest-mimic
+/// does not capture output, so one diff is printed whole before the next.
+static PRINTING: Mutex<()> = Mutex::new(());
+
 fn check(name: &str, text: &str) {
+    let _one_at_a_time = PRINTING.lock().unwrap_or_else(|e| e.into_inner());
     insta::with_settings!({
         snapshot_path => "../snapshots",
         prepend_module_to_snapshot => false,
@@ -20,76 +34,70 @@ fn check(name: &str, text: &str) {
     });
 }
 
-/// Asserts every case, then fails listing the mismatches (so one run shows them all).
-fn check_all(cases: impl IntoIterator<Item = (String, String)>) {
-    let mut failed = Vec::new();
-    for (name, text) in cases {
-        let ok = std::panic::catch_unwind(|| check(&name, &text)).is_ok();
-        if !ok {
-            failed.push(name);
-        }
-    }
-    assert!(failed.is_empty(), "snapshots differ: {}", failed.join(", "));
+/// A test that renders its text and checks it against the snapshot of the same name.
+fn snapshot(name: String, text: impl FnOnce() -> Result<String, String> + Send + 'static) -> Trial {
+    let file = name.clone();
+    Trial::test(name, move || {
+        let text = text().map_err(Failed::from)?;
+        check(&file, &text);
+        Ok(())
+    })
 }
 
-/// Every scenario's every variant under every plan: `{scenario}@{variant}@{plan}`.
-#[test]
-fn every_report() {
-    let mut cases = Vec::new();
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
     for scenario in faultline::scenarios() {
+        let name = scenario.name;
         for plan in &scenario.plans {
+            let plan = plan.name;
+            // Every variant under every plan: `{scenario}@{variant}@{plan}`.
             for variant in &scenario.variants {
-                let report = scenario.run(variant.name, plan.name, SEED).unwrap();
-                let name = format!("{}@{}@{}", scenario.name, variant.name, plan.name);
-                // One story: every bad label printed ⇔ a count ⇔ problems() ⇔ !is_clean().
-                if let Err(why) = faultline::harness::rows_match_counts(&report) {
-                    panic!("{name}: {why}");
-                }
-                cases.push((name, report.to_string()));
+                let variant = variant.name;
+                let file = format!("{name}@{variant}@{plan}");
+                let label = file.clone();
+                trials.push(snapshot(file, move || {
+                    let scenario = faultline::find(name).map_err(|e| format!("{e:#}"))?;
+                    let report = scenario
+                        .run(variant, plan, SEED)
+                        .map_err(|e| format!("{label}: {e}"))?;
+                    // Rows and counts agree (rows_match_counts).
+                    faultline::harness::rows_match_counts(&report)
+                        .map_err(|why| format!("{label}: {why}"))?;
+                    Ok(report.to_string())
+                }));
             }
+            // The variants side by side: `{scenario}@compare@{plan}`.
+            trials.push(snapshot(format!("{name}@compare@{plan}"), move || {
+                let scenario = faultline::find(name).map_err(|e| format!("{e:#}"))?;
+                let parsed = scenario.find_plan(plan).map_err(|e| e.to_string())?;
+                let reports = scenario
+                    .run_all(Some(plan), &parsed, SEED)
+                    .map_err(|e| e.to_string())?;
+                Ok(side_by_side(&reports))
+            }));
         }
     }
-    check_all(cases);
-}
-
-/// Every scenario's variants side by side under each plan: `{scenario}@compare@{plan}`.
-#[test]
-fn every_comparison() {
-    let mut cases = Vec::new();
-    for scenario in faultline::scenarios() {
-        for plan in &scenario.plans {
-            let parsed = scenario.find_plan(plan.name).unwrap();
-            let reports = scenario.run_all(Some(plan.name), &parsed, SEED).unwrap();
-            let name = format!("{}@compare@{}", scenario.name, plan.name);
-            cases.push((name, side_by_side(&reports)));
-        }
+    // The JSON form is an interface CI tools read: pin its shape; and the resource
+    // ledger's (pools, stores, leaks) too.
+    for (name, variant, plan) in [
+        ("gather", "unstructured", "fetch3-and-4-fail"),
+        ("guards", "unstructured", "pool-exhausted"),
+    ] {
+        trials.push(snapshot(
+            format!("{name}@{variant}@{plan}@json"),
+            move || {
+                let scenario = faultline::find(name).map_err(|e| format!("{e:#}"))?;
+                let report = scenario
+                    .run(variant, plan, SEED)
+                    .map_err(|e| e.to_string())?;
+                Ok(report.to_json())
+            },
+        ));
     }
-    check_all(cases);
-}
-
-/// The JSON form is an interface CI tools read: pin its shape.
-#[test]
-fn gather_json() {
-    let report = scenario_gather::scenario()
-        .run("unstructured", "fetch3-and-4-fail", SEED)
-        .unwrap();
-    check(
-        "gather@unstructured@fetch3-and-4-fail@json",
-        &report.to_json(),
-    );
-}
-
-/// The resource ledger's JSON form (pools, stores, leaks): pin its shape too.
-#[test]
-fn guards_json() {
-    let report = scenario_guards::scenario()
-        .run("unstructured", "pool-exhausted", SEED)
-        .unwrap();
-    check("guards@unstructured@pool-exhausted@json", &report.to_json());
-}
-
-/// The whole of `cargo run`'s output.
-#[test]
-fn main_comparison() {
-    check("compare-all", &faultline::compare_all(SEED).unwrap());
+    // The whole of `cargo run`'s output.
+    trials.push(snapshot("compare-all".to_owned(), || {
+        faultline::compare_all(SEED).map_err(|e| format!("{e:#}"))
+    }));
+    libtest_mimic::run(&args, trials).exit();
 }

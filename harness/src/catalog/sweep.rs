@@ -73,7 +73,7 @@ pub struct SweepCase {
     pub seed: u64,
     /// The kinds of finding the run had (as in [`Finding::kind`]), in the table's order.
     pub findings: Vec<&'static str>,
-    /// What is wrong with the run, in words ([`Report::problems`]); empty when it is clean.
+    /// What is wrong with the run, in words ([`Report::problems`](crate::Report::problems)); empty when it is clean.
     pub problems: Vec<String>,
     /// The command that replays the run.
     pub replay: String,

@@ -75,14 +75,82 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-/// `text` cut to `max` characters, with `…` when cut.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let head: String = text.chars().take(max - 1).collect();
-        format!("{head}…")
+/// `text` in lines of at most `width` characters, broken at spaces (a word longer than a
+/// line is broken at the width): SVG text does not wrap by itself.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        if !line.is_empty() && line.chars().count() + 1 + word.len() <= width {
+            line.push(' ');
+            line.extend(&word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        while word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        line.extend(&word);
     }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A lane's words right of the plot, at `y` (the lane's top): one line of 12 px when it
+/// fits in [`TEXT_CHARS`], else wrapped on two lines of 11 px (the lane holds two; the
+/// whole text is in the lane's `<title>` besides).
+fn lane_words(out: &mut String, x: f64, y: u32, text: &str, c: &str) {
+    if text.chars().count() <= TEXT_CHARS {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"{c}\">{}</text>",
+            px(x),
+            y + 18,
+            esc(text)
+        );
+        return;
+    }
+    let lines = wrap(text, TEXT_CHARS + 8);
+    let _ = write!(out, "<text fill=\"{c}\" font-size=\"11\">");
+    for (i, line) in lines.iter().enumerate() {
+        // A third line (rare: over 100 characters) would overlap the next lane: it goes
+        // on the second, which is then wider than the column.
+        let (dy, text) = match i {
+            0 if lines.len() == 1 => (18, line.clone()),
+            0 => (11, line.clone()),
+            1 => (22, lines[1..].join(" ")),
+            _ => break,
+        };
+        let _ = write!(
+            out,
+            "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+            px(x),
+            y + dy,
+            esc(&text)
+        );
+    }
+    out.push_str("</text>\n");
+}
+
+/// The header row's lines: `clean`, or `NOT CLEAN:` and what is wrong, wrapped at
+/// [`STATUS_CHARS`].
+fn status_lines(r: &Report) -> (Vec<String>, &'static str) {
+    if r.is_clean() {
+        (vec!["clean".to_owned()], GREEN)
+    } else {
+        let status = format!("NOT CLEAN: {}", r.problems().join("; "));
+        (wrap(&status, STATUS_CHARS), RED)
+    }
+}
+
+/// The header row's height: a lane, and 15 px per extra line of its status.
+fn header_height(r: &Report) -> u32 {
+    LANE + 15 * (status_lines(r).0.len() as u32 - 1)
 }
 
 /// A coordinate with one decimal: the same value always prints the same bytes.
@@ -92,12 +160,8 @@ fn px(v: f64) -> String {
 
 /// One report as a whole page: its timeline, verdicts and errors.
 pub fn report_html(report: &Report) -> String {
-    let mut page = HtmlPage::new(&format!(
-        "{} · {} · {}",
-        report.scenario,
-        report.variant,
-        plan_label(report)
-    ));
+    // The title is the run's header: the page says it once.
+    let mut page = HtmlPage::new(&header(report));
     page.legend().run(report);
     page.finish()
 }
@@ -105,10 +169,10 @@ pub fn report_html(report: &Report) -> String {
 /// Several reports of one scenario under one plan as a page: their timelines stacked on
 /// one time axis, then each one's verdicts and errors.
 pub fn comparison_html(reports: &[Report]) -> String {
-    let title = match reports.first() {
-        Some(r) => format!("{} · plan {}", r.scenario, plan_label(r)),
-        None => "no runs".to_owned(),
-    };
+    // The title is the comparison's header: the page says it once.
+    let title = reports
+        .first()
+        .map_or_else(|| "no runs".to_owned(), comparison_header);
     let mut page = HtmlPage::new(&title);
     page.legend().comparison(reports);
     page.finish()
@@ -229,10 +293,14 @@ impl HtmlPage {
     /// One run: its timeline, then what is wrong, the verdict table, the errors and the
     /// replay command.
     pub fn run(&mut self, report: &Report) -> &mut Self {
+        self.body.push_str("<section class=\"run\">\n");
+        let header = header(report);
+        if header != self.title {
+            let _ = writeln!(self.body, "<p class=\"header\">{}</p>", esc(&header));
+        }
         let _ = writeln!(
             self.body,
-            "<section class=\"run\">\n<p class=\"header\">{}</p>\n<p>result: <code>{}</code></p>",
-            esc(&header(report)),
+            "<p>result: <code>{}</code></p>",
             esc(&report.result)
         );
         self.body.push_str("<figure>\n");
@@ -249,13 +317,11 @@ impl HtmlPage {
         let Some(first) = reports.first() else {
             return self;
         };
-        let _ = writeln!(
-            self.body,
-            "<section class=\"comparison\">\n<p class=\"header\">{} · plan {} · seed {}</p>",
-            esc(&first.scenario),
-            esc(&plan_label(first)),
-            first.seed
-        );
+        self.body.push_str("<section class=\"comparison\">\n");
+        let header = comparison_header(first);
+        if header != self.title {
+            let _ = writeln!(self.body, "<p class=\"header\">{}</p>", esc(&header));
+        }
         self.body.push_str("<figure>\n");
         svg(&mut self.body, reports);
         self.body.push_str("</figure>\n");
@@ -378,6 +444,11 @@ fn header(r: &Report) -> String {
         plan_label(r),
         r.seed
     )
+}
+
+/// A comparison's header: scenario, plan and seed (the variants are its rows).
+fn comparison_header(r: &Report) -> String {
+    format!("{} · plan {} · seed {}", r.scenario, plan_label(r), r.seed)
 }
 
 /// What names a run in the page's DOM (`data-run`): scenario/variant/plan.
@@ -581,7 +652,7 @@ fn block_height(r: &Report) -> u32 {
     let lanes = r.tasks.len().min(MAX_LANES) as u32 + u32::from(r.tasks.len() > MAX_LANES);
     let resources: u32 = r.resources.iter().map(resource_height).sum();
     let events = if events(r).is_empty() { 0 } else { LANE };
-    LANE + events + lanes * LANE + resources
+    header_height(r) + events + lanes * LANE + resources
 }
 
 fn resource_height(res: &ResourceReport) -> u32 {
@@ -666,27 +737,37 @@ fn run_block(out: &mut String, r: &Report, axis: &Axis, name_w: u32, y0: u32) {
     let run = esc(&run_id(r));
     let _ = writeln!(out, "<g class=\"run\" data-run=\"{run}\">");
     // The header row: the variant, and clean or what is wrong.
-    let (status, status_colour) = if r.is_clean() {
-        ("clean".to_owned(), GREEN)
-    } else {
-        (format!("NOT CLEAN: {}", r.problems().join("; ")), RED)
-    };
+    let (status, status_colour) = status_lines(r);
+    let head = header_height(r);
     let _ = writeln!(
         out,
-        "<rect x=\"0\" y=\"{y0}\" width=\"{WIDTH}\" height=\"{LANE}\" fill=\"#f5f5f5\"/><text x=\"4\" y=\"{}\" font-weight=\"bold\">{}</text>",
+        "<rect x=\"0\" y=\"{y0}\" width=\"{WIDTH}\" height=\"{head}\" fill=\"#f5f5f5\"/><text x=\"4\" y=\"{}\" font-weight=\"bold\">{}</text>",
         y0 + 16,
         esc(&r.variant)
     );
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" fill=\"{status_colour}\" font-weight=\"bold\"><title>{}</title>{}</text>",
-        px(axis.x0),
-        y0 + 16,
-        esc(&status),
-        esc(&cut(&status, STATUS_CHARS))
-    );
+    if let [one] = status.as_slice() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"{status_colour}\" font-weight=\"bold\">{}</text>",
+            px(axis.x0),
+            y0 + 16,
+            esc(one)
+        );
+    } else {
+        let _ = write!(out, "<text fill=\"{status_colour}\" font-weight=\"bold\">");
+        for (i, line) in status.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+                px(axis.x0),
+                y0 + 16 + 15 * i as u32,
+                esc(line)
+            );
+        }
+        out.push_str("</text>\n");
+    }
     let events = events(r);
-    let lanes_top = y0 + LANE + if events.is_empty() { 0 } else { LANE };
+    let lanes_top = y0 + head + if events.is_empty() { 0 } else { LANE };
     let bottom = y0 + block_height(r);
     // Timed events: a dashed line down the run's lanes, labelled in a row of their own.
     for e in &events {
@@ -701,9 +782,9 @@ fn run_block(out: &mut String, r: &Report, axis: &Axis, name_w: u32, y0: u32) {
         let _ = writeln!(
             out,
             "<g class=\"event\"><title>timed event {label}</title><line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{bottom}\" stroke=\"{RED}\" stroke-dasharray=\"5 3\"/><text x=\"{}\" y=\"{}\" fill=\"{RED}\" font-size=\"11\" text-anchor=\"{anchor}\">{label}</text></g>",
-            y0 + LANE + 4,
+            y0 + head + 4,
             px(x + dx),
-            y0 + LANE + 16,
+            y0 + head + 16,
             x = px(x)
         );
     }
@@ -812,22 +893,21 @@ fn task_lane(out: &mut String, r: &Report, t: &TaskReport, axis: &Axis, name_w: 
         cy,
         c,
     );
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" fill=\"{c}\">{}</text>\n</g>",
-        px(axis.x1 + 14.0),
-        y + 18,
-        esc(&cut(&text, TEXT_CHARS))
-    );
+    lane_words(out, axis.x1 + 14.0, y, &text, c);
+    out.push_str("</g>\n");
 }
 
 /// Fault-point hits: a diamond over the lane of the task that hit the point, filled when
 /// the plan made it do something.
+///
+/// A hit names its task; when several tasks share that name (a feed restarted under the
+/// same name), it goes on the lane of the one running at the hit's time (the latest
+/// started, if more than one), never on another one's lane after that one ended.
 fn hits(out: &mut String, r: &Report, axis: &Axis, lanes_top: u32) {
     let drawn = &r.tasks[..r.tasks.len().min(MAX_LANES)];
     for h in r.hits.iter().take(MAX_ROWS) {
         let Some(task) = &h.task else { continue };
-        let Some(lane) = drawn.iter().position(|t| t.name == *task) else {
+        let Some(lane) = lane_of(drawn, task, h.at_ms) else {
             continue;
         };
         let (x, cy) = (
@@ -859,6 +939,23 @@ fn hits(out: &mut String, r: &Report, axis: &Axis, lanes_top: u32) {
     }
 }
 
+/// The lane of the task called `name` that was running at `at_ms`: of those with that
+/// name, the latest started that had started by then and not yet ended (ending at `at_ms`
+/// counts as running); with none such, the first of that name.
+fn lane_of(drawn: &[TaskReport], name: &str, at_ms: u64) -> Option<usize> {
+    let named = || {
+        drawn
+            .iter()
+            .enumerate()
+            .filter(move |(_, t)| t.name == *name)
+    };
+    named()
+        .filter(|(_, t)| t.start_ms <= at_ms && t.end_ms.is_none_or(|e| at_ms <= e))
+        .max_by_key(|(i, t)| (t.start_ms, *i))
+        .or_else(|| named().next())
+        .map(|(i, _)| i)
+}
+
 fn resource_lane_start(
     out: &mut String,
     r: &Report,
@@ -881,13 +978,8 @@ fn resource_lane_start(
 }
 
 fn resource_lane_end(out: &mut String, axis: &Axis, y: u32, text: &str, c: &str) {
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" fill=\"{c}\">{}</text>\n</g>",
-        px(axis.x1 + 14.0),
-        y + 18,
-        esc(&cut(text, TEXT_CHARS))
-    );
+    lane_words(out, axis.x1 + 14.0, y, text, c);
+    out.push_str("</g>\n");
 }
 
 /// A pool: connections in use over time (a step area, capacity at the top), where it ran
@@ -1024,7 +1116,7 @@ fn gauge_lane(out: &mut String, r: &Report, g: &GaugeReport, axis: &Axis, name_w
     let x = axis.x(g.peak_ms);
     let _ = writeln!(
         out,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{BLUE}\" stroke-width=\"3\"/><text x=\"{}\" y=\"{}\" fill=\"{BLUE}\" font-size=\"11\">peak {}</text>",
+        "<line class=\"peak\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{BLUE}\" stroke-width=\"3\"/><text x=\"{}\" y=\"{}\" fill=\"{BLUE}\" font-size=\"11\">peak {}</text>",
         px(x),
         y + 4,
         px(x),
@@ -1200,21 +1292,43 @@ fn details(out: &mut String, r: &Report, open: bool, rows: usize) {
     );
 }
 
-/// The key to the pictures, as a small SVG and words.
+/// The key to the pictures, as a small SVG and words: every outcome's colour and end
+/// shape, and every other mark a timeline draws (each item's `data-kind` is the outcome
+/// word or the mark's class, so a test can check none is missing).
 fn legend(out: &mut String) {
-    let items: [(&str, &str); 10] = [
+    let items: [(&str, &str); 21] = [
         ("completed", "completed (returned Ok)"),
-        ("failed", "failed, error observed"),
-        ("swallowed", "failed or panicked, SWALLOWED (nobody looked)"),
+        ("failed", "failed, its error observed"),
+        (
+            "swallowed",
+            "SWALLOWED or DISCARDED error or panic (red, ringed)",
+        ),
         ("panicked", "panicked"),
         ("cancelled", "cancelled"),
-        ("dropped", "dropped at shutdown"),
+        ("dropped-at-shutdown", "dropped at shutdown"),
         ("stalled", "stalled (pending at the deadline)"),
+        ("ended", "ended: a plain task or blocking job, how not seen"),
         ("outlived", "ran on after its parent ended (OUTLIVED)"),
         ("hit", "fault point hit (filled: the plan acted)"),
         ("event", "timed event of the plan"),
+        ("level", "pool: connections in use (capacity dotted)"),
+        ("dry", "pool ran dry: an acquire found none free"),
+        ("leak", "connection LEAKED: never returned"),
+        ("wait", "a wait for a connection: got one"),
+        ("wait-gave-up", "a wait that GAVE UP"),
+        ("wait-still", "a wait still waiting at the end"),
+        ("peak", "gauge: its peak, and when"),
+        ("tx", "store: a transaction, committed"),
+        (
+            "tx-rolled-back",
+            "a transaction rolled back (by hand or its guard)",
+        ),
+        (
+            "tx-partial",
+            "a PARTIAL write: neither committed nor rolled back",
+        ),
     ];
-    let (cols, col_w, row_h) = (2u32, 480u32, 22u32);
+    let (cols, col_w, row_h) = (2u32, 520u32, 22u32);
     let height = row_h * (items.len() as u32).div_ceil(cols) + 6;
     let _ = writeln!(
         out,
@@ -1231,21 +1345,45 @@ fn legend(out: &mut String) {
                 px(cy - 5.0)
             );
         };
+        let tx = |out: &mut String, c: &str, dash: &str| {
+            let _ = writeln!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"40\" height=\"5\" fill=\"{c}\" stroke=\"{c}\"{dash}/>",
+                px(x),
+                px(cy - 2.5)
+            );
+        };
+        let wait = |out: &mut String, c: &str| {
+            let _ = writeln!(
+                out,
+                "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{c}\" stroke-width=\"3\"/>",
+                px(x),
+                px(x + 40.0),
+                y = px(cy)
+            );
+        };
         let _ = writeln!(
             out,
-            "<g class=\"legend-item\"><title>{}</title>",
+            "<g class=\"legend-item\" data-kind=\"{kind}\"><title>{}</title>",
             esc(label)
         );
         match *kind {
-            "completed" | "failed" | "swallowed" | "panicked" | "cancelled" | "dropped"
-            | "stalled" => {
+            "completed"
+            | "failed"
+            | "swallowed"
+            | "panicked"
+            | "cancelled"
+            | "dropped-at-shutdown"
+            | "stalled"
+            | "ended" => {
                 let (outcome, swallowed, c) = match *kind {
                     "completed" => (Outcome::Completed, false, GREEN),
                     "failed" => (Outcome::Failed, false, ORANGE),
                     "swallowed" => (Outcome::Failed, true, RED),
                     "panicked" => (Outcome::Panicked, false, PURPLE),
                     "cancelled" => (Outcome::Cancelled, false, SLATE),
-                    "dropped" => (Outcome::DroppedAtShutdown, false, BROWN),
+                    "dropped-at-shutdown" => (Outcome::DroppedAtShutdown, false, BROWN),
+                    "ended" => (Outcome::Ended, false, TEAL),
                     _ => (Outcome::Stalled, false, MAGENTA),
                 };
                 bar(out, c, " fill-opacity=\"0.85\"");
@@ -1277,7 +1415,7 @@ fn legend(out: &mut String) {
                     cy = px(cy)
                 );
             }
-            _ => {
+            "event" => {
                 let _ = writeln!(
                     out,
                     "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{RED}\" stroke-dasharray=\"5 3\"/>",
@@ -1286,6 +1424,58 @@ fn legend(out: &mut String) {
                     x = px(x + 20.0)
                 );
             }
+            "level" => {
+                let (top, base) = (cy - 7.0, cy + 7.0);
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{x0}\" y1=\"{t}\" x2=\"{x1}\" y2=\"{t}\" stroke=\"{GREY}\" stroke-dasharray=\"2 3\"/><path d=\"M{x0} {b}H{}V{}H{}V{t}H{}V{b}Z\" fill=\"{BLUE}\" fill-opacity=\"0.3\" stroke=\"{BLUE}\"/>",
+                    px(x + 8.0),
+                    px(cy),
+                    px(x + 22.0),
+                    px(x + 34.0),
+                    x0 = px(x),
+                    x1 = px(x + 40.0),
+                    t = px(top),
+                    b = px(base)
+                );
+            }
+            "dry" => {
+                let _ = writeln!(
+                    out,
+                    "<path d=\"M{} {}L{} {}L{} {}Z\" fill=\"{RED}\"/>",
+                    px(x + 16.0),
+                    px(cy - 5.0),
+                    px(x + 24.0),
+                    px(cy - 5.0),
+                    px(x + 20.0),
+                    px(cy + 2.0)
+                );
+            }
+            "leak" => {
+                let _ = writeln!(
+                    out,
+                    "<path d=\"M{l} {t}L{r} {b}M{l} {b}L{r} {t}\" stroke=\"{RED}\" stroke-width=\"2.5\"/>",
+                    l = px(x + 16.0),
+                    r = px(x + 24.0),
+                    t = px(cy - 4.0),
+                    b = px(cy + 4.0)
+                );
+            }
+            "wait" => wait(out, GREY),
+            "wait-gave-up" => wait(out, ORANGE),
+            "wait-still" => wait(out, MAGENTA),
+            "peak" => {
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{BLUE}\" stroke-width=\"3\"/>",
+                    px(cy - 9.0),
+                    px(cy + 9.0),
+                    x = px(x + 20.0)
+                );
+            }
+            "tx" => tx(out, GREEN, ""),
+            "tx-rolled-back" => tx(out, SLATE, ""),
+            _ => tx(out, RED, " stroke-dasharray=\"3 2\""),
         }
         let _ = writeln!(
             out,

@@ -15,12 +15,12 @@
 //!
 //! ## What the snapshots show
 //! - `query-fails` (`query[0]` errors): the `?` skips `checkin`. `unstructured` leaks the
-//!   connection req[0] checked out at 0 ms (dropped without a check-in at 150 ms); the
-//!   pool is one short for the rest of the run, runs dry at 200 ms, req[2], req[3] and
-//!   req[5] wait for the one connection left and req[4] gives up after 120 ms
+//!   connection `req[0]` checked out at 0 ms (dropped without a check-in at 150 ms); the
+//!   pool is one short for the rest of the run, runs dry at 200 ms, `req[2]`, `req[3]` and
+//!   `req[5]` wait for the one connection left and `req[4]` gives up after 120 ms
 //!   (`PoolTimeout` at 520 ms). `structured`: the `Lease` goes back on the `?`; nobody waits.
 //! - `query-times-out` (`query[1]` delayed 1 s, the deadline fires at 400 ms): the timeout's
-//!   `?` skips `checkin` too; req[5] fails with `PoolTimeout` at 620 ms.
+//!   `?` skips `checkin` too; `req[5]` fails with `PoolTimeout` at 620 ms.
 //! - `request-cancelled` (`req[1]` aborted at 150 ms): cancelling a task drops its future at
 //!   its `.await`, and no line after it runs, so `checkin` never happens: leaked at 150 ms.
 //! - `pool-exhausted` (both of the above): two leaks, the pool is empty from 150 ms on, and

@@ -148,7 +148,7 @@ pub fn retryable(err: &Failure) -> bool {
 pub fn scenario() -> faultline_harness::Scenario {
     faultline_harness::Scenario::new(
         "limits",
-        "10,000 requests at once vs a semaphore, a token bucket and jittered retries",
+        "300 requests at once vs a semaphore, a token bucket and jittered retries",
     )
     .root("scraper")
     .variant("unstructured", |b| b.run(unstructured::scraper))
