@@ -200,6 +200,9 @@ fn injected_panic(message: String) -> ! {
             }
         }));
     });
+    // The quiet hook keeps the run's own hook from seeing it: a plain task's row takes the
+    // message here (a tracked task's wrapper catches the panic itself).
+    ledger::with(|l| l.plain_panicked(message.clone()));
     INJECTING.with(|i| i.set(true));
     let _reset = ResetOnDrop;
     panic!("{message}")

@@ -167,6 +167,8 @@ pub(crate) struct Rare {
     pub(crate) panic_fate: Option<Fate>,
     /// Polls that blocked the executor thread (when detection is on).
     pub(crate) blocking_polls: u32,
+    /// Traced errors a plain task made (its output is not seen).
+    pub(crate) made: Vec<ErrorIx>,
 }
 
 impl TaskRec {
@@ -214,6 +216,8 @@ impl TaskRec {
 pub(crate) struct ErrorRec {
     pub(crate) label: String,
     pub(crate) origin: Option<TaskIx>,
+    /// The tokio id (as a number) of its origin, when that is a plain task.
+    origin_id: Option<u64>,
     pub(crate) created: Duration,
     pub(crate) looked_by: Option<Looker>,
     pub(crate) dropped: Option<(Duration, Option<TaskIx>)>,
@@ -547,7 +551,10 @@ impl Ledger {
                     Ending::Cancelled(request.unwrap_or(CancelCause::Aborted))
                 }
                 // A panic caught inside the task (`catch_unwind`) did not end it.
-                (Seen::Returned, _) => Ending::Unseen,
+                (Seen::Returned, _) => {
+                    self.plain_returned(ix);
+                    Ending::Unseen
+                }
                 // Its span was not ours to see: the panic hook's word is all there is.
                 (Seen::Unknown, Some(message)) => Ending::Panicked { message },
                 (Seen::Unknown, None) => Ending::Unseen,
@@ -867,9 +874,18 @@ impl Ledger {
     pub(crate) fn error_created(&mut self, label: String) -> ErrorIx {
         let ix = self.errors.len() as ErrorIx;
         let created = self.now();
+        let origin = self.current();
+        // Made in a plain task: its output is not seen, so its id and its errors are kept to
+        // tell an undelivered output (dropped in its context after it ended) from a read.
+        let plain = origin.filter(|&t| self.tasks[t as usize].origin == Origin::Plain);
+        let origin_id = plain.and_then(|_| tokio::task::try_id().map(window::number));
+        if let Some(t) = plain {
+            self.tasks[t as usize].rare_mut().made.push(ix);
+        }
         self.errors.push(ErrorRec {
             label,
-            origin: self.current(),
+            origin,
+            origin_id,
             created,
             looked_by: None,
             dropped: None,
@@ -877,6 +893,24 @@ impl Ledger {
             lost: None,
         });
         ix
+    }
+
+    /// A plain task returned: its own look at an error it made and still holds (likely in
+    /// its output, which is not seen) is not its receiver's read.
+    fn plain_returned(&mut self, ix: TaskIx) {
+        let Some(made) = self.tasks[ix as usize]
+            .rare
+            .as_ref()
+            .map(|r| r.made.clone())
+        else {
+            return;
+        };
+        for e in made {
+            let rec = &mut self.errors[e as usize];
+            if rec.dropped.is_none() && rec.looked_by == Some(Looker::Task(ix)) {
+                rec.looked_by = None;
+            }
+        }
     }
 
     /// Records that task `ix` returned these errors in its `Err`.
@@ -936,7 +970,14 @@ impl Ledger {
     pub(crate) fn error_dropped(&mut self, ix: ErrorIx, dropper: Option<tokio::task::Id>) {
         let now = self.now();
         let by = self.current();
-        let undelivered = self.is_one_of(dropper, &self.errors[ix as usize].carriers);
+        let rec = &self.errors[ix as usize];
+        // Dropped in the context of the plain task that made it, after it ended: with its
+        // output, undelivered (tokio drops an output nobody takes in its task's context).
+        let with_plain_output = rec.origin.zip(rec.origin_id).is_some_and(|(t, id)| {
+            dropper.map(window::number) == Some(id)
+                && (self.tasks[t as usize].ended.is_some() || window::returned(id))
+        });
+        let undelivered = with_plain_output || self.is_one_of(dropper, &rec.carriers);
         let rec = &mut self.errors[ix as usize];
         rec.dropped = Some((now, by));
         if rec.looked_by.is_some() && !undelivered {

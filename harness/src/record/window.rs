@@ -126,6 +126,13 @@ pub(crate) fn exited(task: u64) {
     }
 }
 
+/// Whether the task numbered `task` is ending now: its future was polled and dropped in
+/// this window (tokio then drops an output nobody will take, before its terminate hook).
+pub(crate) fn returned(task: u64) -> bool {
+    let window = WINDOW.with(Cell::get);
+    window.task == Some(task) && window.enters >= 2 && !window.unwound
+}
+
 /// `task` ended (tokio's terminate hook): how, as its window showed. Closes the window.
 pub(crate) fn ended(task: Id) -> Seen {
     let window = WINDOW.with(|w| w.replace(CLOSED));

@@ -14,7 +14,7 @@
 //! columns and the test attribute — reads what this module decided (through the
 //! [`Report`](crate::Report) and [`VERDICTS`](crate::VERDICTS)); none decides again.
 
-use crate::record::ledger::{Ledger, TaskIx};
+use crate::record::ledger::{Ledger, Origin, TaskIx};
 use crate::record::outcome::{CancelCause, Fate, Outcome};
 use crate::report::{ErrorReport, Summary, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome};
@@ -145,8 +145,13 @@ pub(crate) fn outlived(ledger: &Ledger, ix: TaskIx, owner: Option<TaskIx>) -> bo
     if rec.ended.is_some() && rec.end_seq < owner.end_seq {
         return false;
     }
+    // A plain task's token is not seen (what a plain task cannot show): one that ends at the
+    // very instant its scope closes is taken as stopped by the scope's clean-up. (Not a
+    // blocking job: the paused clock stands still while one runs, so its instant says
+    // nothing; the order of the ends does.)
     let stopped_by_scope = rec.cancelled_by() == Some(&CancelCause::Aborted)
-        || (rec.token_fired().is_some() && rec.token_fired() == owner.end);
+        || (rec.token_fired().is_some() && rec.token_fired() == owner.end)
+        || rec.origin == Origin::Plain;
     let cleaned_up = stopped_by_scope && rec.end == owner.end;
     !cleaned_up
 }
