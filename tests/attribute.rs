@@ -108,3 +108,72 @@ async fn a_plain_background_task_fails_the_test() {
 async fn an_accepted_background_task_passes() {
     drop(tokio::spawn(std::future::pending::<()>()));
 }
+
+// --- What #[tokio::test] accepts, accepted as it is.
+
+#[faultline::test(flavor = "current_thread", start_paused = true)]
+async fn tokio_s_own_arguments_are_accepted() {
+    let start = Instant::now();
+    sleep(Duration::from_secs(3)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(3));
+}
+
+#[faultline::test]
+async fn a_body_that_is_not_send_runs() {
+    // An `Rc` held across an await: the body's future is not `Send`.
+    let shared = std::rc::Rc::new(std::cell::Cell::new(1));
+    sleep(Duration::from_millis(1)).await;
+    shared.set(shared.get() + 1);
+    assert_eq!(shared.get(), 2);
+}
+
+#[faultline::test(flavor = "local")]
+async fn spawn_local_tasks_run_and_are_judged() {
+    let shared = std::rc::Rc::new(std::cell::Cell::new(0));
+    let task = {
+        let shared = shared.clone();
+        tokio::task::spawn_local(async move {
+            sleep(Duration::from_millis(5)).await;
+            shared.set(7);
+        })
+    };
+    task.await.unwrap();
+    assert_eq!(shared.get(), 7);
+}
+
+#[faultline::test(flavor = "local")]
+#[should_panic(expected = "- OUTLIVED: 1 task outlived its owning scope")]
+async fn a_spawn_local_orphan_fails_the_test() {
+    let rc = std::rc::Rc::new(());
+    drop(tokio::task::spawn_local(async move {
+        sleep(Duration::from_millis(10)).await;
+        drop(rc);
+    }));
+}
+
+#[faultline::test]
+async fn a_body_may_return_a_boxed_dyn_error() -> Result<(), Box<dyn std::error::Error>> {
+    let n: u32 = "42".parse()?;
+    assert_eq!(n, 42);
+    Ok(())
+}
+
+#[faultline::test]
+#[should_panic(expected = "the test body returned an error: Err(ParseIntError")]
+async fn a_boxed_dyn_error_fails_the_test() -> Result<(), Box<dyn std::error::Error>> {
+    let _: u32 = "forty-two".parse()?;
+    Ok(())
+}
+
+#[faultline::test(deadline = "2h")]
+async fn a_deadline_option_lets_a_body_run_past_one_hour() {
+    let start = Instant::now();
+    sleep(Duration::from_secs(90 * 60)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(90 * 60));
+}
+
+#[faultline::test(deadline = "1s")]
+#[should_panic(expected = "the test body did not complete: stalled")]
+async fn a_body_past_its_deadline_is_stalled() {
+    sleep(Duration::from_secs(2)).await;
+}

@@ -53,8 +53,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 pub fn run<F, Fut, M>(scenario: &str, body: F) -> Result<Report, Error>
 where
     F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future + Send + 'static,
-    Fut::Output: Judged<M> + Debug + Send + 'static,
+    Fut: Future + 'static,
+    Fut::Output: Judged<M> + Debug + 'static,
     M: 'static,
 {
     Builder::new(scenario, "default").run(body)
@@ -191,7 +191,9 @@ impl Builder {
     ///
     /// The body runs on a thread of its own (a run thread, reused by later runs unless this
     /// one gets stuck), on a fresh current-thread runtime whose clock is
-    /// paused from the start (it jumps ahead whenever every task waits on a timer). The run
+    /// paused from the start (it jumps ahead whenever every task waits on a timer). `body` is
+    /// called on that thread, so the future it returns need not be `Send`, and it may
+    /// `spawn_local` (the runtime is a `LocalRuntime`). The run
     /// ends when the body has returned and every task has ended, or at the deadline; then
     /// the runtime is dropped and whatever was still running is recorded as dropped at
     /// shutdown. A run still going after the [watchdog](Builder::watchdog)'s wall time is
@@ -201,8 +203,8 @@ impl Builder {
     pub fn run<F, Fut, M>(&self, body: F) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future + Send + 'static,
-        Fut::Output: Judged<M> + Debug + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -389,8 +391,8 @@ impl Builder {
     fn run_here<F, Fut, M>(&self, body: F, shared: &Arc<Shared>) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: Future + Send + 'static,
-        Fut::Output: Judged<M> + Debug + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
         let spawned = Arc::new(AtomicUsize::new(0));
@@ -444,7 +446,7 @@ impl Builder {
         &self,
         shared: &Arc<Shared>,
         spawned: &Arc<AtomicUsize>,
-    ) -> Result<tokio::runtime::Runtime, Error> {
+    ) -> Result<tokio::runtime::LocalRuntime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(true);
         // The blocking pool's threads use the run's subscriber too: a job's own events are
@@ -479,14 +481,18 @@ impl Builder {
                 }
             });
         }
-        builder.build().map_err(Error::runtime)
+        // A local runtime: the same current-thread scheduler, plus `spawn_local` anywhere on
+        // the run's thread (with the task hooks, which a `LocalSet` does not call).
+        builder
+            .build_local(tokio::runtime::LocalOptions::default())
+            .map_err(Error::runtime)
     }
 
     async fn drive<F, Fut, M>(&self, body: F, quiet: Arc<Notify>) -> Driven
     where
         F: FnOnce() -> Fut,
-        Fut: Future + Send + 'static,
-        Fut::Output: Judged<M> + Debug + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
         let start = Instant::now();
@@ -496,7 +502,9 @@ impl Builder {
         let next_event = |events: &VecDeque<(usize, TimedEvent)>| {
             start + events.front().map_or(Duration::ZERO, |(_, e)| e.at)
         };
-        let mut root = Task::new(self.root.clone()).spawn(body());
+        // Built here, on the run's thread, and spawned as a local task: the body need not be
+        // `Send` (as under `#[tokio::test]`'s current-thread runtime).
+        let mut root = Task::new(self.root.clone()).spawn_local(body());
 
         let result = loop {
             tokio::select! {

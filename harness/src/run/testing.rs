@@ -17,8 +17,8 @@ use crate::run::Builder;
 pub fn run_test<F, Fut, M>(place: TestPlace, plan: &str, seed: u64, body: F)
 where
     F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future + Send + 'static,
-    Fut::Output: Judged<M> + Debug + Send + 'static,
+    Fut: Future + 'static,
+    Fut::Output: Judged<M> + Debug + 'static,
     M: 'static,
 {
     let test = place.name();
@@ -27,6 +27,9 @@ where
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
     let mut builder = Builder::new("test", test);
     builder.seed(seed).plan(plan).replay(place.replay());
+    if let Some(deadline) = place.deadline {
+        builder.deadline(deadline);
+    }
     for who in place
         .allow
         .split(',')
@@ -59,6 +62,8 @@ pub struct TestPlace {
     pub integration: bool,
     /// Background tasks accepted (`allow = "..."`), comma-separated.
     pub allow: &'static str,
+    /// The virtual deadline (`deadline = "2h"`), when not the default.
+    pub deadline: Option<std::time::Duration>,
 }
 
 impl TestPlace {
