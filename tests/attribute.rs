@@ -177,3 +177,56 @@ async fn a_deadline_option_lets_a_body_run_past_one_hour() {
 async fn a_body_past_its_deadline_is_stalled() {
     sleep(Duration::from_secs(2)).await;
 }
+
+// --- tokio::time::pause() and advance().
+
+#[faultline::test]
+async fn pause_written_in_the_body_is_accepted() {
+    tokio::time::pause(); // the older idiom: the clock is paused already
+    let start = Instant::now();
+    sleep(Duration::from_secs(60)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+#[faultline::test]
+async fn pause_written_through_a_time_import_is_accepted() {
+    use tokio::time;
+    time::pause();
+    time::advance(Duration::from_secs(1)).await;
+}
+
+/// A helper the attribute cannot see into: tokio's own `pause()` panics there.
+fn start_paused() {
+    tokio::time::pause();
+}
+
+#[faultline::test]
+#[should_panic(expected = "delete that call")]
+async fn pause_called_elsewhere_fails_naming_the_fix() {
+    start_paused();
+}
+
+#[faultline::test]
+async fn advance_moves_the_virtual_clock() {
+    let start = Instant::now();
+    tokio::time::advance(Duration::from_secs(90)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(90));
+}
+
+#[test]
+fn advanced_time_shows_in_the_report() {
+    let report = faultline::harness::Builder::new("attribute", "advance")
+        .run(|| async {
+            tokio::time::advance(Duration::from_secs(90)).await;
+            spawn("after", async {}).await.unwrap();
+        })
+        .unwrap();
+    let after = report.task("after").unwrap();
+    assert_eq!(
+        (after.start_ms, after.end_ms),
+        (90_000, Some(90_000)),
+        "{report}"
+    );
+    assert_eq!(report.quiescent_ms, Some(90_000), "{report}");
+    assert!(report.is_clean(), "{report}");
+}

@@ -2,7 +2,7 @@
 //! runs one under tokio. Use it through `faultline-harness`, which re-exports it.
 
 use proc_macro::TokenStream;
-use proc_macro2::Span;
+use proc_macro2::{Delimiter, Group, Span, TokenStream as TokenStream2, TokenTree};
 use quote::quote;
 use syn::meta::ParseNestedMeta;
 use syn::{ItemFn, LitBool, LitInt, LitStr, parse_macro_input};
@@ -193,6 +193,7 @@ fn expand(test: ItemFn, options: Options) -> syn::Result<TokenStream> {
         ..
     } = test;
     let name = &sig.ident;
+    let block = rewrite_pause(quote!(#block));
     let Options {
         plan,
         seed,
@@ -230,6 +231,75 @@ fn expand(test: ItemFn, options: Options) -> syn::Result<TokenStream> {
         }
     }
     .into())
+}
+
+/// `tokio::time::pause()` (or `time::pause()`) written in the body becomes a call that does
+/// nothing inside a run, whose clock is paused from the start: tokio's `pause()` would panic
+/// there ("time is already frozen"), and it is the common first line of older tests. What
+/// the test asked for, a paused clock, is what it has. A call made elsewhere (a helper
+/// function) still panics; the failure then names the line to delete.
+fn rewrite_pause(tokens: TokenStream2) -> TokenStream2 {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(call) = pause_call_at(&tokens, i)
+            && let Some(drop) = tokio_prefix(&out)
+        {
+            out.truncate(out.len() - drop);
+            let span = tokens[i].span();
+            out.extend(quote::quote_spanned!(span=> ::faultline_harness::__pause_in_test()));
+            i += call;
+            continue;
+        }
+        match &tokens[i] {
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), rewrite_pause(g.stream()));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// The length of `time :: pause ()` at `at` (5 tokens: `::` is two), if it is there.
+fn pause_call_at(tokens: &[TokenTree], at: usize) -> Option<usize> {
+    let t = tokens.get(at..at + 5)?;
+    let empty_parens = matches!(&t[4], TokenTree::Group(g)
+        if g.delimiter() == Delimiter::Parenthesis && g.stream().is_empty());
+    (is_ident(&t[0], "time") && is_path_sep(&t[1..3]) && is_ident(&t[3], "pause") && empty_parens)
+        .then_some(5)
+}
+
+fn is_ident(token: &TokenTree, name: &str) -> bool {
+    matches!(token, TokenTree::Ident(i) if i == name)
+}
+
+fn is_path_sep(tokens: &[TokenTree]) -> bool {
+    matches!(tokens, [TokenTree::Punct(a), TokenTree::Punct(b), ..]
+        if a.as_char() == ':' && b.as_char() == ':')
+}
+
+/// How many tokens before `time::pause()` are its `tokio::` (`::tokio::`: 5, `tokio::`: 3,
+/// none: 0); `None` when `time` is another path's (`my::time::pause()`).
+fn tokio_prefix(before: &[TokenTree]) -> Option<usize> {
+    let n = before.len();
+    let path_sep_at = |end: usize| end >= 2 && is_path_sep(&before[end - 2..end]);
+    if !path_sep_at(n) {
+        return Some(0);
+    }
+    if n < 3 || !is_ident(&before[n - 3], "tokio") {
+        return None;
+    }
+    if !path_sep_at(n - 3) {
+        return Some(3);
+    }
+    // `::tokio::`, unless it continues a path (`a::tokio::time`).
+    let continued = n >= 6 && matches!(before[n - 6], TokenTree::Ident(_));
+    (!continued).then_some(5)
 }
 
 #[cfg(test)]
@@ -286,6 +356,37 @@ mod tests {
             err.contains("unknown option") && err.contains("deadline"),
             "{err}"
         );
+    }
+
+    #[::core::prelude::v1::test]
+    fn a_pause_call_in_the_body_becomes_the_harness_s() {
+        let rewritten = |code: &str| rewrite_pause(code.parse().unwrap()).to_string();
+        let ours = rewritten("::faultline_harness::__pause_in_test()");
+        for code in [
+            "tokio::time::pause()",
+            "::tokio::time::pause()",
+            "time::pause()",
+        ] {
+            assert_eq!(rewritten(code), ours, "{code}");
+        }
+        assert_eq!(
+            rewritten("{ let x = 1; async { tokio::time::pause(); } }"),
+            rewritten("{ let x = 1; async { ::faultline_harness::__pause_in_test(); } }")
+        );
+        // Not a call of tokio's `pause()`: left alone.
+        for code in [
+            "pause()",
+            "my::time::pause()",
+            "a::tokio::time::pause()",
+            "time::pause(1)",
+            "time::pause",
+            "tokio::time::advance(d)",
+        ] {
+            assert_eq!(
+                rewritten(code),
+                code.parse::<TokenStream2>().unwrap().to_string()
+            );
+        }
     }
 
     #[::core::prelude::v1::test]

@@ -50,6 +50,20 @@ where
     }
 }
 
+/// What `tokio::time::pause()` in a `#[faultline_harness::test]` body is rewritten to:
+/// nothing inside a run (its clock is paused from the start, and tokio's `pause()` would
+/// panic "time is already frozen"), tokio's `pause()` anywhere else.
+#[doc(hidden)]
+#[track_caller]
+pub fn pause_in_test() {
+    if !crate::record::ledger::is_installed() {
+        tokio::time::pause();
+    }
+}
+
+/// The panic of `tokio::time::pause()` on a clock that is already paused.
+const FROZEN: &str = "time is already frozen";
+
 /// Where a `#[faultline_harness::test]` lives, for its name and its replay line.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -105,5 +119,14 @@ fn failures(report: &Report) -> Vec<String> {
     };
     problems.extend(report.problems());
     problems.extend(report.plan_warnings());
+    let frozen = report.result.contains(FROZEN)
+        || (report.tasks.iter()).any(|t| t.detail.as_deref().is_some_and(|d| d.contains(FROZEN)));
+    if frozen {
+        problems.push(format!(
+            "`{FROZEN}`: tokio::time::pause() was called on faultline's clock, which is paused \
+             from the start; delete that call (a `pause()` written in the test's body is \
+             dropped for you; this one was made elsewhere, e.g. in a helper)"
+        ));
+    }
     problems
 }
