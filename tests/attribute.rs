@@ -230,3 +230,102 @@ fn advanced_time_shows_in_the_report() {
     assert_eq!(report.quiescent_ms, Some(90_000), "{report}");
     assert!(report.is_clean(), "{report}");
 }
+
+// --- A livelock on the paused clock ends with a report, not a hung suite.
+
+/// Reads `io::empty()` under a 1 ms timeout for ever: each read is ready at once, and the
+/// loop yields only when tokio's co-op budget runs out, so the runtime is never idle and
+/// the paused clock (hence the timeout) never moves.
+async fn spin_on_empty() {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 8];
+    loop {
+        let _ =
+            tokio::time::timeout(Duration::from_millis(1), tokio::io::empty().read(&mut buf)).await;
+    }
+}
+
+fn run_spinning<Fut>(variant: &str, body: fn() -> Fut) -> (faultline::harness::Report, Duration)
+where
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let watchdog = Duration::from_millis(500);
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "measures that the run ends, in wall time"
+    )]
+    let wall = std::time::Instant::now();
+    let report = faultline::harness::Builder::new("attribute", variant)
+        .watchdog(watchdog)
+        .run(body)
+        .unwrap();
+    (report, wall.elapsed())
+}
+
+#[test]
+fn a_spinning_task_is_named_and_the_run_ends() {
+    let (report, wall) = run_spinning("spinning-task", || async {
+        tokio::spawn(spin_on_empty()).await.unwrap();
+    });
+    // One watchdog period to see it, a 100 ms window to name it, and the stop.
+    assert!(wall < Duration::from_secs(3), "took {wall:?}\n{report}");
+    assert!(report.result.starts_with("spinning:"), "{report}");
+    assert_eq!(report.summary.spinning, 1, "{report}");
+    let spinner = (report.tasks.iter())
+        .find(|t| {
+            t.detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with("SPINNING"))
+        })
+        .unwrap_or_else(|| panic!("no row marked SPINNING\n{report}"));
+    assert!(spinner.name.starts_with("tests/attribute.rs:"), "{report}");
+    assert!(
+        report.result.contains(&spinner.name.to_string()),
+        "{report}"
+    );
+    // The body only waited: it is stalled, not spinning.
+    let body = report.task("body").unwrap();
+    assert_eq!(
+        body.outcome,
+        faultline::harness::Outcome::Stalled,
+        "{report}"
+    );
+    assert!(body.detail.is_none(), "{report}");
+    assert!(
+        report
+            .problems()
+            .iter()
+            .any(|p| p.starts_with("SPINNING: 1 task")),
+        "{report}"
+    );
+    faultline::harness::one_story(&report).unwrap();
+}
+
+#[test]
+fn a_spinning_body_is_named() {
+    let (report, wall) = run_spinning("spinning-body", spin_on_empty);
+    assert!(wall < Duration::from_secs(3), "took {wall:?}\n{report}");
+    assert_eq!(report.summary.spinning, 1, "{report}");
+    let body = report.task("body").unwrap();
+    assert!(
+        body.detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("SPINNING")),
+        "{report}"
+    );
+    assert!(report.result.contains("body"), "{report}");
+    faultline::harness::one_story(&report).unwrap();
+}
+
+#[test]
+fn a_busy_run_that_lets_the_clock_move_is_not_spinning() {
+    // Yields all the time, but sleeps too: the clock moves, nothing spins.
+    let (report, _) = run_spinning("busy", || async {
+        for _ in 0..2_000 {
+            tokio::task::yield_now().await;
+            sleep(Duration::from_millis(1)).await;
+        }
+    });
+    assert_eq!(report.summary.spinning, 0, "{report}");
+    assert!(report.is_clean(), "{report}");
+}

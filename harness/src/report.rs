@@ -200,6 +200,10 @@ pub struct Summary {
     pub outlived: usize,
     /// Tasks stalled at the deadline.
     pub stalled: usize,
+    /// Tasks seen spinning: polled on and on while the paused clock could not move, until
+    /// the watchdog stopped the run (absent from the JSON when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub spinning: usize,
     /// Tasks dropped at shutdown.
     pub dropped_at_shutdown: usize,
     /// Tasks the harness could give no row: spawned past the ledger's cap
@@ -216,6 +220,10 @@ pub struct Summary {
     /// the run created no resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_writes: Option<usize>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl TaskReport {

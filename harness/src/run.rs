@@ -11,6 +11,8 @@ pub(crate) mod testing;
 pub(crate) mod reading;
 // The panic hook: quiet for panics inside a run, which the report shows.
 pub(crate) mod panic_hook;
+// Livelock detection: polls go on, the paused clock cannot move.
+pub(crate) mod spin;
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -31,6 +33,7 @@ use crate::record::ledger::{self, Ended, Ledger, Phase, Shared};
 use crate::record::name::Name;
 use crate::record::task::{Judged, PanicPayload, Task};
 use crate::report::{self, CancelCause, Report, RunFacts};
+use crate::run::spin::Spin;
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
@@ -224,6 +227,8 @@ impl Builder {
         let (done, outcome) = mpsc::channel();
         let this = self.clone();
         let run_shared = shared.clone();
+        let spin = Arc::new(Spin::default());
+        let run_spin = spin.clone();
         // The harness's events belong to the caller's span (tracing-test attributes by span).
         let span = tracing::Span::current();
         // The caller's subscriber, wrapped so that every event of the code under test is
@@ -235,7 +240,9 @@ impl Builder {
         worker::execute(Box::new(move || {
             let _span = span.enter();
             let ran = catch_unwind(AssertUnwindSafe(|| {
-                tracing::dispatcher::with_default(&dispatch, || this.run_here(body, &run_shared))
+                tracing::dispatcher::with_default(&dispatch, || {
+                    this.run_here(body, &run_shared, &run_spin)
+                })
             }));
             match ran {
                 Ok(report) => {
@@ -249,8 +256,12 @@ impl Builder {
         }))
         .map_err(Error::runtime)?;
         // The watchdog: give up only when no poll started for a whole period (a long run
-        // that keeps polling is fine; one poll that never returns is not).
+        // that keeps polling is fine; one poll that never returns is not). Polls that go on
+        // for a whole period with the runtime never idle and its clock never moving are a
+        // livelock: the driver is asked to end the run (see `spin`); if it does not within
+        // another period, the run is given up as stuck.
         let mut seen = shared.progress();
+        let mut pulse = spin.pulse(seen);
         loop {
             match outcome.recv_timeout(self.watchdog) {
                 Ok(Ok(report)) => return report,
@@ -261,10 +272,18 @@ impl Builder {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     let now = shared.progress();
-                    if now == seen && shared.in_runtime() {
+                    let beat = spin.pulse(now);
+                    let running = shared.in_runtime() && !shared.shutting_down();
+                    if spin.is_stopped() && running {
+                        return Ok(self.abandoned(&shared));
+                    }
+                    if running && Spin::spinning(pulse, beat) {
+                        spin.name_and_stop(&shared);
+                    } else if now == seen && shared.in_runtime() {
                         return Ok(self.abandoned(&shared));
                     }
                     seen = now;
+                    pulse = beat;
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(Error::misuse(
@@ -388,7 +407,12 @@ impl Builder {
     }
 
     /// The run itself, on the run's own thread.
-    fn run_here<F, Fut, M>(&self, body: F, shared: &Arc<Shared>) -> Result<Report, Error>
+    fn run_here<F, Fut, M>(
+        &self,
+        body: F,
+        shared: &Arc<Shared>,
+        spin: &Arc<Spin>,
+    ) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future + 'static,
@@ -396,7 +420,8 @@ impl Builder {
         M: 'static,
     {
         let spawned = Arc::new(AtomicUsize::new(0));
-        let runtime = self.runtime(shared, &spawned)?;
+        let runtime = self.runtime(shared, &spawned, spin)?;
+        spin.set_handle(runtime.handle().clone());
         let quiet = shared.jobs.quiet.clone();
         let start = {
             let _enter = runtime.enter();
@@ -415,7 +440,7 @@ impl Builder {
         crate::run::blocking::set_threshold(self.blocking);
         panic_hook::forget();
         shared.set_in_runtime(true);
-        let driven = runtime.block_on(self.drive(body, quiet));
+        let driven = runtime.block_on(self.drive(body, quiet, spin));
         ledger::with(|l| l.phase = Phase::Shutdown);
         // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
         // of foreign code may block.
@@ -435,10 +460,12 @@ impl Builder {
         if untracked > 0 {
             tracing::warn!(target: "faultline", untracked, "tasks the harness could give no row (past the ledger's cap, or plain tokio spawns without task hooks)");
         }
-        Ok(report::build(
+        let mut report = report::build(
             &mut ledger,
             self.facts(driven.result, driven.quiescent, untracked),
-        ))
+        );
+        mark_spinners(&mut report, &driven.spinners);
+        Ok(report)
     }
 
     #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(unused_variables))]
@@ -446,6 +473,7 @@ impl Builder {
         &self,
         shared: &Arc<Shared>,
         spawned: &Arc<AtomicUsize>,
+        spin: &Arc<Spin>,
     ) -> Result<tokio::runtime::LocalRuntime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(true);
@@ -480,6 +508,9 @@ impl Builder {
                     shared.jobs.quiet.notify_one();
                 }
             });
+            // Which tasks spin, once the watchdog asks (one relaxed load a poll until then).
+            let spin = spin.clone();
+            builder.on_before_task_poll(move |meta| spin.polling(meta.id()));
         }
         // A local runtime: the same current-thread scheduler, plus `spawn_local` anywhere on
         // the run's thread (with the task hooks, which a `LocalSet` does not call).
@@ -488,7 +519,7 @@ impl Builder {
             .map_err(Error::runtime)
     }
 
-    async fn drive<F, Fut, M>(&self, body: F, quiet: Arc<Notify>) -> Driven
+    async fn drive<F, Fut, M>(&self, body: F, quiet: Arc<Notify>, spin: &Spin) -> Driven
     where
         F: FnOnce() -> Fut,
         Fut: Future + 'static,
@@ -515,22 +546,20 @@ impl Builder {
                 }
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
                 () = sleep_until(deadline) => break None,
+                () = spin.stopped() => break None,
             }
         };
         let Some(result) = result else {
-            ledger::with(|l| {
-                l.phase = Phase::Stalled;
-                let alive: Vec<u32> = (0..l.tasks.len() as u32)
-                    .filter(|&ix| l.tasks[ix as usize].ended.is_none())
-                    .collect();
-                for ix in alive {
-                    l.ended(ix, Ended::Stalled);
-                }
-            });
+            let spinners = stall_all(spin);
             return Driven {
-                result: "stalled: the body was still pending at the deadline".to_owned(),
+                result: if spin.is_stopped() {
+                    self.spinning_result(&spinners)
+                } else {
+                    "stalled: the body was still pending at the deadline".to_owned()
+                },
                 quiescent: None,
                 untracked_seen: 0,
+                spinners,
             };
         };
 
@@ -546,6 +575,7 @@ impl Builder {
                 result,
                 quiescent,
                 untracked_seen: alive.saturating_sub(tasks),
+                spinners: Vec::new(),
             };
         }
         ledger::set_draining();
@@ -569,13 +599,74 @@ impl Builder {
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
                 () = tokio::time::sleep(Duration::from_millis(10)), if poll_untracked => {}
                 () = sleep_until(deadline) => break None,
+                () = spin.stopped() => break None,
             }
+        };
+        // Spinning after the body returned: the tasks left alive end stalled, as they would
+        // at the deadline, and the result says why the run ended.
+        let (result, spinners) = if spin.is_stopped() {
+            let spinners = stall_all(spin);
+            (self.spinning_result(&spinners), spinners)
+        } else {
+            (result, Vec::new())
         };
         Driven {
             result,
             quiescent,
             untracked_seen,
+            spinners,
         }
+    }
+
+    /// The run's result when the watchdog found it spinning.
+    fn spinning_result(&self, spinners: &[Name]) -> String {
+        let who = if spinners.is_empty() {
+            "no task could be named".to_owned()
+        } else {
+            spinners
+                .iter()
+                .map(Name::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "spinning: for {:?} of wall time tasks kept the runtime busy while the paused clock \
+             could not move (it moves only when every task waits), so no timeout or deadline \
+             could come: {who} (a loop that yields only through tokio's co-op budget, or polls \
+             a flag with yield_now?); the run was stopped",
+            self.watchdog
+        )
+    }
+}
+
+/// Ends the run where it stands: every task still alive is stalled. Returns the names of
+/// those seen spinning, when the watchdog stopped the run.
+fn stall_all(spin: &Spin) -> Vec<Name> {
+    ledger::with(|l| {
+        let spinners: Vec<Name> = if spin.is_stopped() {
+            (spin.spinners(l).into_iter())
+                .map(|ix| l.tasks[ix as usize].name.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        l.phase = Phase::Stalled;
+        let alive: Vec<u32> = (0..l.tasks.len() as u32)
+            .filter(|&ix| l.tasks[ix as usize].ended.is_none())
+            .collect();
+        for ix in alive {
+            l.ended(ix, Ended::Stalled);
+        }
+        spinners
+    })
+    .unwrap_or_default()
+}
+
+/// Marks the rows of the tasks seen spinning (the SPINNING verdict).
+fn mark_spinners(report: &mut Report, spinners: &[Name]) {
+    for task in (report.tasks.iter_mut()).filter(|t| spinners.contains(&t.name)) {
+        task.detail = Some(spin::SPINNING_DETAIL.to_owned());
+        report.summary.spinning += 1;
     }
 }
 
@@ -583,6 +674,8 @@ struct Driven {
     result: String,
     quiescent: Option<Duration>,
     untracked_seen: usize,
+    /// Tasks seen spinning, when the watchdog stopped the run.
+    spinners: Vec<Name>,
 }
 
 /// The body's result as the run shows it. Formatting a `Failure` counts as looking at it:

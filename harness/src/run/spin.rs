@@ -1,0 +1,159 @@
+//! Livelock detection: tasks that keep the runtime busy while its paused clock cannot move.
+//!
+//! The paused clock moves only when the runtime is idle (every task waits) and a timer is
+//! pending. A task that yields only through tokio's co-op budget — a loop reading
+//! `io::empty()` inside a `timeout`, a loop of `yield_now()` polling a flag — is always
+//! ready again, so the runtime never idles, the clock never moves, and neither the task's
+//! own timeout nor the run's deadline ever comes. The [watchdog](crate::Builder::watchdog)
+//! does not see it either: it gives up on a run whose polls stopped (one poll that never
+//! returns), and here polls go on.
+//!
+//! So the watchdog's thread, at each of its wall-clock ticks, also reads the runtime's
+//! pulse: how many times it parked (went idle), how many polls it made, and its virtual
+//! time. Polls made, no park and no virtual tick over a whole watchdog period: the run is
+//! **spinning**. The watchdog then watches for a short window which tasks are polled (by
+//! tokio's before-poll hook, and by sampling the task the harness is polling), and asks the
+//! driver to end the run: the tasks still alive end stalled, the ones seen polled are
+//! named SPINNING, and the run's thread is kept (unlike a stuck poll, whose thread is
+//! abandoned).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::runtime::Handle;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::record::ledger::{Ledger, Shared, TaskIx};
+
+/// How long the watchdog watches which tasks spin before it stops the run, and how often
+/// it samples the task being polled meanwhile.
+const WINDOW: Duration = Duration::from_millis(100);
+const SAMPLE: Duration = Duration::from_millis(1);
+
+/// The task row's detail of a task seen spinning.
+pub(crate) const SPINNING_DETAIL: &str =
+    "SPINNING: polled on and on while the paused clock could not move";
+
+/// What the watchdog and the run's thread share about spinning.
+#[derive(Default)]
+pub(crate) struct Spin {
+    /// The run's runtime, once built: its metrics and its clock.
+    handle: Mutex<Option<Handle>>,
+    /// Whether tokio's before-poll hook notes the tasks it polls (only in the window).
+    recording: AtomicBool,
+    /// Tasks polled in the window, by tokio id (plain tokio tasks).
+    polled: Mutex<Vec<tokio::task::Id>>,
+    /// Tasks seen being polled in the window, by row (faultline's own tasks).
+    sampled: Mutex<Vec<TaskIx>>,
+    /// Set when the watchdog asked the driver to stop.
+    stopped: AtomicBool,
+    /// Wakes the driver.
+    stop: Notify,
+}
+
+/// A reading of the runtime's pulse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pulse {
+    parks: u64,
+    polls: u64,
+    now: Instant,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Spin {
+    /// The runtime to read, once it is built.
+    pub(crate) fn set_handle(&self, handle: Handle) {
+        *lock(&self.handle) = Some(handle);
+    }
+
+    /// The runtime's pulse now, from any thread; `None` before the runtime exists.
+    /// `progress` is the harness's own count of polls, used when tokio's is not available.
+    #[cfg_attr(tokio_unstable, allow(unused_variables))]
+    pub(crate) fn pulse(&self, progress: u64) -> Option<Pulse> {
+        let handle = lock(&self.handle).clone()?;
+        let metrics = handle.metrics();
+        #[cfg(tokio_unstable)]
+        let polls = metrics.worker_poll_count(0);
+        #[cfg(not(tokio_unstable))]
+        let polls = progress;
+        let parks = metrics.worker_park_count(0);
+        let now = {
+            let _enter = handle.enter();
+            Instant::now()
+        };
+        Some(Pulse { parks, polls, now })
+    }
+
+    /// Whether the runtime spun from `before` to `after`: polls made, but it never went idle
+    /// and its clock did not move.
+    pub(crate) fn spinning(before: Option<Pulse>, after: Option<Pulse>) -> bool {
+        match (before, after) {
+            (Some(b), Some(a)) => a.polls != b.polls && a.parks == b.parks && a.now == b.now,
+            _ => false,
+        }
+    }
+
+    /// tokio's before-poll hook: notes the task during the window.
+    #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
+    pub(crate) fn polling(&self, id: tokio::task::Id) {
+        if self.recording.load(Ordering::Relaxed) {
+            let mut polled = lock(&self.polled);
+            if !polled.contains(&id) {
+                polled.push(id);
+            }
+        }
+    }
+
+    /// Watches for the window which tasks are polled, then asks the driver to stop.
+    pub(crate) fn name_and_stop(&self, shared: &Shared) {
+        self.recording.store(true, Ordering::Relaxed);
+        let start = std::time::Instant::now();
+        while start.elapsed() < WINDOW {
+            if let Some(ix) = shared.polling() {
+                let mut sampled = lock(&self.sampled);
+                if !sampled.contains(&ix) {
+                    sampled.push(ix);
+                }
+            }
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "the watchdog's thread, in wall time"
+            )]
+            std::thread::sleep(SAMPLE);
+        }
+        self.recording.store(false, Ordering::Relaxed);
+        self.stopped.store(true, Ordering::Relaxed);
+        self.stop.notify_one();
+    }
+
+    /// Whether the watchdog asked the driver to stop.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Relaxed)
+    }
+
+    /// Completes when the watchdog asks the driver to stop.
+    pub(crate) async fn stopped(&self) {
+        if !self.is_stopped() {
+            self.stop.notified().await;
+        }
+    }
+
+    /// The rows of the tasks seen spinning, in spawn order (alive ones only).
+    pub(crate) fn spinners(&self, ledger: &Ledger) -> Vec<TaskIx> {
+        let polled = lock(&self.polled);
+        let by_id = (polled.iter())
+            .filter_map(|id| (ledger.plain.get(id).copied()).or_else(|| ledger.task_of(*id)));
+        let mut rows: Vec<TaskIx> = by_id.chain(lock(&self.sampled).iter().copied()).collect();
+        rows.retain(|&ix| {
+            (ix as usize) < ledger.tasks.len() && ledger.tasks[ix as usize].ended.is_none()
+        });
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+}
