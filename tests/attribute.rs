@@ -329,3 +329,42 @@ fn a_busy_run_that_lets_the_clock_move_is_not_spinning() {
     assert_eq!(report.summary.spinning, 0, "{report}");
     assert!(report.is_clean(), "{report}");
 }
+
+// --- Real threads are not stalls.
+
+/// Waits (through a oneshot) for a `std::thread` that works 50 ms of real time. The
+/// runtime is idle meanwhile, with no timer: the paused clock must not jump to the
+/// harness's deadline (it used to: STALLED in 0 ms of wall time, or passed, by the race).
+async fn wait_for_a_real_thread() -> u32 {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        #[allow(clippy::disallowed_methods, reason = "the real thread's real work")]
+        std::thread::sleep(Duration::from_millis(50));
+        let _ = tx.send(7);
+    });
+    let start = Instant::now();
+    let got = rx.await.unwrap();
+    assert_eq!(start.elapsed(), Duration::ZERO, "the paused clock moved");
+    got
+}
+
+#[faultline::test]
+async fn a_body_waiting_for_a_real_thread_passes() {
+    assert_eq!(wait_for_a_real_thread().await, 7);
+}
+
+#[test]
+fn a_wait_on_a_real_thread_gives_the_same_report_every_run() {
+    let reports: Vec<String> = (0..5)
+        .map(|_| {
+            let report = faultline::harness::Builder::new("attribute", "real-thread")
+                .run(wait_for_a_real_thread)
+                .unwrap();
+            assert!(report.is_clean(), "{report}");
+            assert_eq!(report.result, "7", "{report}");
+            assert_eq!(report.quiescent_ms, Some(0), "{report}");
+            report.to_string()
+        })
+        .collect();
+    assert!(reports.iter().all(|r| *r == reports[0]), "{reports:#?}");
+}

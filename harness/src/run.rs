@@ -48,6 +48,17 @@ pub const DEFAULT_MAX_TASKS: usize = 100_000;
 /// Wall time a run may take before the watchdog gives up on it (see [`Builder::watchdog`]).
 pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 
+/// Wall time the runtime may sit idle — parked, no timer pending, no blocking job running,
+/// nothing polled — before the run's deadline comes. Only something outside the runtime (a
+/// `std::thread`, a socket's peer) can wake a task then; a wait on one that ends within
+/// this time is not a stall. Capped by the watchdog's period.
+const IDLE_GRACE: Duration = Duration::from_secs(1);
+
+/// Whether the deadline is read from tokio's hooks and the watchdog's ticks (see
+/// [`Spin::deadline`]) rather than a timer of the harness's own: the hooks and the metrics
+/// it reads need `--cfg tokio_unstable`.
+const WALL_DEADLINE: bool = cfg!(all(tokio_unstable, not(loom)));
+
 /// Wall time granted to the runtime's shutdown (a never-ending `spawn_blocking` task
 /// would otherwise hang it); the clock is virtual, so this only bounds a stuck thread.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
@@ -255,15 +266,23 @@ impl Builder {
             }
         }))
         .map_err(Error::runtime)?;
-        // The watchdog: give up only when no poll started for a whole period (a long run
-        // that keeps polling is fine; one poll that never returns is not). Polls that go on
-        // for a whole period with the runtime never idle and its clock never moving are a
-        // livelock: the driver is asked to end the run (see `spin`); if it does not within
-        // another period, the run is given up as stuck.
-        let mut seen = shared.progress();
-        let mut pulse = spin.pulse(seen);
+        // The watchdog, on the wall clock. Three rules, read from the runtime's pulse:
+        // - idle (see IDLE_GRACE): parked, no timer, no job, nothing polled for the grace:
+        //   the run's deadline comes (the driver moves the clock to it and ends the run);
+        // - spinning (see `spin`): polls for a whole period with the runtime never idle and
+        //   its clock never moving: the driver is asked to end the run, and if it does not
+        //   within another period, the run is given up as stuck;
+        // - stuck: no poll started for a whole period (one poll that never returns, a
+        //   blocking job that never ends): the run's thread is abandoned. A long run that
+        //   keeps polling is fine.
+        #[allow(clippy::disallowed_methods, reason = "the watchdog works in wall time")]
+        let wall = std::time::Instant::now;
+        let tick = IDLE_GRACE.min(self.watchdog) / 4;
+        let mut seen = (shared.progress(), wall());
+        let mut pulse = (spin.pulse(seen.0), wall());
+        let mut stopped_at = None;
         loop {
-            match outcome.recv_timeout(self.watchdog) {
+            match outcome.recv_timeout(tick) {
                 Ok(Ok(report)) => return report,
                 Ok(Err(why)) => {
                     return Err(Error::misuse(format!(
@@ -271,19 +290,42 @@ impl Builder {
                     )));
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    let now = shared.progress();
-                    let beat = spin.pulse(now);
+                    let at = wall();
+                    let progress = shared.progress();
+                    let beat = spin.pulse(progress);
+                    if progress != seen.0 {
+                        seen = (progress, at);
+                    }
+                    if Spin::moved(pulse.0, beat) {
+                        pulse = (beat, at);
+                    }
+                    let still = at - pulse.1;
                     let running = shared.in_runtime() && !shared.shutting_down();
-                    if spin.is_stopped() && running {
+                    if let Some(since) = stopped_at
+                        && at - since >= self.watchdog
+                        && running
+                    {
                         return Ok(self.abandoned(&shared));
                     }
-                    if running && Spin::spinning(pulse, beat) {
+                    if running
+                        && stopped_at.is_none()
+                        && still >= self.watchdog
+                        && Spin::spinning(pulse.0, beat)
+                    {
                         spin.name_and_stop(&shared);
-                    } else if now == seen && shared.in_runtime() {
+                        stopped_at = Some(wall());
+                        continue;
+                    }
+                    if WALL_DEADLINE
+                        && running
+                        && still >= IDLE_GRACE.min(self.watchdog)
+                        && Spin::idle(pulse.0, beat)
+                    {
+                        spin.found_idle();
+                    }
+                    if at - seen.1 >= self.watchdog && shared.in_runtime() && stopped_at.is_none() {
                         return Ok(self.abandoned(&shared));
                     }
-                    seen = now;
-                    pulse = beat;
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(Error::misuse(
@@ -509,8 +551,11 @@ impl Builder {
                 }
             });
             // Which tasks spin, once the watchdog asks (one relaxed load a poll until then).
+            let polled = spin.clone();
+            builder.on_before_task_poll(move |meta| polled.polling(meta.id()));
+            // The deadline, checked whenever the clock may have jumped (see `Spin::deadline`).
             let spin = spin.clone();
-            builder.on_before_task_poll(move |meta| spin.polling(meta.id()));
+            builder.on_thread_unpark(move || spin.unparked());
         }
         // A local runtime: the same current-thread scheduler, plus `spawn_local` anywhere on
         // the run's thread (with the task hooks, which a `LocalSet` does not call).
@@ -528,6 +573,14 @@ impl Builder {
     {
         let start = Instant::now();
         let deadline = start + self.deadline;
+        spin.set_deadline(deadline);
+        // When the deadline came without a timer: the clock stands where it was, short of it.
+        let to_deadline = || async move {
+            let now = Instant::now();
+            if now < deadline {
+                tokio::time::advance(deadline - now).await;
+            }
+        };
         let mut events: VecDeque<(usize, TimedEvent)> =
             self.plan.events().iter().cloned().enumerate().collect();
         let next_event = |events: &VecDeque<(usize, TimedEvent)>| {
@@ -545,7 +598,11 @@ impl Builder {
                     break Some(ledger::with(|l| l.name_ids(&result)).unwrap_or(result));
                 }
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
-                () = sleep_until(deadline) => break None,
+                () = sleep_until(deadline), if !WALL_DEADLINE => break None,
+                () = spin.deadline(), if WALL_DEADLINE => {
+                    to_deadline().await;
+                    break None;
+                }
                 () = spin.stopped() => break None,
             }
         };
@@ -598,7 +655,11 @@ impl Builder {
                 () = quiet.notified() => {}
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
                 () = tokio::time::sleep(Duration::from_millis(10)), if poll_untracked => {}
-                () = sleep_until(deadline) => break None,
+                () = sleep_until(deadline), if !WALL_DEADLINE => break None,
+                () = spin.deadline(), if WALL_DEADLINE => {
+                    to_deadline().await;
+                    break None;
+                }
                 () = spin.stopped() => break None,
             }
         };

@@ -51,6 +51,12 @@ pub(crate) struct Spin {
     stopped: AtomicBool,
     /// Wakes the driver.
     stop: Notify,
+    /// Wakes the driver when the run's deadline has come (see [`Spin::deadline`]).
+    deadline_came: Notify,
+    /// The run's virtual deadline, once the run has started.
+    deadline: Mutex<Option<Instant>>,
+    /// Set when the watchdog found the runtime idle with nothing left to wait for.
+    idle: AtomicBool,
 }
 
 /// A reading of the runtime's pulse.
@@ -59,6 +65,10 @@ pub(crate) struct Pulse {
     parks: u64,
     polls: u64,
     now: Instant,
+    /// Whether the runtime's thread is parked now (idle).
+    parked: bool,
+    /// Blocking jobs running now (they hold the clock: tokio does not auto-advance then).
+    jobs: usize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -81,12 +91,45 @@ impl Spin {
         let polls = metrics.worker_poll_count(0);
         #[cfg(not(tokio_unstable))]
         let polls = progress;
+        #[cfg(tokio_unstable)]
+        let jobs = metrics.num_blocking_threads() - metrics.num_idle_blocking_threads();
+        #[cfg(not(tokio_unstable))]
+        let jobs = 0;
         let parks = metrics.worker_park_count(0);
+        let parked = metrics.worker_park_unpark_count(0) % 2 == 1;
         let now = {
             let _enter = handle.enter();
             Instant::now()
         };
-        Some(Pulse { parks, polls, now })
+        Some(Pulse {
+            parks,
+            polls,
+            now,
+            parked,
+            jobs,
+        })
+    }
+
+    /// Whether the runtime went idle again or its clock moved from `before` to `after`.
+    pub(crate) fn moved(before: Option<Pulse>, after: Option<Pulse>) -> bool {
+        match (before, after) {
+            (Some(b), Some(a)) => a.parks != b.parks || a.now != b.now,
+            (None, Some(_)) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the runtime sat idle from `before` to `after`: parked, nothing polled, its
+    /// clock still, no blocking job running. On the paused clock that means no timer is
+    /// pending either (it would have jumped to it): only something outside the runtime (a
+    /// `std::thread`, a socket) can still wake a task.
+    pub(crate) fn idle(before: Option<Pulse>, after: Option<Pulse>) -> bool {
+        match (before, after) {
+            (Some(b), Some(a)) => {
+                a.parked && a.jobs == 0 && a.polls == b.polls && !Spin::moved(before, after)
+            }
+            _ => false,
+        }
     }
 
     /// Whether the runtime spun from `before` to `after`: polls made, but it never went idle
@@ -129,6 +172,36 @@ impl Spin {
         self.recording.store(false, Ordering::Relaxed);
         self.stopped.store(true, Ordering::Relaxed);
         self.stop.notify_one();
+    }
+
+    /// The run's virtual deadline, from the driver.
+    pub(crate) fn set_deadline(&self, deadline: Instant) {
+        *lock(&self.deadline) = Some(deadline);
+    }
+
+    /// tokio's unpark hook: after the clock jumped (to a timer of the code under test), wake
+    /// the driver if it is past the deadline.
+    #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
+    pub(crate) fn unparked(&self) {
+        let deadline = *lock(&self.deadline);
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            self.deadline_came.notify_one();
+        }
+    }
+
+    /// From the watchdog: the runtime sat idle, with no timer pending, for the grace period.
+    pub(crate) fn found_idle(&self) {
+        if !self.idle.swap(true, Ordering::Relaxed) {
+            self.deadline_came.notify_one();
+        }
+    }
+
+    /// Completes when the deadline has come: the clock passed it (a timer of the code under
+    /// test was later), or the runtime sat idle with nothing left that could wake it. The
+    /// harness's deadline is not a timer of its own: the paused clock would jump to it
+    /// whenever every task waits, also while a `std::thread` is still working for one.
+    pub(crate) async fn deadline(&self) {
+        self.deadline_came.notified().await;
     }
 
     /// Whether the watchdog asked the driver to stop.
