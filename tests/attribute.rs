@@ -368,3 +368,34 @@ fn a_wait_on_a_real_thread_gives_the_same_report_every_run() {
         .collect();
     assert!(reports.iter().all(|r| *r == reports[0]), "{reports:#?}");
 }
+
+#[test]
+fn an_injected_hang_stalls_at_the_deadline_without_waiting_in_wall_time() {
+    #[allow(clippy::disallowed_methods, reason = "measures wall time")]
+    let wall = std::time::Instant::now();
+    let report = faultline::harness::Builder::new("attribute", "hang")
+        .plan(faultline::harness::Plan::parse("work=hang").unwrap())
+        .run(|| async { point("work").await })
+        .unwrap();
+    assert!(report.result.starts_with("stalled"), "{report}");
+    assert_eq!(report.summary.stalled, 1, "{report}");
+    // The plan's hang holds a timer at the deadline: no second of idle grace is waited.
+    assert!(wall.elapsed() < Duration::from_millis(900), "{report}");
+}
+
+#[test]
+fn a_wait_nothing_can_end_stalls_after_the_idle_grace() {
+    #[allow(clippy::disallowed_methods, reason = "measures wall time")]
+    let wall = std::time::Instant::now();
+    let report = faultline::harness::Builder::new("attribute", "pending")
+        .run(std::future::pending::<()>)
+        .unwrap();
+    assert!(report.result.starts_with("stalled"), "{report}");
+    assert_eq!(report.summary.stalled, 1, "{report}");
+    assert_eq!(report.deadline_ms, 3_600_000, "{report}");
+    let waited = wall.elapsed();
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+}

@@ -59,6 +59,22 @@ const IDLE_GRACE: Duration = Duration::from_secs(1);
 /// it reads need `--cfg tokio_unstable`.
 const WALL_DEADLINE: bool = cfg!(all(tokio_unstable, not(loom)));
 
+thread_local! {
+    /// The virtual deadline of the run on this thread, while its driver runs.
+    static RUN_DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// A hang the plan injected (`hang`): pending for ever. It holds a timer at the run's
+/// deadline, so that once every task waits the clock jumps there at once, as it did when the
+/// deadline was a timer of the harness's own: the plan's hang is the run's own doing, and no
+/// real thread can end it, so it needs no second of wall time to be believed.
+pub(crate) async fn hang<T>() -> T {
+    if WALL_DEADLINE && let Some(deadline) = RUN_DEADLINE.with(std::cell::Cell::get) {
+        sleep_until(deadline).await;
+    }
+    std::future::pending().await
+}
+
 /// Wall time granted to the runtime's shutdown (a never-ending `spawn_blocking` task
 /// would otherwise hang it); the clock is virtual, so this only bounds a stuck thread.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
@@ -483,6 +499,7 @@ impl Builder {
         panic_hook::forget();
         shared.set_in_runtime(true);
         let driven = runtime.block_on(self.drive(body, quiet, spin));
+        RUN_DEADLINE.with(|d| d.set(None));
         ledger::with(|l| l.phase = Phase::Shutdown);
         // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
         // of foreign code may block.
@@ -574,6 +591,7 @@ impl Builder {
         let start = Instant::now();
         let deadline = start + self.deadline;
         spin.set_deadline(deadline);
+        RUN_DEADLINE.with(|d| d.set(Some(deadline)));
         // When the deadline came without a timer: the clock stands where it was, short of it.
         let to_deadline = || async move {
             let now = Instant::now();

@@ -159,7 +159,7 @@ impl<E: FromFault + 'static> IntoFuture for Point<E> {
                     tokio::time::sleep(d).await;
                     Ok(())
                 }
-                Some(Action::Hang) => std::future::pending().await,
+                Some(Action::Hang) => crate::run::hang().await,
                 Some(Action::Panic(msg)) => {
                     injected_panic(format!("injected panic at {label}: {msg}"))
                 }
@@ -171,7 +171,7 @@ impl<E: FromFault + 'static> IntoFuture for Point<E> {
                     if cancelled != Some(true) {
                         tracing::warn!(target: "faultline", point = label.as_str(), "cancel at a fault point outside a tracked task: hanging instead");
                     }
-                    std::future::pending().await
+                    crate::run::hang().await
                 }
             }
         })

@@ -155,6 +155,10 @@ impl Spin {
     /// Watches for the window which tasks are polled, then asks the driver to stop.
     pub(crate) fn name_and_stop(&self, shared: &Shared) {
         self.recording.store(true, Ordering::Relaxed);
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the watchdog's thread, in wall time"
+        )]
         let start = std::time::Instant::now();
         while start.elapsed() < WINDOW {
             if let Some(ix) = shared.polling() {
