@@ -296,6 +296,7 @@ impl Builder {
         let tick = IDLE_GRACE.min(self.watchdog) / 4;
         let mut seen = (shared.progress(), wall());
         let mut pulse = (spin.pulse(seen.0), wall());
+        let mut awake_at = wall();
         let mut stopped_at = None;
         loop {
             match outcome.recv_timeout(tick) {
@@ -314,6 +315,9 @@ impl Builder {
                     }
                     if Spin::moved(pulse.0, beat) {
                         pulse = (beat, at);
+                    }
+                    if Spin::awake(beat) {
+                        awake_at = at;
                     }
                     let still = at - pulse.1;
                     let running = shared.in_runtime() && !shared.shutting_down();
@@ -334,7 +338,7 @@ impl Builder {
                     }
                     if WALL_DEADLINE
                         && running
-                        && still >= IDLE_GRACE.min(self.watchdog)
+                        && still.min(at - awake_at) >= IDLE_GRACE.min(self.watchdog)
                         && Spin::idle(pulse.0, beat)
                     {
                         spin.found_idle();

@@ -57,6 +57,8 @@ pub(crate) struct Spin {
     deadline: Mutex<Option<Instant>>,
     /// Set when the watchdog found the runtime idle with nothing left to wait for.
     idle: AtomicBool,
+    /// The run thread's `/proc` stat file, on Linux: whether it sleeps or waits for a CPU.
+    stat: Mutex<Option<std::path::PathBuf>>,
 }
 
 /// A reading of the runtime's pulse.
@@ -69,6 +71,9 @@ pub(crate) struct Pulse {
     parked: bool,
     /// Blocking jobs running now (they hold the clock: tokio does not auto-advance then).
     jobs: usize,
+    /// Whether the run's thread is asleep, not waiting for a CPU (a thread starved on a
+    /// loaded machine looks parked in tokio's counts). Unknown (off Linux) reads asleep.
+    asleep: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -76,9 +81,28 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Spin {
-    /// The runtime to read, once it is built.
+    /// The runtime to read, once it is built. Called on the run's thread.
     pub(crate) fn set_handle(&self, handle: Handle) {
         *lock(&self.handle) = Some(handle);
+        // `/proc/thread-self` links to `<pid>/task/<tid>`: the stat file of this thread.
+        *lock(&self.stat) = std::fs::read_link("/proc/thread-self")
+            .ok()
+            .map(|task| std::path::Path::new("/proc").join(task).join("stat"));
+    }
+
+    /// Whether the run's thread sleeps now (state `S` in its `/proc` stat).
+    fn asleep(&self) -> bool {
+        let Some(path) = lock(&self.stat).clone() else {
+            return true;
+        };
+        let Ok(stat) = std::fs::read_to_string(path) else {
+            return true;
+        };
+        // `pid (comm) state ...`: the state follows the last `)`.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next());
+        state == Some('S')
     }
 
     /// The runtime's pulse now, from any thread; `None` before the runtime exists.
@@ -107,6 +131,7 @@ impl Spin {
             now,
             parked,
             jobs,
+            asleep: self.asleep(),
         })
     }
 
@@ -119,8 +144,13 @@ impl Spin {
         }
     }
 
+    /// Whether the run's thread is awake (running, or waiting for a CPU) in `pulse`.
+    pub(crate) fn awake(pulse: Option<Pulse>) -> bool {
+        pulse.is_some_and(|p| !p.asleep)
+    }
+
     /// Whether the runtime sat idle from `before` to `after`: parked, nothing polled, its
-    /// clock still, no blocking job running. On the paused clock that means no timer is
+    /// clock still, no blocking job running (and, read apart, its thread asleep throughout). On the paused clock that means no timer is
     /// pending either (it would have jumped to it): only something outside the runtime (a
     /// `std::thread`, a socket) can still wake a task.
     pub(crate) fn idle(before: Option<Pulse>, after: Option<Pulse>) -> bool {
