@@ -108,3 +108,294 @@ async fn a_plain_background_task_fails_the_test() {
 async fn an_accepted_background_task_passes() {
     drop(tokio::spawn(std::future::pending::<()>()));
 }
+
+// --- What #[tokio::test] accepts, accepted as it is.
+
+#[faultline::test(flavor = "current_thread", start_paused = true)]
+async fn tokio_s_own_arguments_are_accepted() {
+    let start = Instant::now();
+    sleep(Duration::from_secs(3)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(3));
+}
+
+#[faultline::test]
+async fn a_body_that_is_not_send_runs() {
+    // An `Rc` held across an await: the body's future is not `Send`.
+    let shared = std::rc::Rc::new(std::cell::Cell::new(1));
+    sleep(Duration::from_millis(1)).await;
+    shared.set(shared.get() + 1);
+    assert_eq!(shared.get(), 2);
+}
+
+#[faultline::test(flavor = "local")]
+async fn spawn_local_tasks_run_and_are_judged() {
+    let shared = std::rc::Rc::new(std::cell::Cell::new(0));
+    let task = {
+        let shared = shared.clone();
+        tokio::task::spawn_local(async move {
+            sleep(Duration::from_millis(5)).await;
+            shared.set(7);
+        })
+    };
+    task.await.unwrap();
+    assert_eq!(shared.get(), 7);
+}
+
+#[faultline::test(flavor = "local")]
+#[should_panic(expected = "- OUTLIVED: 1 task outlived its owning scope")]
+async fn a_spawn_local_orphan_fails_the_test() {
+    let rc = std::rc::Rc::new(());
+    drop(tokio::task::spawn_local(async move {
+        sleep(Duration::from_millis(10)).await;
+        drop(rc);
+    }));
+}
+
+#[faultline::test]
+async fn a_body_may_return_a_boxed_dyn_error() -> Result<(), Box<dyn std::error::Error>> {
+    let n: u32 = "42".parse()?;
+    assert_eq!(n, 42);
+    Ok(())
+}
+
+#[faultline::test]
+#[should_panic(expected = "the test body returned an error: Err(ParseIntError")]
+async fn a_boxed_dyn_error_fails_the_test() -> Result<(), Box<dyn std::error::Error>> {
+    let _: u32 = "forty-two".parse()?;
+    Ok(())
+}
+
+#[faultline::test(deadline = "2h")]
+async fn a_deadline_option_lets_a_body_run_past_one_hour() {
+    let start = Instant::now();
+    sleep(Duration::from_secs(90 * 60)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(90 * 60));
+}
+
+#[faultline::test(deadline = "1s")]
+#[should_panic(expected = "the test body did not complete: stalled")]
+async fn a_body_past_its_deadline_is_stalled() {
+    sleep(Duration::from_secs(2)).await;
+}
+
+// --- tokio::time::pause() and advance().
+
+#[faultline::test]
+async fn pause_written_in_the_body_is_accepted() {
+    tokio::time::pause(); // the older idiom: the clock is paused already
+    let start = Instant::now();
+    sleep(Duration::from_secs(60)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+#[faultline::test]
+async fn pause_written_through_a_time_import_is_accepted() {
+    use tokio::time;
+    time::pause();
+    time::advance(Duration::from_secs(1)).await;
+}
+
+/// A helper the attribute cannot see into: tokio's own `pause()` panics there.
+fn start_paused() {
+    tokio::time::pause();
+}
+
+#[faultline::test]
+#[should_panic(expected = "delete that call")]
+async fn pause_called_elsewhere_fails_naming_the_fix() {
+    start_paused();
+}
+
+#[faultline::test]
+async fn advance_moves_the_virtual_clock() {
+    let start = Instant::now();
+    tokio::time::advance(Duration::from_secs(90)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(90));
+}
+
+#[test]
+fn advanced_time_shows_in_the_report() {
+    let report = faultline::harness::Builder::new("attribute", "advance")
+        .run(|| async {
+            tokio::time::advance(Duration::from_secs(90)).await;
+            spawn("after", async {}).await.unwrap();
+        })
+        .unwrap();
+    let after = report.task("after").unwrap();
+    assert_eq!(
+        (after.start_ms, after.end_ms),
+        (90_000, Some(90_000)),
+        "{report}"
+    );
+    assert_eq!(report.quiescent_ms, Some(90_000), "{report}");
+    assert!(report.is_clean(), "{report}");
+}
+
+// --- A livelock on the paused clock ends with a report, not a hung suite.
+
+/// Reads `io::empty()` under a 1 ms timeout for ever: each read is ready at once, and the
+/// loop yields only when tokio's co-op budget runs out, so the runtime is never idle and
+/// the paused clock (hence the timeout) never moves.
+async fn spin_on_empty() {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 8];
+    loop {
+        let _ =
+            tokio::time::timeout(Duration::from_millis(1), tokio::io::empty().read(&mut buf)).await;
+    }
+}
+
+fn run_spinning<Fut>(variant: &str, body: fn() -> Fut) -> (faultline::harness::Report, Duration)
+where
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let watchdog = Duration::from_millis(500);
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "measures that the run ends, in wall time"
+    )]
+    let wall = std::time::Instant::now();
+    let report = faultline::harness::Builder::new("attribute", variant)
+        .watchdog(watchdog)
+        .run(body)
+        .unwrap();
+    (report, wall.elapsed())
+}
+
+#[test]
+fn a_spinning_task_is_named_and_the_run_ends() {
+    let (report, wall) = run_spinning("spinning-task", || async {
+        tokio::spawn(spin_on_empty()).await.unwrap();
+    });
+    // One watchdog period to see it, a 100 ms window to name it, and the stop.
+    assert!(wall < Duration::from_secs(3), "took {wall:?}\n{report}");
+    assert!(report.result.starts_with("spinning:"), "{report}");
+    assert_eq!(report.summary.spinning, 1, "{report}");
+    let spinner = (report.tasks.iter())
+        .find(|t| {
+            t.detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with("SPINNING"))
+        })
+        .unwrap_or_else(|| panic!("no row marked SPINNING\n{report}"));
+    assert!(spinner.name.starts_with("tests/attribute.rs:"), "{report}");
+    assert!(
+        report.result.contains(&spinner.name.to_string()),
+        "{report}"
+    );
+    // The body only waited: it is stalled, not spinning.
+    let body = report.task("body").unwrap();
+    assert_eq!(
+        body.outcome,
+        faultline::harness::Outcome::Stalled,
+        "{report}"
+    );
+    assert!(body.detail.is_none(), "{report}");
+    assert!(
+        report
+            .problems()
+            .iter()
+            .any(|p| p.starts_with("SPINNING: 1 task")),
+        "{report}"
+    );
+    faultline::harness::rows_match_counts(&report).unwrap();
+}
+
+#[test]
+fn a_spinning_body_is_named() {
+    let (report, wall) = run_spinning("spinning-body", spin_on_empty);
+    assert!(wall < Duration::from_secs(3), "took {wall:?}\n{report}");
+    assert_eq!(report.summary.spinning, 1, "{report}");
+    let body = report.task("body").unwrap();
+    assert!(
+        body.detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("SPINNING")),
+        "{report}"
+    );
+    assert!(report.result.contains("body"), "{report}");
+    faultline::harness::rows_match_counts(&report).unwrap();
+}
+
+#[test]
+fn a_busy_run_that_lets_the_clock_move_is_not_spinning() {
+    // Yields all the time, but sleeps too: the clock moves, nothing spins.
+    let (report, _) = run_spinning("busy", || async {
+        for _ in 0..2_000 {
+            tokio::task::yield_now().await;
+            sleep(Duration::from_millis(1)).await;
+        }
+    });
+    assert_eq!(report.summary.spinning, 0, "{report}");
+    assert!(report.is_clean(), "{report}");
+}
+
+// --- Real threads are not stalls.
+
+/// Waits (through a oneshot) for a `std::thread` that works 50 ms of real time. The
+/// runtime is idle meanwhile, with no timer: the paused clock must not jump to the
+/// harness's deadline (it used to: STALLED in 0 ms of wall time, or passed, by the race).
+async fn wait_for_a_real_thread() -> u32 {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        #[allow(clippy::disallowed_methods, reason = "the real thread's real work")]
+        std::thread::sleep(Duration::from_millis(50));
+        let _ = tx.send(7);
+    });
+    let start = Instant::now();
+    let got = rx.await.unwrap();
+    assert_eq!(start.elapsed(), Duration::ZERO, "the paused clock moved");
+    got
+}
+
+#[faultline::test]
+async fn a_body_waiting_for_a_real_thread_passes() {
+    assert_eq!(wait_for_a_real_thread().await, 7);
+}
+
+#[test]
+fn a_wait_on_a_real_thread_gives_the_same_report_every_run() {
+    let reports: Vec<String> = (0..5)
+        .map(|_| {
+            let report = faultline::harness::Builder::new("attribute", "real-thread")
+                .run(wait_for_a_real_thread)
+                .unwrap();
+            assert!(report.is_clean(), "{report}");
+            assert_eq!(report.result, "7", "{report}");
+            assert_eq!(report.quiescent_ms, Some(0), "{report}");
+            report.to_string()
+        })
+        .collect();
+    assert!(reports.iter().all(|r| *r == reports[0]), "{reports:#?}");
+}
+
+#[test]
+fn an_injected_hang_stalls_at_the_deadline_without_waiting_in_wall_time() {
+    #[allow(clippy::disallowed_methods, reason = "measures wall time")]
+    let wall = std::time::Instant::now();
+    let report = faultline::harness::Builder::new("attribute", "hang")
+        .plan(faultline::harness::Plan::parse("work=hang").unwrap())
+        .run(|| async { point("work").await })
+        .unwrap();
+    assert!(report.result.starts_with("stalled"), "{report}");
+    assert_eq!(report.summary.stalled, 1, "{report}");
+    // The plan's hang holds a timer at the deadline: no second of idle grace is waited.
+    assert!(wall.elapsed() < Duration::from_millis(900), "{report}");
+}
+
+#[test]
+fn a_wait_nothing_can_end_stalls_after_the_idle_grace() {
+    #[allow(clippy::disallowed_methods, reason = "measures wall time")]
+    let wall = std::time::Instant::now();
+    let report = faultline::harness::Builder::new("attribute", "pending")
+        .run(std::future::pending::<()>)
+        .unwrap();
+    assert!(report.result.starts_with("stalled"), "{report}");
+    assert_eq!(report.summary.stalled, 1, "{report}");
+    assert_eq!(report.deadline_ms, 3_600_000, "{report}");
+    let waited = wall.elapsed();
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+}

@@ -268,7 +268,7 @@ fn run(plan: &str, body: fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Sen
 /// Each of the harness's lifecycle checks fails on a program built to break it.
 #[test]
 fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
-    let cases: [(&str, Report); 11] = [
+    let cases: [(&str, Report); 12] = [
         (
             "no-orphans",
             run("none", || {
@@ -330,6 +330,23 @@ fn every_lifecycle_check_fails_on_a_program_that_breaks_it() {
         (
             "no-stalled-tasks",
             run("none", || Box::pin(std::future::pending())),
+        ),
+        (
+            "no-spinning-tasks",
+            // Always ready again (io::empty() yields only through the co-op budget): the
+            // paused clock never moves; the watchdog ends the run after its period.
+            Builder::new("proof", "spinning")
+                .watchdog(Duration::from_millis(300))
+                .run(|| async {
+                    use tokio::io::AsyncReadExt;
+                    let mut buf = [0u8; 1];
+                    let mut empty = tokio::io::empty();
+                    loop {
+                        let read = empty.read(&mut buf);
+                        let _ = tokio::time::timeout(Duration::from_millis(1), read).await;
+                    }
+                })
+                .unwrap(),
         ),
         (
             "no-tasks-dropped-at-shutdown",

@@ -99,6 +99,6 @@ pub use resource::{
     WaitOutcome, WaitReport,
 };
 #[doc(hidden)]
-pub use run::testing::{TestPlace, run_test};
+pub use run::testing::{TestPlace, pause_in_test as __pause_in_test, run_test};
 /// The runner.
 pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};

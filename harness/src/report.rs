@@ -27,7 +27,7 @@ use crate::resource::{self, ResourceReport};
 use tokio::time::Instant;
 
 /// What one run did, per task, per error and per fault-point hit. Plain data: compare it,
-/// serialize it ([`Report::to_json`]), or print it (`Display` renders the text report).
+/// serialize it (`Report::to_json`, with the `json` feature), or print it (`Display` renders the text report).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The scenario's name.
@@ -217,6 +217,10 @@ pub struct Summary {
     pub outlived: usize,
     /// Tasks stalled at the deadline.
     pub stalled: usize,
+    /// Tasks seen spinning: polled on and on while the paused clock could not move, until
+    /// the watchdog stopped the run (absent from the JSON when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub spinning: usize,
     /// Tasks dropped at shutdown.
     pub dropped_at_shutdown: usize,
     /// Tasks the harness could give no row: spawned past the ledger's cap
@@ -285,6 +289,10 @@ fn judged_summary<S: serde::Serializer>(summary: &Summary, to: S) -> Result<S::O
     .serialize(to)
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl TaskReport {
     /// Whether it panicked with a panic the plan injected (`panic(..)` at a fault point).
     pub fn injected_panic(&self) -> bool {
@@ -297,7 +305,10 @@ impl TaskReport {
 }
 
 impl Report {
-    /// The report as pretty-printed JSON (a stable interface for CI tools).
+    /// The report as pretty-printed JSON (a stable interface for CI tools). Needs the
+    /// `json` feature (off by default: serde_json would change type inference in the tests
+    /// of a crate that adds the harness).
+    #[cfg(feature = "json")]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }

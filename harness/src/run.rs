@@ -9,6 +9,8 @@ pub(crate) mod testing;
 pub(crate) mod reading;
 // The panic hook: quiet for panics inside a run, which the report shows.
 pub(crate) mod panic_hook;
+// Livelock detection: polls go on, the paused clock cannot move.
+pub(crate) mod spin;
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -30,6 +32,7 @@ use crate::record::name::Name;
 use crate::record::panics::PanicPayload;
 use crate::record::task::{Judged, Task};
 use crate::report::{self, Report, RunFacts};
+use crate::run::spin::Spin;
 
 /// Virtual time a run may take before whatever is still pending is judged stalled.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
@@ -44,6 +47,33 @@ pub const DEFAULT_MAX_TASKS: usize = 100_000;
 /// Wall time a run may take before the watchdog gives up on it (see [`Builder::watchdog`]).
 pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 
+/// Wall time the runtime may sit idle — parked, no timer pending, no blocking job running,
+/// nothing polled — before the run's deadline comes. Only something outside the runtime (a
+/// `std::thread`, a socket's peer) can wake a task then; a wait on one that ends within
+/// this time is not a stall. Capped by the watchdog's period.
+const IDLE_GRACE: Duration = Duration::from_secs(1);
+
+/// Whether the deadline is read from tokio's hooks and the watchdog's ticks (see
+/// [`Spin::deadline`]) rather than a timer of the harness's own: the hooks and the metrics
+/// it reads need `--cfg tokio_unstable`.
+const WALL_DEADLINE: bool = cfg!(all(tokio_unstable, not(loom)));
+
+thread_local! {
+    /// The virtual deadline of the run on this thread, while its driver runs.
+    static RUN_DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// A hang the plan injected (`hang`): pending for ever. It holds a timer at the run's
+/// deadline, so that once every task waits the clock jumps there at once, as it did when the
+/// deadline was a timer of the harness's own: the plan's hang is the run's own doing, and no
+/// real thread can end it, so it needs no second of wall time to be believed.
+pub(crate) async fn hang<T>() -> T {
+    if WALL_DEADLINE && let Some(deadline) = RUN_DEADLINE.with(std::cell::Cell::get) {
+        sleep_until(deadline).await;
+    }
+    std::future::pending().await
+}
+
 /// Wall time granted to the runtime's shutdown (a never-ending `spawn_blocking` task
 /// would otherwise hang it); the clock is virtual, so this only bounds a stuck thread.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
@@ -52,8 +82,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 pub fn run<F, Fut, M>(scenario: &str, body: F) -> Result<Report, Error>
 where
     F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future + Send + 'static,
-    Fut::Output: Judged<M> + Debug + Send + 'static,
+    Fut: Future + 'static,
+    Fut::Output: Judged<M> + Debug + 'static,
     M: 'static,
 {
     Builder::new(scenario, "default").run(body)
@@ -190,7 +220,9 @@ impl Builder {
     ///
     /// The body runs on a thread of its own (a run thread, reused by later runs unless this
     /// one gets stuck), on a fresh current-thread runtime whose clock is
-    /// paused from the start (it jumps ahead whenever every task waits on a timer). The run
+    /// paused from the start (it jumps ahead whenever every task waits on a timer). `body` is
+    /// called on that thread, so the future it returns need not be `Send`, and it may
+    /// `spawn_local` (the runtime is a `LocalRuntime`). The run
     /// ends when the body has returned and every task has ended, or at the deadline; then
     /// the runtime is dropped and whatever was still running is recorded as dropped at
     /// shutdown. A run still going after the [watchdog](Builder::watchdog)'s wall time is
@@ -200,8 +232,8 @@ impl Builder {
     pub fn run<F, Fut, M>(&self, body: F) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future + Send + 'static,
-        Fut::Output: Judged<M> + Debug + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -221,6 +253,8 @@ impl Builder {
         let (done, outcome) = mpsc::channel();
         let this = self.clone();
         let run_shared = shared.clone();
+        let spin = Arc::new(Spin::default());
+        let run_spin = spin.clone();
         // The harness's events belong to the caller's span (tracing-test attributes by span).
         let span = tracing::Span::current();
         // The caller's subscriber, wrapped so that every event of the code under test is
@@ -232,7 +266,9 @@ impl Builder {
         worker::execute(Box::new(move || {
             let _span = span.enter();
             let ran = catch_unwind(AssertUnwindSafe(|| {
-                tracing::dispatcher::with_default(&dispatch, || this.run_here(body, &run_shared))
+                tracing::dispatcher::with_default(&dispatch, || {
+                    this.run_here(body, &run_shared, &run_spin)
+                })
             }));
             match ran {
                 Ok(report) => {
@@ -245,11 +281,24 @@ impl Builder {
             }
         }))
         .map_err(Error::runtime)?;
-        // The watchdog: give up only when no poll started for a whole period (a long run
-        // that keeps polling is fine; one poll that never returns is not).
-        let mut seen = shared.progress();
+        // The watchdog, on the wall clock. Three rules, read from the runtime's pulse:
+        // - idle (see IDLE_GRACE): parked, no timer, no job, nothing polled for the grace:
+        //   the run's deadline comes (the driver moves the clock to it and ends the run);
+        // - spinning (see `spin`): polls for a whole period with the runtime never idle and
+        //   its clock never moving: the driver is asked to end the run, and if it does not
+        //   within another period, the run is given up as stuck;
+        // - stuck: no poll started for a whole period (one poll that never returns, a
+        //   blocking job that never ends): the run's thread is abandoned. A long run that
+        //   keeps polling is fine.
+        #[allow(clippy::disallowed_methods, reason = "the watchdog works in wall time")]
+        let wall = std::time::Instant::now;
+        let tick = IDLE_GRACE.min(self.watchdog) / 4;
+        let mut seen = (shared.progress(), wall());
+        let mut pulse = (spin.pulse(seen.0), wall());
+        let mut awake_at = wall();
+        let mut stopped_at = None;
         loop {
-            match outcome.recv_timeout(self.watchdog) {
+            match outcome.recv_timeout(tick) {
                 Ok(Ok(report)) => return report,
                 Ok(Err(why)) => {
                     return Err(Error::misuse(format!(
@@ -257,11 +306,45 @@ impl Builder {
                     )));
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    let now = shared.progress();
-                    if now == seen && shared.in_runtime() {
+                    let at = wall();
+                    let progress = shared.progress();
+                    let beat = spin.pulse(progress);
+                    if progress != seen.0 {
+                        seen = (progress, at);
+                    }
+                    if Spin::moved(pulse.0, beat) {
+                        pulse = (beat, at);
+                    }
+                    if Spin::awake(beat) {
+                        awake_at = at;
+                    }
+                    let still = at - pulse.1;
+                    let running = shared.in_runtime() && !shared.shutting_down();
+                    if let Some(since) = stopped_at
+                        && at - since >= self.watchdog
+                        && running
+                    {
                         return Ok(self.abandoned(&shared));
                     }
-                    seen = now;
+                    if running
+                        && stopped_at.is_none()
+                        && still >= self.watchdog
+                        && Spin::spinning(pulse.0, beat)
+                    {
+                        spin.name_and_stop(&shared);
+                        stopped_at = Some(wall());
+                        continue;
+                    }
+                    if WALL_DEADLINE
+                        && running
+                        && still.min(at - awake_at) >= IDLE_GRACE.min(self.watchdog)
+                        && Spin::idle(pulse.0, beat)
+                    {
+                        spin.found_idle();
+                    }
+                    if at - seen.1 >= self.watchdog && shared.in_runtime() && stopped_at.is_none() {
+                        return Ok(self.abandoned(&shared));
+                    }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(Error::misuse(
@@ -385,15 +468,21 @@ impl Builder {
     }
 
     /// The run itself, on the run's own thread.
-    fn run_here<F, Fut, M>(&self, body: F, shared: &Arc<Shared>) -> Result<Report, Error>
+    fn run_here<F, Fut, M>(
+        &self,
+        body: F,
+        shared: &Arc<Shared>,
+        spin: &Arc<Spin>,
+    ) -> Result<Report, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: Future + Send + 'static,
-        Fut::Output: Judged<M> + Debug + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
         let spawned = Arc::new(AtomicUsize::new(0));
-        let runtime = self.runtime(shared, &spawned)?;
+        let runtime = self.runtime(shared, &spawned, spin)?;
+        spin.set_handle(runtime.handle().clone());
         let quiet = shared.jobs.quiet.clone();
         let start = {
             let _enter = runtime.enter();
@@ -412,11 +501,13 @@ impl Builder {
         crate::record::probe::set_threshold(self.blocking);
         crate::record::panics::forget();
         shared.set_in_runtime(true);
-        let driven = runtime.block_on(self.drive(body, quiet));
+        let driven = runtime.block_on(self.drive(body, quiet, spin));
+        RUN_DEADLINE.with(|d| d.set(None));
         ledger::with(|l| l.phase = Phase::Shutdown);
         // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
         // of foreign code may block.
         shared.set_shutting_down();
+        spin.clear_handle();
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
         shared.set_in_runtime(false);
         let mut ledger = ledger::uninstall().expect("the run's ledger is installed until here");
@@ -432,10 +523,12 @@ impl Builder {
         if untracked > 0 {
             tracing::warn!(target: "faultline", untracked, "tasks the harness could give no row (past the ledger's cap, or plain tokio spawns without task hooks)");
         }
-        Ok(report::build(
+        let mut report = report::build(
             &mut ledger,
             self.facts(driven.result, driven.quiescent, untracked),
-        ))
+        );
+        mark_spinners(&mut report, &driven.spinners);
+        Ok(report)
     }
 
     #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(unused_variables))]
@@ -443,7 +536,8 @@ impl Builder {
         &self,
         shared: &Arc<Shared>,
         spawned: &Arc<AtomicUsize>,
-    ) -> Result<tokio::runtime::Runtime, Error> {
+        spin: &Arc<Spin>,
+    ) -> Result<tokio::runtime::LocalRuntime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(true);
         // The blocking pool's threads use the run's subscriber too: a job's own events are
@@ -471,15 +565,20 @@ impl Builder {
             // A task's end wakes the driver only once it waits for the run to go quiet
             // (a `Notify` costs an atomic read-modify-write a call, here once per task).
             let shared = shared.clone();
-            // A poll window per task poll: how a plain task ended (see record/window.rs).
-            builder.on_before_task_poll(|meta| crate::record::window::poll_started(meta.id()));
-            // A plain task's poll is timed by tokio's poll hooks (a faultline task's by its
-            // wrapper), and only when detection is on.
-            if self.blocking.is_some() {
-                builder.on_before_task_poll(|meta| {
-                    crate::record::window::poll_started(meta.id());
+            // Before each poll (one hook, three readers): a poll window per task poll, how
+            // a plain task ended (see record/window.rs); which tasks spin, once the watchdog
+            // asks (one relaxed load a poll until then); and, with detection on, the timing
+            // of a plain task's poll (a faultline task's wrapper times its own).
+            let polled = spin.clone();
+            let detect = self.blocking.is_some();
+            builder.on_before_task_poll(move |meta| {
+                crate::record::window::poll_started(meta.id());
+                polled.polling(meta.id());
+                if detect {
                     crate::record::probe::plain_poll_started();
-                });
+                }
+            });
+            if detect {
                 builder.on_after_task_poll(|meta| {
                     if crate::record::probe::plain_poll_blocked() {
                         ledger::with(|l| l.plain_blocked(meta.id()));
@@ -492,25 +591,43 @@ impl Builder {
                     shared.jobs.quiet.notify_one();
                 }
             });
+            // The deadline, checked whenever the clock may have jumped (see `Spin::deadline`).
+            let spin = spin.clone();
+            builder.on_thread_unpark(move || spin.unparked());
         }
-        builder.build().map_err(Error::runtime)
+        // A local runtime: the same current-thread scheduler, plus `spawn_local` anywhere on
+        // the run's thread (with the task hooks, which a `LocalSet` does not call).
+        builder
+            .build_local(tokio::runtime::LocalOptions::default())
+            .map_err(Error::runtime)
     }
 
-    async fn drive<F, Fut, M>(&self, body: F, quiet: Arc<Notify>) -> Driven
+    async fn drive<F, Fut, M>(&self, body: F, quiet: Arc<Notify>, spin: &Spin) -> Driven
     where
         F: FnOnce() -> Fut,
-        Fut: Future + Send + 'static,
-        Fut::Output: Judged<M> + Debug + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
         let start = Instant::now();
         let deadline = start + self.deadline;
+        spin.set_deadline(deadline);
+        RUN_DEADLINE.with(|d| d.set(Some(deadline)));
+        // When the deadline came without a timer: the clock stands where it was, short of it.
+        let to_deadline = || async move {
+            let now = Instant::now();
+            if now < deadline {
+                tokio::time::advance(deadline - now).await;
+            }
+        };
         let mut events: VecDeque<(usize, TimedEvent)> =
             self.plan.events().iter().cloned().enumerate().collect();
         let next_event = |events: &VecDeque<(usize, TimedEvent)>| {
             start + events.front().map_or(Duration::ZERO, |(_, e)| e.at)
         };
-        let mut root = Task::new(self.root.clone()).spawn(body());
+        // Built here, on the run's thread, and spawned as a local task: the body need not be
+        // `Send` (as under `#[tokio::test]`'s current-thread runtime).
+        let mut root = Task::new(self.root.clone()).spawn_local(body());
 
         let result = loop {
             tokio::select! {
@@ -520,23 +637,25 @@ impl Builder {
                     break Some(ledger::with(|l| l.name_ids(&result)).unwrap_or(result));
                 }
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
-                () = sleep_until(deadline) => break None,
+                () = sleep_until(deadline), if !WALL_DEADLINE => break None,
+                () = spin.deadline(), if WALL_DEADLINE => {
+                    to_deadline().await;
+                    break None;
+                }
+                () = spin.stopped() => break None,
             }
         };
         let Some(result) = result else {
-            ledger::with(|l| {
-                l.phase = Phase::Stalled;
-                let alive: Vec<u32> = (0..l.tasks.len() as u32)
-                    .filter(|&ix| l.tasks[ix as usize].ended.is_none())
-                    .collect();
-                for ix in alive {
-                    l.ended(ix, Ending::Stalled);
-                }
-            });
+            let spinners = stall_all(spin);
             return Driven {
-                result: "stalled: the body was still pending at the deadline".to_owned(),
+                result: if spin.is_stopped() {
+                    self.spinning_result(&spinners)
+                } else {
+                    "stalled: the body was still pending at the deadline".to_owned()
+                },
                 quiescent: None,
                 untracked_seen: 0,
+                spinners,
             };
         };
 
@@ -552,6 +671,7 @@ impl Builder {
                 result,
                 quiescent,
                 untracked_seen: alive.saturating_sub(tasks),
+                spinners: Vec::new(),
             };
         }
         ledger::set_draining();
@@ -574,14 +694,79 @@ impl Builder {
                 () = quiet.notified() => {}
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
                 () = tokio::time::sleep(Duration::from_millis(10)), if poll_untracked => {}
-                () = sleep_until(deadline) => break None,
+                () = sleep_until(deadline), if !WALL_DEADLINE => break None,
+                () = spin.deadline(), if WALL_DEADLINE => {
+                    to_deadline().await;
+                    break None;
+                }
+                () = spin.stopped() => break None,
             }
+        };
+        // Spinning after the body returned: the tasks left alive end stalled, as they would
+        // at the deadline, and the result says why the run ended.
+        let (result, spinners) = if spin.is_stopped() {
+            let spinners = stall_all(spin);
+            (self.spinning_result(&spinners), spinners)
+        } else {
+            (result, Vec::new())
         };
         Driven {
             result,
             quiescent,
             untracked_seen,
+            spinners,
         }
+    }
+
+    /// The run's result when the watchdog found it spinning.
+    fn spinning_result(&self, spinners: &[Name]) -> String {
+        let who = if spinners.is_empty() {
+            "no task could be named".to_owned()
+        } else {
+            spinners
+                .iter()
+                .map(Name::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "spinning: for {:?} of wall time tasks kept the runtime busy while the paused clock \
+             could not move (it moves only when every task waits), so no timeout or deadline \
+             could come: {who} (a loop that yields only through tokio's co-op budget, or polls \
+             a flag with yield_now?); the run was stopped",
+            self.watchdog
+        )
+    }
+}
+
+/// Ends the run where it stands: every task still alive is stalled. Returns the names of
+/// those seen spinning, when the watchdog stopped the run.
+fn stall_all(spin: &Spin) -> Vec<Name> {
+    ledger::with(|l| {
+        let spinners: Vec<Name> = if spin.is_stopped() {
+            (spin.spinners(l).into_iter())
+                .map(|ix| l.tasks[ix as usize].name.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        l.phase = Phase::Stalled;
+        let alive: Vec<u32> = (0..l.tasks.len() as u32)
+            .filter(|&ix| l.tasks[ix as usize].ended.is_none())
+            .collect();
+        for ix in alive {
+            l.ended(ix, Ending::Stalled);
+        }
+        spinners
+    })
+    .unwrap_or_default()
+}
+
+/// Marks the rows of the tasks seen spinning (the SPINNING verdict).
+fn mark_spinners(report: &mut Report, spinners: &[Name]) {
+    for task in (report.tasks.iter_mut()).filter(|t| spinners.contains(&t.name)) {
+        task.detail = Some(spin::SPINNING_DETAIL.to_owned());
+        report.summary.spinning += 1;
     }
 }
 
@@ -589,6 +774,8 @@ struct Driven {
     result: String,
     quiescent: Option<Duration>,
     untracked_seen: usize,
+    /// Tasks seen spinning, when the watchdog stopped the run.
+    spinners: Vec<Name>,
 }
 
 /// The body's result as the run shows it. Formatting a `Failure` counts as looking at it:

@@ -158,7 +158,7 @@ impl<E: FromFault + 'static> IntoFuture for Point<E> {
                     tokio::time::sleep(d).await;
                     Ok(())
                 }
-                Some(Action::Hang) => std::future::pending().await,
+                Some(Action::Hang) => crate::run::hang().await,
                 Some(Action::Panic(msg)) => {
                     injected_panic(format!("injected panic at {label}: {msg}"))
                 }

@@ -135,6 +135,22 @@ impl Task {
         handle
     }
 
+    /// `tokio::task::spawn_local`: a future that need not be `Send`, run on the current
+    /// thread. Inside a run the body can always call it (the run's runtime is a local one);
+    /// elsewhere it panics as `spawn_local` does outside a `LocalSet`.
+    #[track_caller]
+    pub fn spawn_local<F, M>(self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: Judged<M> + 'static,
+        M: 'static,
+    {
+        let (ix, keep) = self.record(None);
+        let handle = ledger::tracked_spawn(|| tokio::task::spawn_local(Tracked::new(future, ix)));
+        register(keep, || handle.abort_handle());
+        handle
+    }
+
     /// `JoinSet::spawn`.
     #[track_caller]
     pub fn spawn_in<F, M>(self, set: &mut JoinSet<F::Output>, future: F) -> AbortHandle

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::report::Report;
 
 /// Runs `case` twice and returns the first report if both render to the same bytes (text
-/// and JSON); otherwise an error naming `label` with a diff of the two renderings.
+/// and, with the `json` feature, JSON); otherwise an error naming `label` with a diff of the two renderings.
 pub fn check_determinism(
     label: &str,
     mut case: impl FnMut() -> Result<Report, Error>,
@@ -22,6 +22,7 @@ pub fn check_determinism(
 pub fn compare_reports(label: &str, first: &Report, second: &Report) -> Result<(), Error> {
     for (form, a, b) in [
         ("text", first.to_string(), second.to_string()),
+        #[cfg(feature = "json")]
         ("json", first.to_json(), second.to_json()),
     ] {
         if a != b {

@@ -228,6 +228,9 @@ pub(crate) fn verdict(t: &TaskReport) -> String {
     if t.blocking_polls > 0 {
         parts.push(format!("BLOCKED the executor ({} polls)", t.blocking_polls));
     }
+    if t.detail.as_deref() == Some(crate::run::spin::SPINNING_DETAIL) {
+        parts.push("SPINNING".to_owned());
+    }
     match t.outcome {
         Outcome::Stalled => parts.push("STALLED".to_owned()),
         Outcome::DroppedAtShutdown => parts.push("DROPPED AT SHUTDOWN".to_owned()),

@@ -36,7 +36,7 @@ pub struct Verdict {
 }
 
 /// Every bad verdict, in the order reports list them.
-pub const VERDICTS: [Verdict; 11] = [
+pub const VERDICTS: [Verdict; 12] = [
     Verdict {
         key: "swallowed",
         label: "SWALLOWED",
@@ -89,6 +89,21 @@ pub const VERDICTS: [Verdict; 11] = [
         expected: "ended before the virtual deadline",
         count: |s| s.stalled,
         on_task: |t| t.outcome == Outcome::Stalled,
+    },
+    Verdict {
+        key: "spinning",
+        label: "SPINNING",
+        noun: "spinning",
+        check: "no-spinning-tasks",
+        one: "task kept the runtime busy while the paused clock could not move (a livelock)",
+        many: "tasks kept the runtime busy while the paused clock could not move (a livelock)",
+        hint: "a task that is always ready again (a loop that yields only through tokio's co-op \
+               budget, or polls a flag with yield_now) never lets the runtime go idle, so the \
+               paused clock never moves and no timeout ever fires: wait on something that \
+               wakes it (a channel, a Notify, a sleep) instead",
+        expected: "waited (let the runtime go idle) instead of spinning",
+        count: |s| s.spinning,
+        on_task: |t| t.detail.as_deref() == Some(crate::run::spin::SPINNING_DETAIL),
     },
     Verdict {
         key: "dropped_at_shutdown",

@@ -17,8 +17,8 @@ use crate::run::Builder;
 pub fn run_test<F, Fut, M>(place: TestPlace, plan: &str, seed: u64, body: F)
 where
     F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future + Send + 'static,
-    Fut::Output: Judged<M> + Debug + Send + 'static,
+    Fut: Future + 'static,
+    Fut::Output: Judged<M> + Debug + 'static,
     M: 'static,
 {
     let test = place.name();
@@ -27,6 +27,9 @@ where
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
     let mut builder = Builder::new("test", test);
     builder.seed(seed).plan(plan).replay(place.replay());
+    if let Some(deadline) = place.deadline {
+        builder.deadline(deadline);
+    }
     for who in place
         .allow
         .split(',')
@@ -47,6 +50,20 @@ where
     }
 }
 
+/// What `tokio::time::pause()` in a `#[faultline_harness::test]` body is rewritten to:
+/// nothing inside a run (its clock is paused from the start, and tokio's `pause()` would
+/// panic "time is already frozen"), tokio's `pause()` anywhere else.
+#[doc(hidden)]
+#[track_caller]
+pub fn pause_in_test() {
+    if !crate::record::ledger::is_installed() {
+        tokio::time::pause();
+    }
+}
+
+/// The panic of `tokio::time::pause()` on a clock that is already paused.
+const FROZEN: &str = "time is already frozen";
+
 /// Where a `#[faultline_harness::test]` lives, for its name and its replay line.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +76,8 @@ pub struct TestPlace {
     pub integration: bool,
     /// Background tasks accepted (`allow = "..."`), comma-separated.
     pub allow: &'static str,
+    /// The virtual deadline (`deadline = "2h"`), when not the default.
+    pub deadline: Option<std::time::Duration>,
 }
 
 impl TestPlace {
@@ -100,5 +119,14 @@ fn failures(report: &Report) -> Vec<String> {
     };
     problems.extend(report.problems());
     problems.extend(report.plan_warnings());
+    let frozen = report.result.contains(FROZEN)
+        || (report.tasks.iter()).any(|t| t.detail.as_deref().is_some_and(|d| d.contains(FROZEN)));
+    if frozen {
+        problems.push(format!(
+            "`{FROZEN}`: tokio::time::pause() was called on faultline's clock, which is paused \
+             from the start; delete that call (a `pause()` written in the test's body is \
+             dropped for you; this one was made elsewhere, e.g. in a helper)"
+        ));
+    }
     problems
 }
