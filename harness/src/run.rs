@@ -509,6 +509,7 @@ impl Builder {
         // of foreign code may block.
         shared.set_shutting_down();
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
+        spin.clear_handle();
         shared.set_in_runtime(false);
         let mut ledger = ledger::uninstall().expect("the run's ledger is installed until here");
         let untracked = if cfg!(all(tokio_unstable, not(loom))) {
