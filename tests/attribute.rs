@@ -399,3 +399,24 @@ fn a_wait_nothing_can_end_stalls_after_the_idle_grace() {
         "{waited:?}"
     );
 }
+
+#[test]
+fn runs_leave_no_file_descriptors_behind() {
+    let open = || std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);
+    let run = || {
+        faultline::harness::Builder::new("attribute", "fds")
+            .run(|| async { sleep(Duration::from_millis(1)).await })
+            .unwrap()
+    };
+    run();
+    let before = open();
+    for _ in 0..50 {
+        run();
+    }
+    // Other tests run alongside: allow some slack, not one fd a run.
+    assert!(
+        open() < before + 25,
+        "{before} fds before, {} after 50 runs",
+        open()
+    );
+}

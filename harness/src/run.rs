@@ -509,6 +509,7 @@ impl Builder {
         shared.set_shutting_down();
         spin.clear_handle();
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
+        spin.clear_handle();
         shared.set_in_runtime(false);
         let mut ledger = ledger::uninstall().expect("the run's ledger is installed until here");
         let untracked = if cfg!(all(tokio_unstable, not(loom))) {

@@ -96,6 +96,12 @@ impl Spin {
             .map(|task| std::path::Path::new("/proc").join(task).join("stat"));
     }
 
+    /// Forgets the runtime, once it is shut down. The runtime's hooks hold this `Spin`: a
+    /// `Handle` kept here would keep the runtime's driver (its epoll fd) alive for ever.
+    pub(crate) fn clear_handle(&self) {
+        *lock(&self.handle) = None;
+    }
+
     /// Whether the run's thread sleeps now (state `S` in its `/proc` stat).
     fn asleep(&self) -> bool {
         let Some(path) = lock(&self.stat).clone() else {
