@@ -36,6 +36,7 @@ mod resource;
 mod run;
 
 /// Rubrics: named checks with hints, and the grades they give.
+pub use catalog::family::Family;
 pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn, Wrong};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{

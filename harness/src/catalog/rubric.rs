@@ -11,6 +11,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::catalog::family::Family;
 use crate::catalog::{NamedPlan, Scenario};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -320,6 +321,8 @@ pub struct Rubric {
     /// Plans the rubric grades under besides the scenario's own (which the comparison and
     /// its snapshots show): a fault that breaks what a hint teaches, and only that.
     pub plans: Vec<NamedPlan>,
+    /// The seeded plan family graded too, with the checks that apply under it.
+    pub family: Option<Family>,
     /// Wrong solutions the rubric must reject: the proof that its checks can fail on the
     /// mistakes a learner makes (see [`Wrong`]).
     pub gallery: Vec<Wrong>,
@@ -376,6 +379,7 @@ impl Rubric {
             caught_elsewhere: Vec::new(),
             sweep: Vec::new(),
             plans: Vec::new(),
+            family: None,
             gallery: Vec::new(),
         }
     }
@@ -385,6 +389,12 @@ impl Rubric {
     /// a cancellation from outside that only a drop guard survives.
     pub fn plan(mut self, name: &'static str, text: &'static str) -> Self {
         self.plans.push(NamedPlan { name, text });
+        self
+    }
+
+    /// Also grades under the plans of `family`, applying its checks there.
+    pub fn family(mut self, family: Family) -> Self {
+        self.family = Some(family);
         self
     }
 
@@ -524,6 +534,18 @@ impl Rubric {
                 self.apply(&report, &format!("sweep: {text}"), &text, &mut grade);
             }
         }
+        if let Some(family) = &self.family {
+            for (name, plan) in family.plans(scenario)? {
+                let text = plan.to_string();
+                let mut builder = scenario.builder(variant, None, plan, 0);
+                builder.replay(format!(
+                    "cargo run -- run {} --variant {variant} --faults '{text}' --seed 0",
+                    scenario.name
+                ));
+                let report = run(&builder)?;
+                self.apply(&report, &name, &text, &mut grade);
+            }
+        }
         Ok(grade)
     }
 
@@ -531,9 +553,14 @@ impl Rubric {
     /// named `sweep: <text>`: only the checks the sweep lists), and notes a `todo!()`.
     fn apply(&self, report: &Report, plan: &str, plan_text: &str, grade: &mut Grade) {
         let swept = plan.starts_with("sweep: ");
+        let family = plan.starts_with("family: ");
         for (check, graded) in self.checks.iter().zip(&mut grade.checks) {
             let applies = if swept {
                 self.sweep.contains(&check.name)
+            } else if family {
+                self.family
+                    .as_ref()
+                    .is_some_and(|f| f.checks.contains(&check.name))
             } else {
                 check.applies(plan)
             };
@@ -638,7 +665,8 @@ impl fmt::Display for CheckGrade {
         let Some(first) = self.misses.first() else {
             return writeln!(f, "✓ {}", self.name);
         };
-        let plan = if first.plan == first.plan_text || first.plan.starts_with("sweep: ") {
+        let generated = |p: &str| p.starts_with("sweep: ") || p.starts_with("family: ");
+        let plan = if first.plan == first.plan_text || generated(&first.plan) {
             first.plan.clone()
         } else {
             format!("{} ({})", first.plan, first.plan_text)
@@ -655,13 +683,16 @@ impl fmt::Display for CheckGrade {
             let rest = &self.misses[1..];
             let mut others: Vec<String> = rest
                 .iter()
-                .filter(|m| !m.plan.starts_with("sweep: "))
+                .filter(|m| !generated(&m.plan))
                 .map(|m| m.plan.clone())
                 .collect();
-            match rest.len() - others.len() {
-                0 => {}
-                1 => others.push("1 sweep plan".to_owned()),
-                n => others.push(format!("{n} sweep plans")),
+            for kind in ["sweep", "family"] {
+                let prefix = format!("{kind}: ");
+                match rest.iter().filter(|m| m.plan.starts_with(&prefix)).count() {
+                    0 => {}
+                    1 => others.push(format!("1 {kind} plan")),
+                    n => others.push(format!("{n} {kind} plans")),
+                }
             }
             writeln!(f, "    also fails under: {}", others.join(", "))?;
         }
