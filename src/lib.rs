@@ -62,13 +62,17 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
     })
 }
 
-/// The variant of `scenario` called `name`, or its rubric's wrong solution of that name
-/// (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
+/// The variant of `scenario` called `name`, or its rubric's wrong or right solution of that
+/// name (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
 pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> {
     let gallery: Vec<(&'static str, RunFn)> = rubrics()
         .into_iter()
         .filter(|r| r.scenario == scenario.name)
-        .flat_map(|r| r.gallery.into_iter().map(|w| (w.name, w.run)))
+        .flat_map(|r| {
+            let right: Vec<(&'static str, RunFn)> =
+                r.right.iter().map(|g| (g.name, g.run)).collect();
+            r.gallery.into_iter().map(|w| (w.name, w.run)).chain(right)
+        })
         .collect();
     match (
         scenario.find_variant(name),
@@ -79,7 +83,10 @@ pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> 
         (Err(err), None) if gallery.is_empty() => Err(err.into()),
         (Err(err), None) => {
             let names: Vec<&str> = gallery.iter().map(|(n, _)| *n).collect();
-            anyhow::bail!("{err}; or one of its wrong solutions: {}", names.join(", "))
+            anyhow::bail!(
+                "{err}; or one of its rubric's gallery solutions: {}",
+                names.join(", ")
+            )
         }
     }
 }

@@ -209,6 +209,95 @@ fn every_wrong_solution_is_rejected_by_the_checks_it_names() {
     });
 }
 
+/// Exercises whose right-solution gallery is not written yet: each must have at least two
+/// right solutions, written another way, once it leaves this list.
+const RIGHT_GALLERY_PENDING: &[&str] = &[
+    "awaitables",
+    "blocking",
+    "breaker",
+    "gather",
+    "guards",
+    "limits",
+    "processor",
+    "scopes",
+    "scraper",
+    "streams",
+];
+
+#[test]
+fn every_exercise_has_a_gallery_of_at_least_two_right_solutions() {
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        let names: Vec<&str> = rubric.right.iter().map(|r| r.name).collect();
+        if RIGHT_GALLERY_PENDING.contains(&rubric.scenario) {
+            assert!(
+                names.len() < 2,
+                "{}: has {names:?}: take it off RIGHT_GALLERY_PENDING",
+                rubric.scenario
+            );
+            continue;
+        }
+        assert!(
+            names.len() >= 2,
+            "{}: {} right solutions ({names:?}); write at least two another way in \
+             scenarios/{}/src/right.rs",
+            rubric.scenario,
+            names.len(),
+            rubric.scenario
+        );
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "{}: a name twice",
+            rubric.scenario
+        );
+        for name in names {
+            assert!(
+                scenario.find_variant(name).is_err() && rubric.find_wrong(name).is_none(),
+                "{} / {name}: also a variant's or a wrong solution's name",
+                rubric.scenario
+            );
+        }
+    }
+}
+
+/// The other half of the proof: a correct solution written another way passes every check.
+/// One that waits for a harness fix (`Right::pending`) is reported, not failed, and must
+/// not pass yet (once it does, drop the mark).
+#[test]
+fn every_right_solution_passes_every_check() {
+    let rubrics = faultline::rubrics();
+    std::thread::scope(|s| {
+        for rubric in &rubrics {
+            s.spawn(move || {
+                let scenario = scenario_of(rubric);
+                for right in &rubric.right {
+                    let grade = rubric.grade(&scenario, right.name).unwrap();
+                    match right.pending {
+                        None => assert!(
+                            grade.passed(),
+                            "{} / {}: the rubric rejects this right solution: fix the rubric \
+                             (a check that asks for more than the promise), not the gallery\n{grade}",
+                            rubric.scenario,
+                            right.name
+                        ),
+                        Some(why) => {
+                            assert!(
+                                !grade.passed(),
+                                "{} / {}: passes now: drop its pending mark ({why})",
+                                rubric.scenario,
+                                right.name
+                            );
+                            eprintln!("pending: {} / {} ({why})", rubric.scenario, right.name);
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
 /// Each hint's point is broken by some wrong solution of its region, which a check proves.
 #[test]
 fn every_hint_is_tied_to_a_check_that_a_wrong_solution_fails() {

@@ -37,7 +37,9 @@ mod run;
 
 /// Rubrics: named checks with hints, and the grades they give.
 pub use catalog::family::Family;
-pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn, Wrong};
+pub use catalog::rubric::{
+    Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Right, Rubric, RunFn, Wrong,
+};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{
     Finding, SweepCase, SweepOptions, SweepReport, VariantSweep, default_actions, pair_plans,

@@ -323,6 +323,9 @@ pub struct Rubric {
     pub plans: Vec<NamedPlan>,
     /// The seeded plan family graded too, with the checks that apply under it.
     pub family: Option<Family>,
+    /// Right solutions written another way that the rubric must accept: the proof that its
+    /// checks do not reject a correct design they were not tuned to (see [`Right`]).
+    pub right: Vec<Right>,
     /// Wrong solutions the rubric must reject: the proof that its checks can fail on the
     /// mistakes a learner makes (see [`Wrong`]).
     pub gallery: Vec<Wrong>,
@@ -364,6 +367,37 @@ impl Wrong {
     }
 }
 
+/// A right solution written another way (another design, another order of operations,
+/// plain tokio spawns): the rubric must pass it on every check. `cargo run -- grade
+/// <exercise> --variant <name>` grades one.
+#[derive(Debug, Clone)]
+pub struct Right {
+    /// Its name (kebab-case, says how it differs: `plain-tokio-spawns`).
+    pub name: &'static str,
+    /// Runs the variant.
+    pub run: RunFn,
+    /// Why it may not pass yet, when a harness fix it waits for is pending: the proof
+    /// then shows it as pending instead of failing.
+    pub pending: Option<&'static str>,
+}
+
+impl Right {
+    /// The right solution `name`, run by `run`.
+    pub fn new(name: &'static str, run: RunFn) -> Self {
+        Right {
+            name,
+            run,
+            pending: None,
+        }
+    }
+
+    /// Marks it as waiting for a harness fix (`why`): the proof reports rather than fails it.
+    pub fn pending(mut self, why: &'static str) -> Self {
+        self.pending = Some(why);
+        self
+    }
+}
+
 impl Rubric {
     /// A rubric for `scenario`'s `structured` variant, with no checks yet.
     pub fn new(scenario: &'static str, lesson: &'static str, exercise: &'static str) -> Self {
@@ -380,6 +414,7 @@ impl Rubric {
             sweep: Vec::new(),
             plans: Vec::new(),
             family: None,
+            right: Vec::new(),
             gallery: Vec::new(),
         }
     }
@@ -407,6 +442,17 @@ impl Rubric {
     /// The gallery's wrong solution called `name`.
     pub fn find_wrong(&self, name: &str) -> Option<&Wrong> {
         self.gallery.iter().find(|w| w.name == name)
+    }
+
+    /// Adds right solutions the rubric must accept.
+    pub fn right(mut self, entries: impl IntoIterator<Item = Right>) -> Self {
+        self.right.extend(entries);
+        self
+    }
+
+    /// The right solution called `name`.
+    pub fn find_right(&self, name: &str) -> Option<&Right> {
+        self.right.iter().find(|r| r.name == name)
     }
 
     /// Also applies the checks named here under every single-fault plan of the sweep
@@ -469,14 +515,20 @@ impl Rubric {
     /// Grades `scenario`'s variant called `variant`, or the gallery's wrong solution of
     /// that name (seed 0, every plan).
     pub fn grade(&self, scenario: &Scenario, variant: &str) -> Result<Grade, Error> {
-        let run = match (scenario.find_variant(variant), self.find_wrong(variant)) {
+        let gallery = (self.find_wrong(variant).map(|w| w.run))
+            .or_else(|| self.find_right(variant).map(|r| r.run));
+        let run = match (scenario.find_variant(variant), gallery) {
             (Ok(v), _) => v.run,
-            (Err(_), Some(wrong)) => wrong.run,
-            (Err(err), None) if self.gallery.is_empty() => return Err(err),
+            (Err(_), Some(run)) => run,
+            (Err(err), None) if self.gallery.is_empty() && self.right.is_empty() => {
+                return Err(err);
+            }
             (Err(err), None) => {
-                let names: Vec<&str> = self.gallery.iter().map(|w| w.name).collect();
+                let names: Vec<&str> = (self.gallery.iter().map(|w| w.name))
+                    .chain(self.right.iter().map(|r| r.name))
+                    .collect();
                 return Err(Error::misuse(format!(
-                    "{err}; or one of its rubric's wrong solutions: {}",
+                    "{err}; or one of its rubric's gallery solutions: {}",
                     names.join(", ")
                 )));
             }
