@@ -217,7 +217,6 @@ const RIGHT_GALLERY_PENDING: &[&str] = &[
     "breaker",
     "gather",
     "guards",
-    "limits",
     "processor",
     "scopes",
     "scraper",

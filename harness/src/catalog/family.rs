@@ -31,8 +31,9 @@ pub struct Family {
     /// Points that stand for a dependency's latency, each with its latency in ms: every
     /// hit is slowed ×2 and ×10 (a delay of 1× and 9× the latency on top).
     pub slowed: Vec<(&'static str, u64)>,
-    /// Keys that always fail (`point[key]=error(AlwaysFails)`: every hit of that key).
-    pub always_fails: Vec<(&'static str, &'static str)>,
+    /// Keys that always fail, each with the error's kind (`point[key]=error(kind)`: every
+    /// hit of that key; a kind the code retries makes retries that must end).
+    pub always_fails: Vec<(&'static str, &'static str, &'static str)>,
     /// The checks applied under every plan of the family.
     pub checks: Vec<&'static str>,
 }
@@ -77,9 +78,14 @@ impl Family {
         self
     }
 
-    /// Key `key` of `point` fails at every hit.
-    pub fn always_fails(mut self, point: &'static str, key: &'static str) -> Self {
-        self.always_fails.push((point, key));
+    /// Key `key` of `point` fails at every hit, with an error of kind `kind`.
+    pub fn always_fails(
+        mut self,
+        point: &'static str,
+        key: &'static str,
+        kind: &'static str,
+    ) -> Self {
+        self.always_fails.push((point, key, kind));
         self
     }
 
@@ -119,10 +125,10 @@ impl Family {
                 ));
             }
         }
-        for &(point, key) in &self.always_fails {
+        for &(point, key, kind) in &self.always_fails {
             plans.push(Plan::none().rule(
                 Selector::point(point).key(key),
-                Action::Error("AlwaysFails".to_owned()),
+                Action::Error(kind.to_owned()),
             ));
         }
         Ok(plans
@@ -191,7 +197,7 @@ mod tests {
             .stops(100, 350)
             .cancels("caller", 200, 500)
             .slowed("fetch", 50)
-            .always_fails("fetch", "3");
+            .always_fails("fetch", "3", "AlwaysFails");
         let names: Vec<String> = family
             .plans(&scenario)
             .unwrap()

@@ -264,6 +264,24 @@ impl Check {
         .only(&plans)
     }
 
+    /// A check that the gauge called `gauge` never rose above `ceiling`, under every plan
+    /// (a promise: at most N in flight, whatever the plan). A run without the gauge passes.
+    pub fn gauge_never_above(
+        name: &'static str,
+        aspect: Aspect,
+        hint: &'static str,
+        gauge: &'static str,
+        ceiling: u64,
+    ) -> Self {
+        Check::new(name, aspect, hint, move |r| match r.resource(gauge) {
+            Some(crate::resource::ResourceReport::Gauge(g)) if g.peak > ceiling => Err(Miss::run(
+                format!("gauge {gauge} at most {ceiling}"),
+                format!("peak {} at {} ms", g.peak, g.peak_ms),
+            )),
+            _ => Ok(()),
+        })
+    }
+
     /// A check that the gauge called `gauge` never rose above a ceiling, per plan: applies
     /// only under the plans listed. A run without the gauge never raised it: it passes.
     pub fn gauge_at_most(
