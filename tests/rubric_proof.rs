@@ -216,7 +216,6 @@ const RIGHT_GALLERY_PENDING: &[&str] = &[
     "blocking",
     "breaker",
     "gather",
-    "guards",
     "processor",
     "scopes",
     "scraper",

@@ -16,6 +16,38 @@ fn committed(r: &Report) -> Vec<Vec<String>> {
     }
 }
 
+/// The first lease of the pool `db` held longer than its use: returned after its holder's
+/// query had ended (the hit of `query[i]` that passed with no fault, in the scenario's own
+/// `query`), or, when the query never ended by itself, after its deadline.
+fn held_past_its_use(r: &Report) -> Option<String> {
+    let Some(ResourceReport::Pool(pool)) = r.resource("db") else {
+        return None;
+    };
+    let deadline = crate::QUERY_DEADLINE.as_millis() as u64;
+    pool.leases.iter().find_map(|lease| {
+        let returned = lease.returned_ms?;
+        let holder = lease.task.as_deref()?;
+        let ended = r
+            .hits
+            .iter()
+            .find(|h| {
+                h.point == "query"
+                    && h.task.as_deref() == Some(holder)
+                    && h.action.is_none()
+                    && h.at_ms >= lease.acquired_ms
+            })
+            .map(|h| h.at_ms);
+        let due = ended.unwrap_or(lease.acquired_ms + deadline);
+        (returned > due).then(|| {
+            format!(
+                "{holder} took a connection at {} ms, its query ended by {due} ms, and it \
+                 gave the connection back at {returned} ms",
+                lease.acquired_ms
+            )
+        })
+    })
+}
+
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
 pub fn rubric() -> Rubric {
@@ -42,6 +74,20 @@ pub fn rubric() -> Rubric {
          debit() (roll back and return its error), write bob, commit; a cancellation drops \
          the TxGuard, whose Drop rolls back",
     )
+    .check(Check::new(
+        "holds-a-connection-only-while-querying",
+        Aspect::Functional,
+        "promise: a connection is held only while it is used: back in the pool the instant \
+         its query ends (or its deadline passes). Let the Lease go right after the query; \
+         never sleep, back off or wait while holding it",
+        |r| match held_past_its_use(r) {
+            None => Ok(()),
+            Some(found) => Err(Miss::run(
+                "every connection back in the pool when its query ends",
+                found,
+            )),
+        },
+    ))
     .check(Check::returns(
         "returns-the-total",
         "with no fault all six requests and the transfer succeed",
@@ -145,5 +191,6 @@ pub fn rubric() -> Rubric {
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }
