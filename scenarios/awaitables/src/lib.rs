@@ -49,6 +49,7 @@ pub use rubric::rubric;
 pub mod forgetful;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 pub mod racy;
 mod rubric;

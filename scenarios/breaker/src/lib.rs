@@ -37,6 +37,7 @@ pub use rubric::rubric;
 pub mod circuit;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;
