@@ -24,6 +24,8 @@ pub struct Family {
     pub pairs: usize,
     /// How many triples of single faults to draw.
     pub triples: usize,
+    /// The actions the pairs and triples draw from (the sweep's by default).
+    pub actions: Vec<Action>,
     /// A stop (`@t shutdown`) at every `every` virtual ms from `every` up to `until`.
     pub stops: Option<(u64, u64)>,
     /// A cancel of the task named here at every `every` virtual ms up to `until`.
@@ -45,6 +47,7 @@ impl Family {
             seed: 0,
             pairs: 0,
             triples: 0,
+            actions: default_actions(),
             stops: None,
             cancels: None,
             slowed: Vec::new(),
@@ -57,6 +60,13 @@ impl Family {
     pub fn faults(mut self, pairs: usize, triples: usize) -> Self {
         self.pairs = pairs;
         self.triples = triples;
+        self
+    }
+
+    /// Draws the pairs and triples from these actions only (a promise the design keeps
+    /// under errors, delays and hangs, but not when a stage's task is killed).
+    pub fn actions(mut self, actions: Vec<Action>) -> Self {
+        self.actions = actions;
         self
     }
 
@@ -95,7 +105,7 @@ impl Family {
     pub fn plans(&self, scenario: &Scenario) -> Result<Vec<(String, Plan)>, Error> {
         let mut plans = Vec::new();
         if self.pairs + self.triples > 0 {
-            let singles = single_fault_plans(scenario, &default_actions())?;
+            let singles = single_fault_plans(scenario, &self.actions)?;
             let mut rng = SplitMix(self.seed);
             for (count, size) in [(self.pairs, 2), (self.triples, 3)] {
                 for _ in 0..count {

@@ -128,6 +128,7 @@ pub use scenario_limits::bucket;
 mod frontier;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 pub mod loopback;
 mod parse;

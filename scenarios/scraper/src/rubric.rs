@@ -183,6 +183,7 @@ pub fn rubric() -> Rubric {
     .checks(Check::lifecycle())
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
     .expect_fail(
         "unstructured",
