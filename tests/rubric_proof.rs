@@ -6,8 +6,9 @@
 //! unsolved exercise does). Every rubric has a gallery of at least four wrong solutions,
 //! each rejected by the checks it names, and every hint is tied to a check that one of them
 //! fails. Every rubric also has at least two right solutions written another way, each
-//! passing every check (or marked pending a harness fix). Every check fails somewhere: on a variant, a wrong solution, a stub, or — for the
-//! harness's own lifecycle checks — on a ground-truth program built to break it.
+//! passing every check (or marked pending a harness fix). Every check fails somewhere: on
+//! a variant, a wrong solution, a stub, or — for the harness's own lifecycle checks — on a
+//! ground-truth program built to break it.
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The rubric for lesson 03: what a correct `structured::caller` does under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
 
 use crate::{Gathered, url};
 
@@ -90,6 +90,19 @@ pub fn rubric() -> Rubric {
         "no-untracked-tasks",
         "no-panics",
     ])
+    // A cancel of the caller at every 20 ms, and pairs of faults: nothing outlives it.
+    .family(
+        Family::new(&[
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-discarded-errors",
+            "no-tasks-dropped-at-shutdown",
+            "no-untracked-tasks",
+            "no-panics",
+        ])
+        .cancels("caller", 20, 320)
+        .faults(4, 2),
+    )
     .expect_fail(
         "unstructured",
         &["done-within-budget", "no-orphans", "no-swallowed-errors"],

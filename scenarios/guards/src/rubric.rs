@@ -1,7 +1,7 @@
 //! The rubric for lesson 02: what correct `structured::request` and `structured::transfer`
 //! do under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
 
 /// The writes of every transaction committed on the store `accounts`, in order.
 fn committed(r: &Report) -> Vec<Vec<String>> {
@@ -179,6 +179,22 @@ pub fn rubric() -> Rubric {
         "no-partial-writes",
         "no-panics",
     ])
+    // A cancel of a request at every 25 ms, and pairs of faults: no connection leaked, no partial write.
+    .family(
+        Family::new(&[
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-discarded-errors",
+            "no-stalled-tasks",
+            "no-tasks-dropped-at-shutdown",
+            "no-untracked-tasks",
+            "no-leaked-connections",
+            "no-partial-writes",
+            "no-panics",
+        ])
+        .cancels("req[1]", 25, 400)
+        .faults(4, 2),
+    )
     .expect_fail(
         "unstructured",
         &[
