@@ -105,7 +105,13 @@ pub fn rubric() -> Rubric {
     )
     .expect_fail(
         "unstructured",
-        &["done-within-budget", "no-orphans", "no-swallowed-errors"],
+        &[
+            "done-within-budget",
+            "no-orphans",
+            "no-swallowed-errors",
+            // Under a family plan: a detached fetch still running when the runtime goes.
+            "no-tasks-dropped-at-shutdown",
+        ],
     )
     .expect_fail(
         "unstructured_return_exceptions",
