@@ -99,7 +99,7 @@
 //!   at a stop, whenever it comes (`accounts-for-every-url`);
 //! - every page fetched when the site lets it be (`fetches-every-page`);
 //! - **at most the site's rate per virtual second**, never banned (`under-the-rate-limit`,
-//!   `never-banned`); retries end (a page given up after its retries);
+//!   `never-banned`);
 //! - bounded queues (`bounded-queues`), no partial write, no orphan, done within the
 //!   reference's virtual time (`done-within-budget`).
 //!
