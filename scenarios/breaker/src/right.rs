@@ -47,6 +47,6 @@ async fn guard_clause_then_record(i: usize, lost: Arc<Gauge>, breaker: Arc<Break
     }
     let outcome = with_timeout(i, &lost).await.map(drop);
     let served = outcome.is_ok();
-    breaker.record(outcome.as_ref().map(|()| ()));
+    breaker.record(outcome.as_ref().map(|&()| ()));
     served
 }
