@@ -68,17 +68,21 @@ pub fn find(name: &str) -> anyhow::Result<Scenario> {
     })
 }
 
-/// The variant of `scenario` called `name`, or its rubric's wrong solution of that name
-/// (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
+/// The variant of `scenario` called `name`, or its rubric's wrong or right solution of that
+/// name (which `cargo run -- grade <exercise> --variant <name>` grades, and whose replays run it).
 ///
-/// An unknown name's error lists the scenario's variants only: the wrong solutions are
-/// the author's (the learner edition has none), so a name is offered from them only as the
+/// An unknown name's error lists the scenario's variants only: the galleries are the
+/// author's (the learner edition has none), so a name is offered from them only as the
 /// nearest to a misspelling of one.
 pub fn find_variant(scenario: &Scenario, name: &str) -> anyhow::Result<Variant> {
     let gallery: Vec<(&'static str, RunFn)> = rubrics()
         .into_iter()
         .filter(|r| r.scenario == scenario.name)
-        .flat_map(|r| r.gallery.into_iter().map(|w| (w.name, w.run)))
+        .flat_map(|r| {
+            let right: Vec<(&'static str, RunFn)> =
+                r.right.iter().map(|g| (g.name, g.run)).collect();
+            r.gallery.into_iter().map(|w| (w.name, w.run)).chain(right)
+        })
         .collect();
     match (
         scenario.find_variant(name),

@@ -61,6 +61,7 @@ pub fn scaffold(root: &Path, name: &str) -> anyhow::Result<Scaffolded> {
         ("src/structured.rs", STRUCTURED_RS),
         ("src/rubric.rs", RUBRIC_RS),
         ("src/gallery.rs", GALLERY_RS),
+        ("src/right.rs", RIGHT_RS),
     ]
     .into_iter()
     .map(|(rel, t)| (dir.join(rel), fill(t)))
@@ -213,6 +214,7 @@ pub use rubric::rubric;
 
 __AUTHOR_BEGIN__
 pub mod gallery;
+pub mod right;
 __AUTHOR_END__
 mod rubric;
 pub mod structured;
@@ -351,7 +353,59 @@ pub fn rubric() -> Rubric {
     )
     __AUTHOR_BEGIN__
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     __AUTHOR_END__
+}
+"#;
+
+const RIGHT_RS: &str = r#"//! faultline:author-only — right solutions of `structured::body` written another way,
+//! that the rubric must accept (author: replace them with other correct designs of the
+//! lesson: another order of operations, plain tokio spawns, another primitive).
+
+use faultline_harness::{Failure, Right, spawn_in};
+use tokio::task::JoinSet;
+
+use crate::{Output, WORKERS, work};
+
+/// The right solutions.
+pub fn entries() -> Vec<Right> {
+    vec![
+        Right::new("matches-each-join", |b| b.run(matches_each_join)),
+        Right::new("loop-with-let-else", |b| b.run(loop_with_let_else)),
+    ]
+}
+
+/// Each join matched by hand.
+async fn matches_each_join() -> Output {
+    let mut set = JoinSet::new();
+    for i in 0..WORKERS {
+        spawn_in(&mut set, ("work", i), async move { work(i).await.map(|r| (i, r)) });
+    }
+    let mut results = vec![String::new(); WORKERS];
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(Ok((i, result))) => results[i] = result,
+            Ok(Err(err)) => return Err(err),
+            Err(join) => return Err(Failure::from(join)),
+        }
+    }
+    Ok(results)
+}
+
+/// A `loop` with `let else`.
+async fn loop_with_let_else() -> Output {
+    let mut set = JoinSet::new();
+    for i in 0..WORKERS {
+        spawn_in(&mut set, ("work", i), async move { work(i).await.map(|r| (i, r)) });
+    }
+    let mut results = vec![String::new(); WORKERS];
+    loop {
+        let Some(joined) = set.join_next().await else {
+            return Ok(results);
+        };
+        let (i, result) = joined.map_err(Failure::from)??;
+        results[i] = result;
+    }
 }
 "#;
 

@@ -5,8 +5,10 @@
 //! one must pass), and fails a stub that returns at once and one that panics (what an
 //! unsolved exercise does). Every rubric has a gallery of at least four wrong solutions,
 //! each rejected by the checks it names, and every hint is tied to a check that one of them
-//! fails. Every check fails somewhere: on a variant, a wrong solution, a stub, or — for the
-//! harness's own lifecycle checks — on a ground-truth program built to break it.
+//! fails. Every rubric also has at least two right solutions written another way, each
+//! passing every check (or marked pending a harness fix). Every check fails somewhere: on
+//! a variant, a wrong solution, a stub, or — for the harness's own lifecycle checks — on a
+//! ground-truth program built to break it.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -203,6 +205,72 @@ fn every_wrong_solution_is_rejected_by_the_checks_it_names() {
                         rubric.scenario,
                         wrong.name
                     );
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn every_exercise_has_a_gallery_of_at_least_two_right_solutions() {
+    for rubric in faultline::rubrics() {
+        let scenario = scenario_of(&rubric);
+        let names: Vec<&str> = rubric.right.iter().map(|r| r.name).collect();
+        assert!(
+            names.len() >= 2,
+            "{}: {} right solutions ({names:?}); write at least two another way in \
+             scenarios/{}/src/right.rs",
+            rubric.scenario,
+            names.len(),
+            rubric.scenario
+        );
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "{}: a name twice",
+            rubric.scenario
+        );
+        for name in names {
+            assert!(
+                scenario.find_variant(name).is_err() && rubric.find_wrong(name).is_none(),
+                "{} / {name}: also a variant's or a wrong solution's name",
+                rubric.scenario
+            );
+        }
+    }
+}
+
+/// The other half of the proof: a correct solution written another way passes every check.
+/// One that waits for a harness fix (`Right::pending`) is reported, not failed, and must
+/// not pass yet (once it does, drop the mark).
+#[test]
+fn every_right_solution_passes_every_check() {
+    let rubrics = faultline::rubrics();
+    std::thread::scope(|s| {
+        for rubric in &rubrics {
+            s.spawn(move || {
+                let scenario = scenario_of(rubric);
+                for right in &rubric.right {
+                    let grade = rubric.grade(&scenario, right.name).unwrap();
+                    match right.pending {
+                        None => assert!(
+                            grade.passed(),
+                            "{} / {}: the rubric rejects this right solution: fix the rubric \
+                             (a check that asks for more than the promise), not the gallery\n{grade}",
+                            rubric.scenario,
+                            right.name
+                        ),
+                        Some(why) => {
+                            assert!(
+                                !grade.passed(),
+                                "{} / {}: passes now: drop its pending mark ({why})",
+                                rubric.scenario,
+                                right.name
+                            );
+                            eprintln!("pending: {} / {} ({why})", rubric.scenario, right.name);
+                        }
+                    }
                 }
             });
         }

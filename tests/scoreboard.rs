@@ -52,7 +52,7 @@ fn a_failing_variant_is_explained_check_by_check() {
     assert!(!board.passed());
     for part in [
         "faultline exercises, graded on variant unstructured (not your solution)",
-        "  ✗ 03 gather vs TaskGroup  12/15  variant unstructured",
+        "  ✗ 03 gather vs TaskGroup  11/15  variant unstructured",
         "0/1 lessons passed",
         "how unstructured fails lesson 03 gather vs TaskGroup:",
         "✗ no-orphans — under plan fetch3-fails",

@@ -8,6 +8,8 @@ pub(crate) mod pairs;
 pub(crate) mod parallel;
 // Rubrics: named checks with hints, and the grades they give.
 pub(crate) mod rubric;
+// A rubric's seeded plan family: pairs of faults, stops, cancels, slowed dependencies.
+pub(crate) mod family;
 
 use crate::error::Error;
 use crate::plan::Plan;

@@ -35,12 +35,15 @@ mod report;
 mod resource;
 mod run;
 
+/// Rubrics: named checks with hints, and the grades they give.
+pub use catalog::family::Family;
 /// Which pairs a sweep runs: how many were possible, pruned and run.
 pub use catalog::pairs::PairSelection;
 /// Many runs at once on worker threads, results in order (sweeps, grades, the main job).
 pub use catalog::parallel::{default_jobs, map_ordered, try_map_ordered};
-/// Rubrics: named checks with hints, and the grades they give.
-pub use catalog::rubric::{Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Rubric, RunFn, Wrong};
+pub use catalog::rubric::{
+    Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Right, Rubric, RunFn, Wrong,
+};
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{
     DEFAULT_MAX_PAIRS, Finding, SweepCase, SweepOptions, SweepReport, VariantSweep,

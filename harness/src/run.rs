@@ -507,7 +507,6 @@ impl Builder {
         // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
         // of foreign code may block.
         shared.set_shutting_down();
-        spin.clear_handle();
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
         spin.clear_handle();
         shared.set_in_runtime(false);

@@ -11,6 +11,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::catalog::family::Family;
 use crate::catalog::{NamedPlan, Scenario};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -263,6 +264,24 @@ impl Check {
         .only(&plans)
     }
 
+    /// A check that the gauge called `gauge` never rose above `ceiling`, under every plan
+    /// (a promise: at most N in flight, whatever the plan). A run without the gauge passes.
+    pub fn gauge_never_above(
+        name: &'static str,
+        aspect: Aspect,
+        hint: &'static str,
+        gauge: &'static str,
+        ceiling: u64,
+    ) -> Self {
+        Check::new(name, aspect, hint, move |r| match r.resource(gauge) {
+            Some(crate::resource::ResourceReport::Gauge(g)) if g.peak > ceiling => Err(Miss::run(
+                format!("gauge {gauge} at most {ceiling}"),
+                format!("peak {} at {} ms", g.peak, g.peak_ms),
+            )),
+            _ => Ok(()),
+        })
+    }
+
     /// A check that the gauge called `gauge` never rose above a ceiling, per plan: applies
     /// only under the plans listed. A run without the gauge never raised it: it passes.
     pub fn gauge_at_most(
@@ -320,6 +339,11 @@ pub struct Rubric {
     /// Plans the rubric grades under besides the scenario's own (which the comparison and
     /// its snapshots show): a fault that breaks what a hint teaches, and only that.
     pub plans: Vec<NamedPlan>,
+    /// The seeded plan family graded too, with the checks that apply under it.
+    pub family: Option<Family>,
+    /// Right solutions written another way that the rubric must accept: the proof that its
+    /// checks do not reject a correct design they were not tuned to (see [`Right`]).
+    pub right: Vec<Right>,
     /// Wrong solutions the rubric must reject: the proof that its checks can fail on the
     /// mistakes a learner makes (see [`Wrong`]).
     pub gallery: Vec<Wrong>,
@@ -361,6 +385,37 @@ impl Wrong {
     }
 }
 
+/// A right solution written another way (another design, another order of operations,
+/// plain tokio spawns): the rubric must pass it on every check. `cargo run -- grade
+/// <exercise> --variant <name>` grades one.
+#[derive(Debug, Clone)]
+pub struct Right {
+    /// Its name (kebab-case, says how it differs: `plain-tokio-spawns`).
+    pub name: &'static str,
+    /// Runs the variant.
+    pub run: RunFn,
+    /// Why it may not pass yet, when a harness fix it waits for is pending: the proof
+    /// then shows it as pending instead of failing.
+    pub pending: Option<&'static str>,
+}
+
+impl Right {
+    /// The right solution `name`, run by `run`.
+    pub fn new(name: &'static str, run: RunFn) -> Self {
+        Right {
+            name,
+            run,
+            pending: None,
+        }
+    }
+
+    /// Marks it as waiting for a harness fix (`why`): the proof reports rather than fails it.
+    pub fn pending(mut self, why: &'static str) -> Self {
+        self.pending = Some(why);
+        self
+    }
+}
+
 impl Rubric {
     /// A rubric for `scenario`'s `structured` variant, with no checks yet.
     pub fn new(scenario: &'static str, lesson: &'static str, exercise: &'static str) -> Self {
@@ -376,6 +431,8 @@ impl Rubric {
             caught_elsewhere: Vec::new(),
             sweep: Vec::new(),
             plans: Vec::new(),
+            family: None,
+            right: Vec::new(),
             gallery: Vec::new(),
         }
     }
@@ -388,6 +445,12 @@ impl Rubric {
         self
     }
 
+    /// Also grades under the plans of `family`, applying its checks there.
+    pub fn family(mut self, family: Family) -> Self {
+        self.family = Some(family);
+        self
+    }
+
     /// Adds wrong solutions the rubric must reject.
     pub fn gallery(mut self, entries: impl IntoIterator<Item = Wrong>) -> Self {
         self.gallery.extend(entries);
@@ -397,6 +460,17 @@ impl Rubric {
     /// The gallery's wrong solution called `name`.
     pub fn find_wrong(&self, name: &str) -> Option<&Wrong> {
         self.gallery.iter().find(|w| w.name == name)
+    }
+
+    /// Adds right solutions the rubric must accept.
+    pub fn right(mut self, entries: impl IntoIterator<Item = Right>) -> Self {
+        self.right.extend(entries);
+        self
+    }
+
+    /// The right solution called `name`.
+    pub fn find_right(&self, name: &str) -> Option<&Right> {
+        self.right.iter().find(|r| r.name == name)
     }
 
     /// Also applies the checks named here under every single-fault plan of the sweep
@@ -459,14 +533,20 @@ impl Rubric {
     /// Grades `scenario`'s variant called `variant`, or the gallery's wrong solution of
     /// that name (seed 0, every plan).
     pub fn grade(&self, scenario: &Scenario, variant: &str) -> Result<Grade, Error> {
-        let run = match (scenario.find_variant(variant), self.find_wrong(variant)) {
+        let gallery = (self.find_wrong(variant).map(|w| w.run))
+            .or_else(|| self.find_right(variant).map(|r| r.run));
+        let run = match (scenario.find_variant(variant), gallery) {
             (Ok(v), _) => v.run,
-            (Err(_), Some(wrong)) => wrong.run,
-            (Err(err), None) if self.gallery.is_empty() => return Err(err),
+            (Err(_), Some(run)) => run,
+            (Err(err), None) if self.gallery.is_empty() && self.right.is_empty() => {
+                return Err(err);
+            }
             (Err(err), None) => {
-                let names: Vec<&str> = self.gallery.iter().map(|w| w.name).collect();
+                let names: Vec<&str> = (self.gallery.iter().map(|w| w.name))
+                    .chain(self.right.iter().map(|r| r.name))
+                    .collect();
                 return Err(Error::misuse(format!(
-                    "{err}; or one of its rubric's wrong solutions: {}",
+                    "{err}; or one of its rubric's gallery solutions: {}",
                     names.join(", ")
                 )));
             }
@@ -524,6 +604,18 @@ impl Rubric {
                 self.apply(&report, &format!("sweep: {text}"), &text, &mut grade);
             }
         }
+        if let Some(family) = &self.family {
+            for (name, plan) in family.plans(scenario)? {
+                let text = plan.to_string();
+                let mut builder = scenario.builder(variant, None, plan, 0);
+                builder.replay(format!(
+                    "cargo run -- run {} --variant {variant} --faults '{text}' --seed 0",
+                    scenario.name
+                ));
+                let report = run(&builder)?;
+                self.apply(&report, &name, &text, &mut grade);
+            }
+        }
         Ok(grade)
     }
 
@@ -531,9 +623,14 @@ impl Rubric {
     /// named `sweep: <text>`: only the checks the sweep lists), and notes a `todo!()`.
     fn apply(&self, report: &Report, plan: &str, plan_text: &str, grade: &mut Grade) {
         let swept = plan.starts_with("sweep: ");
+        let family = plan.starts_with("family: ");
         for (check, graded) in self.checks.iter().zip(&mut grade.checks) {
             let applies = if swept {
                 self.sweep.contains(&check.name)
+            } else if family {
+                self.family
+                    .as_ref()
+                    .is_some_and(|f| f.checks.contains(&check.name))
             } else {
                 check.applies(plan)
             };
@@ -638,7 +735,8 @@ impl fmt::Display for CheckGrade {
         let Some(first) = self.misses.first() else {
             return writeln!(f, "✓ {}", self.name);
         };
-        let plan = if first.plan == first.plan_text || first.plan.starts_with("sweep: ") {
+        let generated = |p: &str| p.starts_with("sweep: ") || p.starts_with("family: ");
+        let plan = if first.plan == first.plan_text || generated(&first.plan) {
             first.plan.clone()
         } else {
             format!("{} ({})", first.plan, first.plan_text)
@@ -655,13 +753,16 @@ impl fmt::Display for CheckGrade {
             let rest = &self.misses[1..];
             let mut others: Vec<String> = rest
                 .iter()
-                .filter(|m| !m.plan.starts_with("sweep: "))
+                .filter(|m| !generated(&m.plan))
                 .map(|m| m.plan.clone())
                 .collect();
-            match rest.len() - others.len() {
-                0 => {}
-                1 => others.push("1 sweep plan".to_owned()),
-                n => others.push(format!("{n} sweep plans")),
+            for kind in ["sweep", "family"] {
+                let prefix = format!("{kind}: ");
+                match rest.iter().filter(|m| m.plan.starts_with(&prefix)).count() {
+                    0 => {}
+                    1 => others.push(format!("1 {kind} plan")),
+                    n => others.push(format!("{n} {kind} plans")),
+                }
             }
             writeln!(f, "    also fails under: {}", others.join(", "))?;
         }

@@ -84,12 +84,6 @@ impl Spin {
     /// The runtime to read, once it is built. Called on the run's thread.
     pub(crate) fn set_handle(&self, handle: Handle) {
         *lock(&self.handle) = Some(handle);
-    }
-
-    /// Lets go of the runtime's handle once the run is over: a handle keeps the runtime's
-    /// I/O driver, and its file descriptors, alive (two a run, leaked until too many).
-    pub(crate) fn clear_handle(&self) {
-        lock(&self.handle).take();
         // `/proc/thread-self` links to `<pid>/task/<tid>`: the stat file of this thread.
         *lock(&self.stat) = std::fs::read_link("/proc/thread-self")
             .ok()

@@ -44,10 +44,10 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// A receiver whose `poll` is `P::poll`.
-struct Receiver<P>(Arc<Shared>, P);
+pub(crate) struct Receiver<P>(Arc<Shared>, P);
 
 /// One way to write the receiver's `poll`.
-trait PollWith: Send + Unpin + 'static {
+pub(crate) trait PollWith: Send + Unpin + 'static {
     fn poll(shared: &Shared, cx: &mut Context<'_>) -> Poll<Result<(), Closed>>;
 }
 
@@ -60,7 +60,7 @@ impl<P: PollWith> Future for Receiver<P> {
 }
 
 /// The `structured` caller, around a receiver that polls with `P`.
-async fn caller<P: PollWith>(poll: P) -> Waited {
+pub(crate) async fn caller<P: PollWith>(poll: P) -> Waited {
     let (sender, shared) = pair();
     wait_for(Receiver(shared, poll), move || sender.send()).await
 }

@@ -28,6 +28,16 @@
 //!   then `is_woken()` tells the forgetful one from the correct one without any runtime.
 //! <!-- faultline:author-only end -->
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the scenario (the send's fault
+//! point, the waiter's task row), never by the learner's own counts:
+//! - **the waiter is woken** once the signal is sent, by the waker that polled it last
+//!   (`returns-woken`, `no-stalled-tasks`): a stored no-op waker, or a waker stored only
+//!   at the first poll, leaves it pending;
+//! - a sender dropped unsent completes the waiter with `Err(Closed)`, surfaced
+//!   (`surfaces-the-closed-channel`), never a panic (`no-panics`);
+//! - done within the reference's virtual time (`done-within-budget`).
+//!
 //! ## The exercise
 //! The learner writes `signal::Receiver::poll` (the rubric is in `src/rubric.rs`). The
 //! rubric rejects `unstructured` (stalled, error swallowed) but cannot reject
@@ -49,6 +59,7 @@ pub use rubric::rubric;
 pub mod forgetful;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 pub mod racy;
 mod rubric;

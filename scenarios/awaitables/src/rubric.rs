@@ -55,5 +55,6 @@ pub fn rubric() -> Rubric {
     .caught_elsewhere("unstructured_racy", "scenarios/awaitables/tests/loom.rs")
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

@@ -43,7 +43,7 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// The reference's `caller`, with `handle` in place of `structured::handle`.
-async fn caller<H, F>(handle: H) -> Hashed
+pub(crate) async fn caller<H, F>(handle: H) -> Hashed
 where
     H: Fn(usize) -> F,
     F: Future<Output = Result<String, Failure>> + Send + 'static,

@@ -22,6 +22,15 @@
 //!   the same virtual ms, the timeline is the same, and the report is clean.
 //! - `db-fails`: request 1 fails before hashing; its error is returned and observed in both.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the harness (the executor's poll
+//! times, the tasks' rows) and the scenario's fault point `db[i]`:
+//! - **the executor never blocks**: the hash runs off its thread (`no-blocked-executor`),
+//!   so the heartbeat keeps its beat;
+//! - every hash returned (`returns-every-hash`), and a failed row read surfaced as the
+//!   caller's error (`surfaces-the-error`);
+//! - no blocking job left running or its result dropped (the lifecycle checks).
+//!
 //! ## How Rust differs from the course
 //! - asyncio's fix is `to_thread`/`run_in_executor`; tokio's is `spawn_blocking`. tokio's
 //!   other tool, `block_in_place`, panics on a current-thread runtime (the kind this harness
@@ -39,6 +48,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

@@ -35,5 +35,6 @@ pub fn rubric() -> Rubric {
     .expect_fail("unstructured", &["no-blocked-executor"])
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

@@ -47,7 +47,7 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// The reference's `frontend`, with `handle` in place of `structured::handle`.
-async fn frontend<H, F>(handle: H) -> Served
+pub(crate) async fn frontend<H, F>(handle: H) -> Served
 where
     H: Fn(usize, Arc<Gauge>, Arc<Breaker>) -> F,
     F: Future<Output = bool> + Send + 'static,

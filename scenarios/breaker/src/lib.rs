@@ -22,6 +22,16 @@
 //!   and why the cool-down should be short.
 //! - `none`: identical; the breaker stays closed.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the scenario (the `recs` fault
+//! point, the `ms lost to timeouts` gauge), never by the learner's own counts:
+//! - every request served while the service is healthy (`serves-every-request-when-healthy`);
+//! - **fails fast when the service is dead**: after the threshold no call waits its
+//!   timeout, the time lost stays bounded (`fails-fast-when-dead`);
+//! - recovers when the service does, through a half-open probe (`recovers-when-the-service-does`);
+//! - every error read (`no-discarded-errors`), done within the reference's virtual time
+//!   (`done-within-budget`).
+//!
 //! ## How Rust differs from the course
 //! The circuit-breaker crates measured (failsafe, circuitbreaker-rs, recloser,
 //! circuit_breaker, tower-resilience) read `std::time::Instant`, so on tokio's paused clock
@@ -37,6 +47,7 @@ pub use rubric::rubric;
 pub mod circuit;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

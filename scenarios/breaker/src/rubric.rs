@@ -71,5 +71,6 @@ pub fn rubric() -> Rubric {
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

@@ -32,6 +32,17 @@
 //!    does not cancel their tasks. `structured` drops its `JoinSet` with the caller, and a
 //!    dropped `JoinSet` aborts its tasks (on the next scheduler tick, same virtual instant).
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the harness's task rows and the
+//! scenario's fault points `fetch[i]`, under the named plans, the single-fault sweep and a
+//! generated family (a cancel of the caller at every 20 ms, pairs and triples of faults):
+//! - every page returned when none fails (`returns-every-page`);
+//! - **every error surfaced**: the failing fetches' errors returned (`surfaces-the-error`),
+//!   none swallowed or discarded (`no-swallowed-errors`, `no-discarded-errors`);
+//! - **nothing outlives the caller**, whenever it is cancelled (`no-orphans`,
+//!   `no-tasks-dropped-at-shutdown`), and the others are cancelled at the first error:
+//!   done within the reference's virtual time (`done-within-budget`).
+//!
 //! ## What the sweep adds (`cargo run -- sweep gather`)
 //! Across all 25 single-fault plans, `structured` never orphans or swallows; but a `hang` at
 //! any fetch stalls *every* variant, the structured one included: a `JoinSet` (like a
@@ -57,6 +68,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

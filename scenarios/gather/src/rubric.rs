@@ -1,6 +1,6 @@
 //! The rubric for lesson 03: what a correct `structured::caller` does under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
 
 use crate::{Gathered, url};
 
@@ -90,9 +90,28 @@ pub fn rubric() -> Rubric {
         "no-untracked-tasks",
         "no-panics",
     ])
+    // A cancel of the caller at every 20 ms, and pairs of faults: nothing outlives it.
+    .family(
+        Family::new(&[
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-discarded-errors",
+            "no-tasks-dropped-at-shutdown",
+            "no-untracked-tasks",
+            "no-panics",
+        ])
+        .cancels("caller", 20, 320)
+        .faults(4, 2),
+    )
     .expect_fail(
         "unstructured",
-        &["done-within-budget", "no-orphans", "no-swallowed-errors"],
+        &[
+            "done-within-budget",
+            "no-orphans",
+            "no-swallowed-errors",
+            // Under a family plan: a detached fetch still running when the runtime goes.
+            "no-tasks-dropped-at-shutdown",
+        ],
     )
     .expect_fail(
         "unstructured_return_exceptions",
@@ -105,5 +124,6 @@ pub fn rubric() -> Rubric {
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

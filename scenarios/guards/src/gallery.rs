@@ -35,6 +35,12 @@ pub fn entries() -> Vec<Wrong> {
             &["surfaces-only-the-faults", "done-within-budget"],
         ),
         Wrong::new(
+            "lingers-with-the-connection",
+            LEASE,
+            |b| b.run(|| serve(lingers_with_the_connection, structured::transfer)),
+            &["holds-a-connection-only-while-querying"],
+        ),
+        Wrong::new(
             "unwraps-the-query",
             LEASE,
             |b| b.run(|| serve(unwraps_the_query, structured::transfer)),
@@ -176,4 +182,18 @@ async fn ignores_the_debit_error(store: Store) -> Result<(), Failure> {
     tx.write("bob");
     tx.commit();
     Ok(())
+}
+
+/// Mistake: keeps the lease while it pauses after the query (a cool-down before the next
+/// request, a log flush): the connection is held while its holder sleeps.
+async fn lingers_with_the_connection(pool: Pool, i: usize) -> Result<(), Failure> {
+    let conn = timeout(POOL_WAIT, pool.lease())
+        .await
+        .map_err(|_| pool_timeout(i))?;
+    let queried = timeout(QUERY_DEADLINE, query(i))
+        .await
+        .map_err(|_| query_timeout(i));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    drop(conn);
+    queried?
 }

@@ -36,6 +36,18 @@
 //!   delay or hang passes the deadline) and leaves a partial write under 2 (a panic or a
 //!   cancel at `debit`); `structured` is clean under all 35.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the scenario's instruments (the
+//! pool `db`'s leases, the store `accounts`, the fault points `query[i]` and `debit`), not
+//! by the learner's own counts:
+//! - **a connection is held only while it is used**: back in the pool the instant its query
+//!   ends, or when its deadline passes (`holds-a-connection-only-while-querying`);
+//! - no connection leaked on any path, a `?`, a timeout, a cancel, a panic (`no-leaked-connections`);
+//! - the transfer all or nothing, never a partial write (`transfers-all-or-nothing`, `no-partial-writes`);
+//! - every error surfaced, and only the injected ones (`surfaces-only-the-faults`);
+//! - a request gives up on a busy pool in time (`gives-up-on-a-busy-pool`), and the run is
+//!   done within the reference's virtual time (`done-within-budget`).
+//!
 //! ## The cleanup pattern: RAII, and synchronous rollback in `Drop`
 //! Rust has no async `Drop`, so neither guard awaits anything when dropped: `Lease` returns
 //! its semaphore permit (a plain function call), and `TxGuard` discards the uncommitted
@@ -63,6 +75,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

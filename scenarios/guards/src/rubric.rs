@@ -1,7 +1,7 @@
 //! The rubric for lesson 02: what correct `structured::request` and `structured::transfer`
 //! do under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
 
 /// The writes of every transaction committed on the store `accounts`, in order.
 fn committed(r: &Report) -> Vec<Vec<String>> {
@@ -14,6 +14,38 @@ fn committed(r: &Report) -> Vec<Vec<String>> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The first lease of the pool `db` held longer than its use: returned after its holder's
+/// query had ended (the hit of `query[i]` that passed with no fault, in the scenario's own
+/// `query`), or, when the query never ended by itself, after its deadline.
+fn held_past_its_use(r: &Report) -> Option<String> {
+    let Some(ResourceReport::Pool(pool)) = r.resource("db") else {
+        return None;
+    };
+    let deadline = crate::QUERY_DEADLINE.as_millis() as u64;
+    pool.leases.iter().find_map(|lease| {
+        let returned = lease.returned_ms?;
+        let holder = lease.task.as_deref()?;
+        let ended = r
+            .hits
+            .iter()
+            .find(|h| {
+                h.point == "query"
+                    && h.task.as_deref() == Some(holder)
+                    && h.action.is_none()
+                    && h.at_ms >= lease.acquired_ms
+            })
+            .map(|h| h.at_ms);
+        let due = ended.unwrap_or(lease.acquired_ms + deadline);
+        (returned > due).then(|| {
+            format!(
+                "{holder} took a connection at {} ms, its query ended by {due} ms, and it \
+                 gave the connection back at {returned} ms",
+                lease.acquired_ms
+            )
+        })
+    })
 }
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
@@ -42,6 +74,20 @@ pub fn rubric() -> Rubric {
          debit() (roll back and return its error), write bob, commit; a cancellation drops \
          the TxGuard, whose Drop rolls back",
     )
+    .check(Check::new(
+        "holds-a-connection-only-while-querying",
+        Aspect::Functional,
+        "promise: a connection is held only while it is used: back in the pool the instant \
+         its query ends (or its deadline passes). Let the Lease go right after the query; \
+         never sleep, back off or wait while holding it",
+        |r| match held_past_its_use(r) {
+            None => Ok(()),
+            Some(found) => Err(Miss::run(
+                "every connection back in the pool when its query ends",
+                found,
+            )),
+        },
+    ))
     .check(Check::returns(
         "returns-the-total",
         "with no fault all six requests and the transfer succeed",
@@ -133,6 +179,22 @@ pub fn rubric() -> Rubric {
         "no-partial-writes",
         "no-panics",
     ])
+    // A cancel of a request at every 25 ms, and pairs of faults: no connection leaked, no partial write.
+    .family(
+        Family::new(&[
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-discarded-errors",
+            "no-stalled-tasks",
+            "no-tasks-dropped-at-shutdown",
+            "no-untracked-tasks",
+            "no-leaked-connections",
+            "no-partial-writes",
+            "no-panics",
+        ])
+        .cancels("req[1]", 25, 400)
+        .faults(4, 2),
+    )
     .expect_fail(
         "unstructured",
         &[
@@ -145,5 +207,6 @@ pub fn rubric() -> Rubric {
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

@@ -40,6 +40,18 @@ pub fn entries() -> Vec<Wrong> {
             &["fetches-every-page", "no-panics"],
         ),
         Wrong::new(
+            "permit-only-around-the-token",
+            HINT,
+            |b| b.run(|| scraper(permit_only_around_the_token)),
+            &["at-most-10-in-flight"],
+        ),
+        Wrong::new(
+            "retries-without-end",
+            HINT,
+            |b| b.run(|| scraper(retries_without_end)),
+            &["retries-end"],
+        ),
+        Wrong::new(
             "pretends-failed-pages-arrived",
             HINT,
             |b| b.run(|| scraper(pretends_failed_pages_arrived)),
@@ -49,10 +61,10 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// The limits `fetch` gets: a semaphore and a token bucket.
-type Limits = Arc<(Semaphore, TokenBucket)>;
+pub(crate) type Limits = Arc<(Semaphore, TokenBucket)>;
 
 /// The reference's `scraper`, with `fetch` in place of `structured::fetch`.
-async fn scraper<F, Fut>(fetch: F) -> Fetched
+pub(crate) async fn scraper<F, Fut>(fetch: F) -> Fetched
 where
     F: Fn(Server, usize, Limits) -> Fut,
     Fut: Future<Output = Result<String, Failure>> + Send + 'static,
@@ -160,4 +172,58 @@ async fn pretends_failed_pages_arrived(
         .map_err(|_| Failure::new("Closed", "the semaphore was closed"))?;
     limits.1.take().await;
     Ok(server.get(i).await.unwrap_or_default())
+}
+
+/// Mistake: holds the permit only while it waits for a token, then lets it go before the
+/// request: the bound holds while the server is fast (the bucket paces the requests), and
+/// bounds nothing once it is slow.
+async fn permit_only_around_the_token(
+    server: Server,
+    i: usize,
+    limits: Limits,
+) -> Result<String, Failure> {
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_times(3)
+        .with_jitter()
+        .with_jitter_seed(i as u64);
+    (|| async {
+        {
+            let _permit = limits
+                .0
+                .acquire()
+                .await
+                .map_err(|_| Failure::new("Closed", "the semaphore was closed"))?;
+            limits.1.take().await;
+        }
+        server.get(i).await
+    })
+    .retry(backoff)
+    .sleep(tokio::time::sleep)
+    .when(retryable)
+    .await
+}
+
+/// Mistake: retries every retryable error for ever (no `with_max_times`): a page that
+/// always fails is asked again and again.
+async fn retries_without_end(server: Server, i: usize, limits: Limits) -> Result<String, Failure> {
+    let _permit = limits
+        .0
+        .acquire()
+        .await
+        .map_err(|_| Failure::new("Closed", "the semaphore was closed"))?;
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(5))
+        .without_max_times()
+        .with_jitter()
+        .with_jitter_seed(i as u64);
+    (|| async {
+        limits.1.take().await;
+        server.get(i).await
+    })
+    .retry(backoff)
+    .sleep(tokio::time::sleep)
+    .when(retryable)
+    .await
 }

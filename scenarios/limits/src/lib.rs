@@ -23,6 +23,18 @@
 //! - `api-flaky` (`api#50` and `api#120` fail with `ServerError`): `structured` retries them
 //!   after a jittered backoff and still gets every page; `unstructured` is banned anyway.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured at the simulated server (its gauges
+//! and the fault point `api` it passes while a served request is in flight), never by the
+//! learner's own counts, under the named plans and a generated family (the server slowed
+//! ×2 and ×10, a page that always fails with a retryable error):
+//! - **at most 10 requests in flight**, however slow the server (`at-most-10-in-flight`):
+//!   a permit held only around the token bounds nothing once the server is slow;
+//! - **at most 100 requests per virtual second**: no 429, ever (`never-rate-limited`);
+//! - **retries end**: at most 4 attempts at a page, even one that always fails (`retries-end`);
+//! - every page fetched when the server lets it be (`fetches-every-page`), every error
+//!   surfaced (the lifecycle checks), done within the pace the limits allow (`done-within-budget`).
+//!
 //! ## How Rust differs from the course
 //! - The course's fix is "three lines": a semaphore. A semaphore bounds *concurrency*, not
 //!   *rate*: with 10 in flight at 50 ms each, 10 permits still allow 200 requests a second.
@@ -44,6 +56,7 @@ pub use rubric::rubric;
 pub mod bucket;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;
@@ -98,9 +111,14 @@ impl Server {
         self.in_flight.add(1);
         let verdict = self.admit();
         tokio::time::sleep(LATENCY).await;
+        // A served request passes `api` while still in flight: a plan's delay there is a
+        // slower server (the rubric's family slows it ×2 and ×10), counted in flight.
+        let served = match verdict {
+            Ok(()) => point("api").key(i).await,
+            Err(refused) => Err(refused),
+        };
         self.in_flight.sub(1);
-        verdict?;
-        point("api").key(i).await?;
+        served?;
         Ok(format!("page {i}"))
     }
 

@@ -6,7 +6,13 @@
 //! (300 pages at 90 a second, with a burst of 5), with a margin: a fetch that holds every
 //! permit, one request at a time, takes 15 s.
 
-use faultline_harness::{Aspect, Check, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
+
+/// Attempts at one page a correct fetch makes at most: one and three retries.
+const MAX_ATTEMPTS: usize = 4;
+
+/// The server's latency, in ms (the knob the family slows).
+const LATENCY_MS: u64 = crate::LATENCY.as_millis() as u64;
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
@@ -30,20 +36,42 @@ pub fn rubric() -> Rubric {
          retry what fails for a while",
         &[("none", "Ok(300)"), ("api-flaky", "Ok(300)")],
     ))
-    .check(Check::gauge_at_most(
+    .check(Check::gauge_never_above(
         "never-rate-limited",
         Aspect::Functional,
-        "the server allows 100 requests a second: pace them below that (a token bucket), so \
-         no request is answered 429",
+        "promise: at most 100 requests per virtual second, counted at the server. Pace them \
+         below that (a token bucket), so no request is answered 429",
         "429s",
-        &[("none", 0), ("api-flaky", 0)],
+        0,
     ))
-    .check(Check::gauge_at_most(
+    .check(Check::gauge_never_above(
         "at-most-10-in-flight",
         Aspect::Functional,
-        "bound the requests in flight (a semaphore of 10): memory and sockets are finite",
+        "promise: at most 10 requests in flight, counted at the server, however slow it is. \
+         Hold the semaphore's permit for the whole request, not only around the token",
         "in flight",
-        &[("none", 10), ("api-flaky", 10)],
+        10,
+    ))
+    .check(Check::new(
+        "retries-end",
+        Aspect::Functional,
+        "promise: retries end: at most 4 attempts at a page, counted at the server, even for \
+         a page that always fails. Give the backoff a limit (with_max_times)",
+        |r| {
+            let mut attempts: std::collections::BTreeMap<&str, usize> = Default::default();
+            for hit in r.hits.iter().filter(|h| h.point == "api") {
+                *attempts
+                    .entry(hit.key.as_deref().unwrap_or(""))
+                    .or_default() += 1;
+            }
+            match attempts.iter().find(|(_, n)| **n > MAX_ATTEMPTS) {
+                None => Ok(()),
+                Some((key, n)) => Err(Miss::run(
+                    format!("at most {MAX_ATTEMPTS} attempts at a page"),
+                    format!("{n} attempts at page {key}"),
+                )),
+            }
+        },
     ))
     .check(Check::within(
         "done-within-budget",
@@ -63,7 +91,14 @@ pub fn rubric() -> Rubric {
             "no-discarded-errors",
         ],
     )
+    // The server slowed ×2 and ×10: a bound that bounds nothing once it is slow shows.
+    .family(
+        Family::new(&["never-rate-limited", "at-most-10-in-flight", "retries-end"])
+            .slowed("api", LATENCY_MS)
+            .always_fails("api", "7", "ServerError"),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

@@ -110,7 +110,7 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// Runs `process` over the catalogue's [`EVENTS`].
-fn run<F: Future<Output = Accounting> + Send + 'static>(
+pub(crate) fn run<F: Future<Output = Accounting> + Send + 'static>(
     b: &Builder,
     process: fn(u64) -> F,
 ) -> Result<Report, Error> {
@@ -294,7 +294,7 @@ pub async fn supervise_unread_restarts(
 
 /// `structured::process` with the event channel's capacity, the windower and the
 /// supervisor swapped for others.
-async fn process_with<W, WF, S, SF>(
+pub(crate) async fn process_with<W, WF, S, SF>(
     events: u64,
     capacity: usize,
     windower: W,

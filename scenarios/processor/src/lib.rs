@@ -89,6 +89,21 @@
 //! structured processor over 1,000,000 events (see BENCHMARKS.md); no task is spawned per
 //! event, and the gauges stay at 64 events and 2 windows.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the scenario's instruments (the
+//! store `windows`, the `queued`/`backlog` gauges, the feeds' fault points) and the books
+//! it keeps, under the named plans, the sweep and a generated family (a stop every 150 ms
+//! of the input, pairs and triples of errors, delays and hangs):
+//! - **the books balance at a stop at any instant**: every event received is in a
+//!   committed window or dropped with a reason (`accounts-for-every-event`), every open
+//!   window flushed (`flushes-every-window`);
+//! - every feed read to its end when it only stalls for a while (`reads-every-feed`),
+//!   a failing feed given up on after its own restart budget, and its error (and only the
+//!   injected ones) surfaced (`surfaces-the-errors`);
+//! - both queues bounded (`bounded-event-queue`, `bounded-sink-queue`), no partial write,
+//!   no orphan (`no-partial-writes`, `no-orphans`), done within the reference's virtual
+//!   time (`done-within-budget`).
+//!
 //! ## How Rust differs from the course's Python
 //! - `TaskGroup` cancels every sibling when one child raises, and raises an
 //!   `ExceptionGroup` at the end of the `async with`: a supervisor that restarts one feed
@@ -127,6 +142,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

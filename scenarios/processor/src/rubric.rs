@@ -1,7 +1,11 @@
 //! The rubric for project P2: what a correct `structured` reader, supervisor, windower and
 //! `process` do under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use std::time::Duration;
+
+use faultline_harness::{
+    Action, Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome,
+};
 
 use crate::{BACKLOG, BATCH_MAX, EVENT_CAPACITY, EVENTS, FLOOD, QUEUED, SINK_CAPACITY};
 
@@ -214,8 +218,28 @@ pub fn rubric() -> Rubric {
         ],
     ))
     .checks(Check::lifecycle())
+    // A stop at every 150 ms of the input, and pairs of faults: whatever instant the stop
+    // comes, the books balance and every open window is flushed.
+    .family(
+        Family::new(&[
+            "accounts-for-every-event",
+            "flushes-every-window",
+            "no-orphans",
+            "no-partial-writes",
+        ])
+        .stops(150, 2100)
+        .faults(4, 2)
+        // A killed stage (a panic, a cancel) loses its events by design: errors, delays
+        // and hangs are what the pipeline must absorb.
+        .actions(vec![
+            Action::Error("FamilyError".to_owned()),
+            Action::Delay(Duration::from_millis(500)),
+            Action::Hang,
+        ]),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
     .check(Check::none_of(
         "no-partial-writes",

@@ -37,6 +37,16 @@
 //!   dropped (20); `structured` has none of these. A `hang` in a worker stalls both (3): a
 //!   scope waits for its children, and bounding that wait is a deadline's job (lesson 06).
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the harness's task rows and the
+//! scenario's fault points, under the named plans, the sweep and a generated family (a
+//! cancel of the job at every 25 ms, pairs and triples of faults):
+//! - every worker's result returned (`returns-every-result`);
+//! - **every error surfaced**, all of them, not the first (`surfaces-every-error`);
+//! - **nothing outlives its scope**, whenever the job or the service is cancelled
+//!   (`no-orphans`, `no-tasks-dropped-at-shutdown`); the loops stop at the signal: done
+//!   within the reference's virtual time (`done-within-budget`).
+//!
 //! ## How Rust differs from the course's Python
 //! - Cancelling a Python task that awaits its children's tasks still leaves those children
 //!   running unless they belong to a `TaskGroup`; in tokio the same holds for `JoinHandle`s
@@ -57,6 +67,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

@@ -1,7 +1,7 @@
 //! The rubric for lesson 03 (beyond the puzzle): what correct `structured::job` and
 //! `structured::service` do under every plan.
 
-use faultline_harness::{Check, Rubric};
+use faultline_harness::{Check, Family, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
@@ -71,6 +71,19 @@ pub fn rubric() -> Rubric {
         "no-untracked-tasks",
         "no-panics",
     ])
+    // A cancel of the job at every 25 ms, and pairs of faults: nothing outlives it.
+    .family(
+        Family::new(&[
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-discarded-errors",
+            "no-tasks-dropped-at-shutdown",
+            "no-untracked-tasks",
+            "no-panics",
+        ])
+        .cancels("job", 25, 500)
+        .faults(4, 2),
+    )
     .expect_fail(
         "unstructured",
         &[
@@ -84,5 +97,6 @@ pub fn rubric() -> Rubric {
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

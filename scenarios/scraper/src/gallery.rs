@@ -115,7 +115,7 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// Runs `crawl` from the home page of a fresh site, with the run's shutdown signal.
-fn run<F: Future<Output = Crawl> + Send + 'static>(
+pub(crate) fn run<F: Future<Output = Crawl> + Send + 'static>(
     b: &Builder,
     crawl: fn(Site, SavedFrontier, CancellationToken) -> F,
 ) -> Result<Report, Error> {
@@ -230,7 +230,7 @@ pub async fn parser_without_dedup(
 
 /// `structured::crawl` with the channels' capacity, the fetcher and the parser swapped for
 /// others.
-async fn crawl_with<FF, FFut, PF, PFut>(
+pub(crate) async fn crawl_with<FF, FFut, PF, PFut>(
     site: Site,
     frontier: SavedFrontier,
     stop: CancellationToken,

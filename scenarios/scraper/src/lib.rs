@@ -92,6 +92,17 @@
 //! fetchers panics in turn on page 5 (its claim puts the page back for the next), the
 //! crawl returns the 8 panics as its `errors` with 33 pages stored and 55 `left`, `lost: 0`.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured at the simulated site (its request
+//! counts and bans), the store `pages`, the queue gauges and the frontier's books:
+//! - **every URL accounted for**: stored, failed with its error, or left in the frontier
+//!   at a stop, whenever it comes (`accounts-for-every-url`);
+//! - every page fetched when the site lets it be (`fetches-every-page`);
+//! - **at most the site's rate per virtual second**, never banned (`under-the-rate-limit`,
+//!   `never-banned`);
+//! - bounded queues (`bounded-queues`), no partial write, no orphan, done within the
+//!   reference's virtual time (`done-within-budget`).
+//!
 //! ## How Rust differs from the course's Python
 //! - aiohttp's `ClientSession(connector=TCPConnector(limit=…))` bounds connections for you;
 //!   here the bound is a `Semaphore` whose permit each attempt holds, and it bounds
@@ -128,6 +139,7 @@ pub use scenario_limits::bucket;
 mod frontier;
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 pub mod loopback;
 mod parse;

@@ -1,7 +1,7 @@
 //! The rubric for project P1: what a correct `structured` fetch, fetcher and crawl do
 //! under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
 
 use crate::{
     BANNED, CONCURRENCY, IN_FLIGHT, LIMIT_PER_SECOND, PAGE_CAPACITY, PAGES_QUEUED, PARSED_QUEUED,
@@ -181,8 +181,19 @@ pub fn rubric() -> Rubric {
         ],
     ))
     .checks(Check::lifecycle())
+    // A stop at every 2.5 s of the crawl: whatever instant it comes, every URL is accounted for.
+    .family(
+        Family::new(&[
+            "accounts-for-every-url",
+            "no-orphans",
+            "no-partial-writes",
+            "no-tasks-dropped-at-shutdown",
+        ])
+        .stops(2500, 25000),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
     .expect_fail(
         "unstructured",

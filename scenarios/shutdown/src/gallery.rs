@@ -40,6 +40,12 @@ pub fn entries() -> Vec<Wrong> {
             &["no-discarded-errors"],
         ),
         Wrong::new(
+            "drops-when-the-queue-is-full",
+            PRODUCER,
+            |b| b.run(|| main_with(drops_when_the_queue_is_full, reference_process)),
+            &["commits-every-offered-message"],
+        ),
+        Wrong::new(
             "begins-by-hand",
             TRANSACTION,
             |b| b.run(|| main_with(structured::producer, |s, m| Box::pin(begins_by_hand(s, m)))),
@@ -211,6 +217,28 @@ async fn stops_quietly_on_a_failed_accept(
                 }
                 depth.add(1);
             }
+        }
+    }
+    Ok(())
+}
+
+/// Mistake: `try_send`s each message and drops it whenever the queue is full: no fault at
+/// all, `Ok(())` returned, and fewer than half the messages committed.
+async fn drops_when_the_queue_is_full(
+    queue: Sender<usize>,
+    depth: Gauge,
+    stop: CancellationToken,
+) -> Result<(), Failure> {
+    for i in 0..MESSAGES {
+        let msg = tokio::select! {
+            biased;
+            () = stop.cancelled() => return Ok(()),
+            msg = accept(i) => msg?,
+        };
+        match queue.try_send(msg) {
+            Ok(()) => depth.add(1),
+            Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {}
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => return Ok(()),
         }
     }
     Ok(())

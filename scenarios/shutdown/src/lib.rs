@@ -18,14 +18,32 @@
 //! - `sigterm` (`@265ms shutdown`): `unstructured` exits at 265 ms with message 8's
 //!   transaction half done — a **PARTIAL WRITE** — and 17 accepted messages still in the
 //!   queue (the `queue` gauge ends at 17, its peak): lost. `structured` stops accepting at
-//!   265 ms, finishes message 8, drains the few queued (the queue never holds more than 4),
-//!   and exits when every accepted message is committed: accepted = committed.
+//!   265 ms, sends the message it had already accepted (it waits for room: an accepted
+//!   message is never dropped), finishes message 8, drains the few queued (the queue never
+//!   holds more than 4), and exits when every offered message is committed: 14 of 14.
 //! - `none`: the input ends after 300 ms. `unstructured` returns then, dropping the consumer
 //!   with most of its backlog; `structured` drains everything (all 30 committed).
 //! - `process-fails` (`process[3]` errors): `unstructured`'s consumer dies and its error is
 //!   SWALLOWED with the detached handle, while the unbounded queue keeps filling;
 //!   `structured` rolls message 3 back, surfaces the error, and its producer stops when the
 //!   consumer's end of the channel closes.
+//!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the scenario's own instruments
+//! (the fault points in `accept` and `process`, the store `db`, the `queue` gauge), never
+//! by the learner's own counts, under the named plans and a generated family (a stop at
+//! every 40 ms, pairs and triples of faults):
+//! - **every offered message is committed or refused with an error the caller sees**
+//!   (`commits-every-offered-message`): `Ok` only when as many transactions committed as
+//!   `accept` handed over messages, whenever the stop comes. A producer that `try_send`s
+//!   and drops a message when the queue is full breaks it with no fault at all; so does a
+//!   send raced against the stop.
+//! - a message whose processing failed leaves nothing committed (`rolls-back-the-failed-message`);
+//! - the consumer's error reaches the caller (`surfaces-the-error`);
+//! - the queue never holds more than `CAPACITY` (`bounded-queue`);
+//! - done within the reference's virtual time under each plan (`done-within-budget`);
+//! - no orphan, no swallowed or discarded error, no partial write, nothing dropped at
+//!   shutdown (the lifecycle checks).
 //!
 //! ## How Rust differs from the course
 //! - `asyncio.run` cancels leftover tasks when `main` returns, giving them a chance to run
@@ -48,6 +66,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

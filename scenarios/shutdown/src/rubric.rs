@@ -1,17 +1,18 @@
 //! The rubric for lesson 07: what a correct `structured` producer, transaction and `main`
 //! do under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
 
 use crate::CAPACITY;
 
-/// Transactions committed on the store `db`, and messages accepted into the `queue`.
+/// Transactions committed on the store `db` that wrote a message, and messages accepted into the `queue`.
 fn committed_and_accepted(r: &Report) -> (usize, u64) {
     let committed = match r.resource("db") {
         Some(ResourceReport::Store(db)) => db
             .transactions
             .iter()
-            .filter(|t| t.outcome == TxOutcome::Committed)
+            // A transaction that wrote nothing committed no message.
+            .filter(|t| t.outcome == TxOutcome::Committed && !t.writes.is_empty())
             .count(),
         _ => 0,
     };
@@ -20,6 +21,20 @@ fn committed_and_accepted(r: &Report) -> (usize, u64) {
         _ => 0,
     };
     (committed, accepted)
+}
+
+/// Messages offered to the service, at least and at most: the hits of the fault point
+/// `produce` (in the scenario's own `accept`, not the learner's code) that passed with no
+/// fault (each a message the input handed over, whatever the learner's producer does with
+/// it), and those plus the ones a plan delayed (a delayed `accept` the stop cancels in its
+/// delay hands nothing over, so those are offered or not).
+fn offered(r: &Report) -> (usize, usize) {
+    let produced = || r.hits.iter().filter(|h| h.point == "produce");
+    let passed = produced().filter(|h| h.action.is_none()).count();
+    let delayed = produced()
+        .filter(|h| h.action.as_deref().is_some_and(|a| a.starts_with("delay")))
+        .count();
+    (passed, passed + delayed)
 }
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
@@ -33,9 +48,10 @@ pub fn rubric() -> Rubric {
     .stub(|b| b.run(|| async { crate::Stopped::Ok(()) }))
     .hint(
         "shutdown-producer",
-        "accept each message in a select! (biased) against stop.cancelled(), and send it the \
-         same way: queue.send(msg).await waits while the bounded queue is full; stop when \
-         the token fires or the send fails (the consumer is gone)",
+        "accept each message in a select! (biased) against stop.cancelled(), then send it \
+         with queue.send(msg).await, which waits while the bounded queue is full (an \
+         accepted message is yours: never drop it); stop when the token fires or the send \
+         fails (the consumer is gone)",
     )
     .hint(
         "shutdown-transaction",
@@ -66,6 +82,34 @@ pub fn rubric() -> Rubric {
         )
         .only(&["none", "sigterm"]),
     )
+    .check(Check::new(
+        "commits-every-offered-message",
+        Aspect::Functional,
+        "promise: every offered message is committed or refused with an error the caller \
+         sees. A message accept() returned is yours: send it with queue.send(msg).await, which \
+         waits for room (try_send drops it when the queue is full, and a send raced against \
+         the stop drops it at the stop); stop only intake",
+        |r| {
+            let (committed, _) = committed_and_accepted(r);
+            let (at_least, at_most) = offered(r);
+            // An Err is the refusal the caller sees; a stall or a panic is another check's.
+            if !r.result.starts_with("Ok") || (at_least..=at_most).contains(&committed) {
+                return Ok(());
+            }
+            let offered = if at_least == at_most {
+                at_least.to_string()
+            } else {
+                format!("{at_least} to {at_most}")
+            };
+            Err(Miss::run(
+                format!("Ok only when every offered message is committed ({offered})"),
+                format!(
+                    "{committed} committed of {offered} offered, and {}",
+                    r.result
+                ),
+            ))
+        },
+    ))
     .check(
         Check::new(
             "rolls-back-the-failed-message",
@@ -110,7 +154,7 @@ pub fn rubric() -> Rubric {
     .check(Check::within(
         "done-within-budget",
         "drain what was accepted, then exit: 30 messages at 30 ms each take 900 ms",
-        &[("none", 910), ("sigterm", 400), ("process-fails", 130)],
+        &[("none", 910), ("sigterm", 430), ("process-fails", 130)],
     ))
     .checks(Check::lifecycle())
     // Every single-fault plan too, but a hang in the producer or the consumer stalls a
@@ -128,6 +172,7 @@ pub fn rubric() -> Rubric {
         "unstructured",
         &[
             "commits-every-accepted-message",
+            "commits-every-offered-message",
             "surfaces-the-error",
             "bounded-queue",
             "done-within-budget",
@@ -137,7 +182,18 @@ pub fn rubric() -> Rubric {
             "no-partial-writes",
         ],
     )
+    // A stop at every 40 ms of the run: whatever instant it comes, the books balance.
+    .family(
+        Family::new(&[
+            "commits-every-offered-message",
+            "no-partial-writes",
+            "no-orphans",
+        ])
+        .stops(40, 920)
+        .faults(6, 3),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }

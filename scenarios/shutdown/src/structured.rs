@@ -20,16 +20,11 @@ pub async fn producer(
             () = stop.cancelled() => return Ok(()),
             msg = accept(i) => msg?,
         };
-        tokio::select! {
-            biased;
-            () = stop.cancelled() => return Ok(()),
-            sent = queue.send(msg) => {
-                if sent.is_err() {
-                    return Ok(()); // the consumer is gone; its error tells why
-                }
-                depth.add(1);
-            }
+        // Accepted is ours: wait for room (the consumer drains), never drop it at the stop.
+        if queue.send(msg).await.is_err() {
+            return Ok(()); // the consumer is gone; its error tells why
         }
+        depth.add(1);
     }
     Ok(())
     // faultline:solution end

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use crate::{CONSUME, PAGES, Page, WANTED, consume, fetch_page, structured};
 
 /// A `pages` function: the first region's shape.
-type Pages = fn(&'static str, Gauge) -> BoxStream<'static, Result<Page, Failure>>;
+pub(crate) type Pages = fn(&'static str, Gauge) -> BoxStream<'static, Result<Page, Failure>>;
 
 /// The wrong solutions, each with the checks that reject it.
 pub fn entries() -> Vec<Wrong> {
@@ -71,7 +71,7 @@ pub fn entries() -> Vec<Wrong> {
 }
 
 /// The body with the reference's `search` and `summarize`, each reading `pages`.
-async fn over(pages: Pages) -> crate::Outcome {
+pub(crate) async fn over(pages: Pages) -> crate::Outcome {
     consume(move || search(pages), move || summarize(pages)).await
 }
 

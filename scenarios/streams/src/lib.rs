@@ -34,6 +34,18 @@
 //!   under any. A `hang` at a page stalls both (20 plans): a generator with no deadline
 //!   waits forever too.
 //!
+//! ## What a correct solution promises
+//! Each promise is one check of the rubric, measured by the scenario (the `page[i]` fault
+//! points, the backlog and `summary held` gauges) and the harness's task rows, under the
+//! named plans, the sweep and a generated family (a cancel of the search at every 20 ms,
+//! pairs and triples of faults):
+//! - the search's pages and the total returned (`returns-search-and-total`), a page's
+//!   error surfaced (`surfaces-the-page-error`);
+//! - **a page fetched only when it is read** (`fetches-only-what-is-read`), **one page
+//!   held at a time** (`holds-one-page-at-a-time`);
+//! - nothing outlives its reader, whenever it is cancelled (`no-orphans`), done within
+//!   the reference's virtual time (`done-within-budget`).
+//!
 //! ## How Rust differs from the course's Python
 //! - Breaking out of `async for` over a Python async generator does not close it at once
 //!   (it is finalized later, by `aclose()` or the loop's asyncgen hooks); dropping a Rust
@@ -53,6 +65,7 @@ pub use rubric::rubric;
 
 // faultline:author-only begin
 pub mod gallery;
+pub mod right;
 // faultline:author-only end
 mod rubric;
 pub mod structured;

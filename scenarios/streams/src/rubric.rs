@@ -1,6 +1,6 @@
 //! The rubric for lesson 01: what a correct `structured::pages` stream does under every plan.
 
-use faultline_harness::{Aspect, Check, Rubric};
+use faultline_harness::{Aspect, Check, Family, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
@@ -72,6 +72,19 @@ pub fn rubric() -> Rubric {
         "no-untracked-tasks",
         "no-panics",
     ])
+    // A cancel of the search at every 20 ms, and pairs of faults: nothing outlives it.
+    .family(
+        Family::new(&[
+            "no-orphans",
+            "no-swallowed-errors",
+            "no-discarded-errors",
+            "no-tasks-dropped-at-shutdown",
+            "no-untracked-tasks",
+            "no-panics",
+        ])
+        .cancels("search", 20, 300)
+        .faults(4, 2),
+    )
     .expect_fail(
         "unstructured",
         &[
@@ -85,5 +98,6 @@ pub fn rubric() -> Rubric {
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
+    .right(crate::right::entries())
     // faultline:author-only end
 }
