@@ -10,8 +10,7 @@ use crate::{Gathered, fetch};
 pub fn entries() -> Vec<Right> {
     vec![
         // Plain tokio spawns, judged as faultline's are (the parity matrix, tests/parity.rs).
-        Right::new("plain-set-spawn", |b| b.run(plain_set_spawn))
-
+        Right::new("plain-set-spawn", |b| b.run(plain_set_spawn)),
         Right::new("drains-after-abort-all", |b| b.run(drains_after_abort_all)),
         Right::new("shutdown-at-the-first-error", |b| {
             b.run(shutdown_at_the_first_error)

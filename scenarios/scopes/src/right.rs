@@ -13,8 +13,7 @@ pub fn entries() -> Vec<Right> {
         // Plain tokio spawns, judged as faultline's are (the parity matrix, tests/parity.rs).
         Right::new("plain-set-spawn", |b| {
             b.run(|| main(plain_set_spawn, structured::service))
-        })
-
+        }),
         Right::new("named-workers-partitioned", |b| {
             b.run(|| main(named_workers_partitioned, structured::service))
         }),
