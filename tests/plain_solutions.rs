@@ -1,4 +1,4 @@
-//! Correct solutions written with plain tokio spawns (`JoinSet::spawn`, `TaskTracker::spawn`)
+//! faultline:author-only (it holds solutions). Correct solutions written with plain tokio spawns (`JoinSet::spawn`, `TaskTracker::spawn`)
 //! pass their exercise's rubric, every check, as the reference written with faultline's
 //! spawns does: the harness judges a task by what it did, not by how it was spawned.
 //! (The wrong solutions of the galleries are rejected whatever spawns them:
