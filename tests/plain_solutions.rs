@@ -1,8 +1,10 @@
 //! faultline:author-only (it holds solutions). Correct solutions written with plain tokio spawns (`JoinSet::spawn`, `TaskTracker::spawn`)
 //! pass their exercise's rubric, every check, as the reference written with faultline's
 //! spawns does: the harness judges a task by what it did, not by how it was spawned.
-//! (The wrong solutions of the galleries are rejected whatever spawns them:
-//! `tests/rubric_proof.rs`.)
+//! gather's and shutdown's are in their right-solution galleries (`plain-set-spawn`,
+//! `plain-tracker-spawns`), proven with every other right solution by the rubric proof;
+//! this one adds scopes with both of its scopes plain (`JoinSet::spawn` and
+//! `TaskTracker::spawn`, its token unseen by the harness).
 
 use faultline::harness::{Failure, Grade};
 use tokio::task::JoinSet;
@@ -20,40 +22,6 @@ fn grade(scenario: &str, run: faultline::harness::RunFn) -> Grade {
 
 fn assert_passes(grade: &Grade) {
     assert!(grade.passed(), "{grade}");
-}
-
-/// gather's TaskGroup: a `JoinSet` filled with `set.spawn`, aborted at the first error.
-async fn gather_plain() -> scenario_gather::Gathered {
-    let mut set = JoinSet::new();
-    for i in 0..5 {
-        set.spawn(async move { scenario_gather::fetch(i).await.map(|page| (i, page)) });
-    }
-    let mut pages = vec![String::new(); 5];
-    let mut errors = Vec::new();
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok(Ok((i, page))) => pages[i] = page,
-            Ok(Err(err)) => {
-                errors.push(err);
-                set.abort_all();
-            }
-            Err(join) if join.is_cancelled() && !errors.is_empty() => {}
-            Err(join) => {
-                errors.push(Failure::from(join));
-                set.abort_all();
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(pages)
-    } else {
-        Err(errors)
-    }
-}
-
-#[test]
-fn gather_with_plain_joinset_spawns_passes() {
-    assert_passes(&grade("gather", |b| b.run(gather_plain)));
 }
 
 /// scopes' job: the workers in a `JoinSet` filled with `set.spawn`, every error collected.
