@@ -12,7 +12,7 @@
 //! Which cases run, so that the README's `cargo test --workspace` stays quick and quiet:
 //! - by default, one test per scenario with at most [`QUICK_UP_TO`] single faults, running
 //!   all its single-fault cases (a dozen lines, not thousands), and the self-check;
-//! - `FAULTLINE_SWEEP_CASES=all` (what `.ci/run` sets): every case of every scenario,
+//! - `FAULTLINE_SWEEP_CASES=all` (what CI sets): every case of every scenario,
 //!   pairs included, each its own test; or `FAULTLINE_SWEEP_CASES=gather,limits` for those
 //!   scenarios' cases. Listing them runs every single once (on every core) to choose the
 //!   pairs; that run is also each single case's first run.
