@@ -1,5 +1,6 @@
-//! Sweeps: every single-fault plan a baseline run makes possible (and optionally every
-//! pair of them), for every variant and seed.
+//! Sweeps: every single-fault plan a baseline run makes possible (and optionally pairs of
+//! them: every pair whose run is not a single's, sampled beyond a budget, see `pairs`), for
+//! every variant and seed, on several threads (see `parallel`) with the sequential output.
 //!
 //! A baseline run (no faults) of each variant records every fault-point hit. Each distinct
 //! site (a keyed point, or the nth hit of an unkeyed one) times each action gives one
