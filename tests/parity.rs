@@ -782,3 +782,71 @@ fn a_plain_tasks_failure_read_by_its_receiver_is_observed() {
     assert!(p.is_clean(), "{p}");
     assert_eq!(p.errors[0].fate, Fate::Read, "{p}");
 }
+
+// --- A subscriber the code under test installs ------------------------------------------
+
+/// A subscriber as a test's `trace_init()` installs one: it notes the target of every span
+/// and event it is given.
+struct Noting(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for Noting {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let target = span.metadata().target().to_string();
+        self.0.lock().unwrap().push(target);
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let target = event.metadata().target().to_string();
+        self.0.lock().unwrap().push(target);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// A detached task that leaves a blocking job running, and a task aborted mid-sleep; with
+/// `own` set, the body first installs a subscriber of its own, for the rest of the body.
+fn displaced(own: Option<std::sync::Arc<std::sync::Mutex<Vec<String>>>>) -> Report {
+    Builder::new("parity", "case")
+        .run(move || async move {
+            let _theirs = own.map(|noted| tracing::subscriber::set_default(Noting(noted)));
+            tokio::task::yield_now().await;
+            tracing::info!("the test's own event");
+            drop(tokio::spawn(async {
+                drop(tokio::task::spawn_blocking(|| {
+                    std::thread::sleep(Duration::from_millis(30));
+                }));
+            }));
+            let aborted = tokio::spawn(sleep(ms(100)));
+            sleep(ms(10)).await;
+            aborted.abort();
+            sleep(ms(10)).await;
+        })
+        .expect("runs")
+}
+
+#[test]
+fn a_subscriber_the_body_installs_neither_blinds_the_harness_nor_gets_tokios_events() {
+    let noted = std::sync::Arc::default();
+    let theirs = displaced(Some(std::sync::Arc::clone(&noted)));
+    let ours = displaced(None);
+    assert_eq!(theirs.tasks.len(), 4, "the job has a row:\n{theirs}");
+    for (a, b) in ours.tasks.iter().zip(&theirs.tasks) {
+        assert_eq!(row(a), row(b), "row {}:\n{ours}\n{theirs}", b.name);
+    }
+    assert_eq!(theirs.tasks[2].outcome, Outcome::Cancelled, "{theirs}");
+    assert!(theirs.tasks[3].outlived_scope, "the job: {theirs}");
+    assert_eq!(ours.to_string(), theirs.to_string());
+    let noted = noted.lock().unwrap();
+    assert!(noted.iter().any(|t| t == "parity"), "{noted:?}");
+    assert!(
+        !noted
+            .iter()
+            .any(|t| t.starts_with("tokio") || t.starts_with("runtime")),
+        "tokio's own instrumentation reached the test's subscriber: {noted:?}"
+    );
+}

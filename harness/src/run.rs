@@ -556,11 +556,15 @@ impl Builder {
                 &self.seed.to_le_bytes(),
             ));
             let spawned = spawned.clone();
+            // The run's subscriber, kept in front of one the code under test installs.
+            let reading = tracing::dispatcher::get_default(Clone::clone);
+            let polled_reading = reading.clone();
             // Every task gets a row: faultline's own spawns make theirs; a plain tokio
             // spawn gets one here, named by where it was spawned.
             builder.on_task_spawn(move |meta| {
                 spawned.fetch_add(1, Ordering::Relaxed);
                 crate::record::hooks::spawn_hook(meta.id(), meta.spawned_at());
+                reading::keep_in_front(&reading);
             });
             // A task's end wakes the driver only once it waits for the run to go quiet
             // (a `Notify` costs an atomic read-modify-write a call, here once per task).
@@ -572,6 +576,7 @@ impl Builder {
             let polled = spin.clone();
             let detect = self.blocking.is_some();
             builder.on_before_task_poll(move |meta| {
+                reading::keep_in_front(&polled_reading);
                 crate::record::window::poll_started(meta.id());
                 polled.polling(meta.id());
                 if detect {

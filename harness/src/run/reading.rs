@@ -51,9 +51,17 @@ pub(crate) struct Reading {
     inner: Dispatch,
     /// The run, for its blocking jobs.
     shared: Arc<Shared>,
+    /// The run's blocking jobs' spans: one set, whichever wrapper made them (see
+    /// [`keep_in_front`]).
+    spans: Arc<JobSpans>,
+}
+
+/// A run's blocking jobs' spans.
+#[derive(Default)]
+struct JobSpans {
     next_job: AtomicU64,
-    /// Blocking jobs' spans still open (looked up, never iterated).
-    jobs: Mutex<HashMap<JobNo, JobSpan>>,
+    /// Spans still open (looked up, never iterated).
+    open: Mutex<HashMap<JobNo, JobSpan>>,
 }
 
 /// A blocking job's span: references to it, and how often it was exited.
@@ -82,8 +90,7 @@ impl Reading {
         Dispatch::new(Reading {
             inner,
             shared,
-            next_job: AtomicU64::new(0),
-            jobs: Mutex::new(HashMap::new()),
+            spans: Arc::default(),
         })
     }
 
@@ -122,6 +129,9 @@ impl Reading {
 
 impl Subscriber for Reading {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
+        // Called for every callsite when a dispatcher is made: maybe the code under test's
+        // own, about to be installed (see `keep_in_front`).
+        DISPATCH_EPOCH.fetch_add(1, Ordering::Relaxed);
         match Self::kind(meta) {
             Callsite::Ours | Callsite::Job => Interest::always(),
             // Asked per span: faultline's own spawns need none (see `enabled`).
@@ -164,8 +174,11 @@ impl Subscriber for Reading {
         }
         let mut fields = JobFields::default();
         attrs.record(&mut fields);
-        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
-        self.jobs.lock().insert(job, JobSpan { refs: 1, exits: 0 });
+        let job = self.spans.next_job.fetch_add(1, Ordering::Relaxed);
+        self.spans
+            .open
+            .lock()
+            .insert(job, JobSpan { refs: 1, exits: 0 });
         jobs::spawned(
             &self.shared,
             job,
@@ -211,7 +224,7 @@ impl Subscriber for Reading {
         match Self::job(span) {
             // Entered to run it (and again to drop it, after it ran).
             Some(job) => {
-                let first = (self.jobs.lock().get(&job)).is_some_and(|j| j.exits == 0);
+                let first = (self.spans.open.lock().get(&job)).is_some_and(|j| j.exits == 0);
                 if first {
                     jobs::entered(&self.shared, job);
                 }
@@ -229,7 +242,7 @@ impl Subscriber for Reading {
         }
         match Self::job(span) {
             Some(job) => {
-                let first = match self.jobs.lock().get_mut(&job) {
+                let first = match self.spans.open.lock().get_mut(&job) {
                     Some(j) => {
                         j.exits += 1;
                         j.exits == 1
@@ -250,7 +263,7 @@ impl Subscriber for Reading {
         }
         match Self::job(id) {
             Some(job) => {
-                if let Some(j) = self.jobs.lock().get_mut(&job) {
+                if let Some(j) = self.spans.open.lock().get_mut(&job) {
                     j.refs += 1;
                 }
                 id.clone()
@@ -267,7 +280,7 @@ impl Subscriber for Reading {
             return self.inner.try_close(id);
         };
         let closed = {
-            let mut open = self.jobs.lock();
+            let mut open = self.spans.open.lock();
             match open.get_mut(&job) {
                 Some(j) if j.refs > 1 => {
                     j.refs -= 1;
@@ -288,6 +301,49 @@ impl Subscriber for Reading {
 
     fn current_span(&self) -> tracing_core::span::Current {
         self.inner.current_span()
+    }
+}
+
+/// Counts the calls of `register_callsite`: it changes when a dispatcher is made.
+static DISPATCH_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// The epoch at which [`keep_in_front`] last looked at this thread's subscriber.
+    static SEEN_EPOCH: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) };
+}
+
+/// Keeps the run's reading in front of a subscriber the code under test installs on the
+/// run's thread (`tracing::subscriber::set_default`, a `trace_init()` helper): called at
+/// each spawn and poll, it wraps the new default in a [`Reading`] of the same run. Without
+/// it, tokio's spans for later spawns and blocking jobs, and the events to read, would go
+/// to that subscriber alone, and tokio's own instrumentation would reach it.
+///
+/// The wrapper is installed with its guard forgotten: when the code under test drops its
+/// own guard, `tracing` puts back what was there before it (the run's reading), and the
+/// wrapper, which only its place as the default kept, is dropped. (The forgotten guard
+/// holds a reference to that subscriber: it is kept alive until the process ends.)
+///
+/// What the code under test spawns in the same poll, after installing its subscriber and
+/// before its next spawn, is seen as without spans: a plain task's end is read as
+/// returned, and a blocking job gets no row.
+#[inline]
+pub(crate) fn keep_in_front(run: &Dispatch) {
+    let epoch = DISPATCH_EPOCH.load(Ordering::Relaxed);
+    if SEEN_EPOCH.with(|seen| seen.replace(epoch)) == epoch {
+        return;
+    }
+    let Some(reading) = run.downcast_ref::<Reading>() else {
+        return;
+    };
+    let displaced =
+        tracing::dispatcher::get_default(|now| (!now.is::<Reading>()).then(|| now.clone()));
+    if let Some(theirs) = displaced {
+        let wrapper = Dispatch::new(Reading {
+            inner: theirs,
+            shared: reading.shared.clone(),
+            spans: reading.spans.clone(),
+        });
+        std::mem::forget(tracing::dispatcher::set_default(&wrapper));
     }
 }
 
