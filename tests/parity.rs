@@ -850,3 +850,20 @@ fn a_subscriber_the_body_installs_neither_blinds_the_harness_nor_gets_tokios_eve
         "tokio's own instrumentation reached the test's subscriber: {noted:?}"
     );
 }
+
+#[test]
+fn tasks_of_a_joinset_built_with_collect_are_named_by_the_tests_line() {
+    let p = run(
+        "none",
+        body! {
+            let mut set: JoinSet<()> = (1..=2).map(|n| sleep(ms(n))).collect();
+            while set.join_next().await.is_some() {}
+        },
+        false,
+    );
+    let line = line!() - 5;
+    let names: Vec<&str> = p.tasks.iter().map(|t| t.name.as_str()).collect();
+    let here = format!("tests/parity.rs:{line}");
+    assert_eq!(names, ["body", &here, &format!("{here}#2")], "{p}");
+    assert!(p.is_clean(), "{p}");
+}

@@ -24,6 +24,8 @@ pub(crate) mod window;
 pub(crate) mod failure;
 // Task names.
 pub(crate) mod name;
+/// Where the code under test spawned a task tokio spawned for it (`collect()` into a `JoinSet`).
+pub(crate) mod place;
 // How tasks end and what becomes of failures: the verdicts' words.
 pub(crate) mod outcome;
 // A task's panic: its payload, its message, where it happened.

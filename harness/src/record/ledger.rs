@@ -28,6 +28,7 @@ use crate::record::chunked::Chunked;
 use crate::record::job_queue::{JobEvent, JobQueue};
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::record::place;
 use crate::record::resources::ResourceRec;
 use crate::record::window::{self, Seen};
 
@@ -502,6 +503,16 @@ impl Ledger {
 
     /// The name of the next plain task spawned at `at` (`file:line`, `…#2` from the second).
     fn located(&mut self, at: &'static std::panic::Location<'static>) -> Name {
+        if place::inside_tokio(at.file())
+            && let Some((file, line)) = place::callers_place()
+        {
+            if let Some((last, nth)) = self.last_at.take() {
+                self.spawned_at.insert((last.file(), last.line()), nth);
+            }
+            let nth = self.spawned_at.get(&(file, line)).map_or(1, |n| n + 1);
+            self.spawned_at.insert((file, line), nth);
+            return Name::placed(file, line, nth);
+        }
         let nth = match self.last_at {
             Some((last, nth)) if std::ptr::eq(last, at) => nth + 1,
             last => {

@@ -67,6 +67,16 @@ impl Name {
         Name(Repr::Located(at, nth, OnceBox::new()))
     }
 
+    /// The name of the `nth` plain task spawned from `file:line` on the code under test's
+    /// behalf (see [`place`](crate::record::place)).
+    pub(crate) fn placed(file: &str, line: u32, nth: u32) -> Name {
+        let base = location_name(file, line);
+        Name::from(match nth {
+            1 => base,
+            n => format!("{base}#{n}"),
+        })
+    }
+
     /// Whether the name reads `text`, without formatting it.
     fn reads(&self, text: &str) -> bool {
         match &self.0 {
