@@ -503,22 +503,22 @@ impl Ledger {
 
     /// The name of the next plain task spawned at `at` (`file:line`, `…#2` from the second).
     fn located(&mut self, at: &'static std::panic::Location<'static>) -> Name {
-        if place::inside_tokio(at.file())
-            && let Some((file, line)) = place::callers_place()
-        {
-            if let Some((last, nth)) = self.last_at.take() {
-                self.spawned_at.insert((last.file(), last.line()), nth);
-            }
-            let nth = self.spawned_at.get(&(file, line)).map_or(1, |n| n + 1);
-            self.spawned_at.insert((file, line), nth);
-            return Name::placed(file, line, nth);
-        }
         let nth = match self.last_at {
             Some((last, nth)) if std::ptr::eq(last, at) => nth + 1,
             last => {
                 // The count of the place left behind goes back to the map first.
                 if let Some((last, nth)) = last {
                     self.spawned_at.insert((last.file(), last.line()), nth);
+                }
+                self.last_at = None;
+                // A place inside tokio (never kept in `last_at`, but when no backtrace
+                // tells the caller's): named by the code under test's line.
+                if place::inside_tokio(at.file())
+                    && let Some((file, line)) = place::callers_place()
+                {
+                    let nth = self.spawned_at.get(&(file, line)).map_or(1, |n| n + 1);
+                    self.spawned_at.insert((file, line), nth);
+                    return Name::placed(file, line, nth);
                 }
                 self.spawned_at
                     .get(&(at.file(), at.line()))

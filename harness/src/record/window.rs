@@ -59,6 +59,11 @@ pub(crate) fn number(id: Id) -> u64 {
 struct Window {
     /// The task tokio started polling (its before-poll hook), by its number.
     task: Option<u64>,
+    /// That task's span, by the number the run's subscriber gave it: the first task span
+    /// entered in the window (a task's future enters its own span first thing in its poll
+    /// and in its drop; a span entered later in the window is a task's that this one
+    /// polls itself, as a `LocalSet`'s). 0 until then.
+    span: u64,
     /// How often that task's span was entered since.
     enters: u8,
     /// Whether its span was exited while the thread was unwinding.
@@ -67,6 +72,7 @@ struct Window {
 
 const CLOSED: Window = Window {
     task: None,
+    span: 0,
     enters: 0,
     unwound: false,
 };
@@ -100,25 +106,26 @@ pub(crate) fn poll_started(task: Id) {
     });
 }
 
-/// The span of `task` was entered (to poll its future, or to drop it).
+/// A task's span (numbered `span`, never 0) was entered (to poll its future, or to drop it).
 #[inline]
-pub(crate) fn entered(task: u64) {
+pub(crate) fn entered(span: u64) {
     WINDOW.with(|w| {
         let mut window = w.get();
-        if window.task == Some(task) {
+        if window.task.is_some() && (window.span == 0 || window.span == span) {
+            window.span = span;
             window.enters = window.enters.saturating_add(1);
             w.set(window);
         }
     });
 }
 
-/// The span of `task` was exited.
+/// A task's span was exited.
 #[inline]
-pub(crate) fn exited(task: u64) {
+pub(crate) fn exited(span: u64) {
     if std::thread::panicking() {
         WINDOW.with(|w| {
             let mut window = w.get();
-            if window.task == Some(task) {
+            if window.task.is_some() && window.span == span {
                 window.unwound = true;
                 w.set(window);
             }

@@ -39,7 +39,8 @@ const OWN_TARGET: &str = "faultline";
 /// Span ids of blocking jobs' spans have this bit set (a subscriber's own ids are small).
 const JOB_SPAN: u64 = 1 << 63;
 
-/// Span ids of plain tasks' spans have this bit set; the rest is the task's tokio id.
+/// Span ids of plain tasks' spans have this bit set; the rest is a number of the run's
+/// subscriber (see [`window`]: the poll window tells whose span it is).
 const TASK_SPAN: u64 = 1 << 62;
 
 /// The id of a span of the code under test that the caller's subscriber does not enable:
@@ -94,7 +95,17 @@ impl Reading {
         })
     }
 
+    /// What the callsite is. tokio's task span, asked about at every spawn, is told by its
+    /// address (noted when it registered); others by their target and name.
+    #[inline]
     fn kind(meta: &Metadata<'_>) -> Callsite {
+        if std::ptr::eq(meta, TASK_CALLSITE.load(Ordering::Relaxed)) {
+            return Callsite::Task;
+        }
+        Self::kind_by_name(meta)
+    }
+
+    fn kind_by_name(meta: &Metadata<'_>) -> Callsite {
         let target = meta.target();
         if meta.is_span() && target == "tokio::task::blocking" && meta.name() == "runtime.spawn" {
             Callsite::Job
@@ -115,7 +126,7 @@ impl Reading {
         (id & (JOB_SPAN | TASK_SPAN) == JOB_SPAN).then(|| (id & !JOB_SPAN) - 1)
     }
 
-    /// The plain task whose span this is, if it is one's (its tokio id, as a number).
+    /// The number of a plain task's span, if it is one.
     fn task(span: &span::Id) -> Option<u64> {
         let id = span.into_u64();
         (id & (JOB_SPAN | TASK_SPAN) == TASK_SPAN).then_some(id & !TASK_SPAN)
@@ -132,7 +143,11 @@ impl Subscriber for Reading {
         // Called for every callsite when a dispatcher is made: maybe the code under test's
         // own, about to be installed (see `keep_in_front`).
         DISPATCH_EPOCH.fetch_add(1, Ordering::Relaxed);
-        match Self::kind(meta) {
+        let kind = Self::kind_by_name(meta);
+        if matches!(kind, Callsite::Task) {
+            TASK_CALLSITE.store(std::ptr::from_ref(meta).cast_mut(), Ordering::Relaxed);
+        }
+        match kind {
             Callsite::Ours | Callsite::Job => Interest::always(),
             // Asked per span: faultline's own spawns need none (see `enabled`).
             Callsite::Task => Interest::sometimes(),
@@ -166,9 +181,10 @@ impl Subscriber for Reading {
                 return self.inner.new_span(attrs);
             }
             Callsite::Task => {
-                let mut id = TaskId(0);
-                attrs.record(&mut id);
-                return span::Id::from_u64(TASK_SPAN | (id.0 & !(JOB_SPAN | TASK_SPAN)).max(1));
+                // Not the task's id from the span's fields: visiting them costs more than
+                // the rest of the span (see `window`).
+                let n = NEXT_TASK_SPAN.fetch_add(1, Ordering::Relaxed);
+                return span::Id::from_u64(TASK_SPAN | (n & !(JOB_SPAN | TASK_SPAN)).max(1));
             }
             _ => return self.inner.new_span(attrs),
         }
@@ -304,6 +320,13 @@ impl Subscriber for Reading {
     }
 }
 
+/// The number of the next plain task's span.
+static NEXT_TASK_SPAN: AtomicU64 = AtomicU64::new(1);
+
+/// tokio's span around a task's future (one callsite for every spawn), once registered.
+static TASK_CALLSITE: std::sync::atomic::AtomicPtr<Metadata<'static>> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
 /// Counts the calls of `register_callsite`: it changes when a dispatcher is made.
 static DISPATCH_EPOCH: AtomicU64 = AtomicU64::new(0);
 
@@ -374,19 +397,6 @@ struct JobFields {
     line: u32,
     /// Its tokio id (a `JoinError` names the job by it).
     id: u64,
-}
-
-/// The tokio id in the span of a task.
-struct TaskId(u64);
-
-impl Visit for TaskId {
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        if field.name() == "task.id" {
-            self.0 = value;
-        }
-    }
-
-    fn record_debug(&mut self, _field: &Field, _value: &dyn fmt::Debug) {}
 }
 
 impl Visit for JobFields {
