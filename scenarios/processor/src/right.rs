@@ -30,6 +30,16 @@ pub fn entries() -> Vec<Right> {
                 )
             })
         }),
+        Right::new("plain-joinset-supervisor", |b| {
+            run(b, |e| {
+                process_with(
+                    e,
+                    EVENT_CAPACITY,
+                    structured::windower,
+                    plain_joinset_supervisor,
+                )
+            })
+        }),
     ]
 }
 
@@ -101,6 +111,56 @@ async fn restarts_inside_each_reader(
         if let Err(error) = joined.map_err(Failure::from).and_then(|r| r) {
             gave_up.push(error);
         }
+    }
+    gave_up
+}
+
+/// The reference supervisor written with plain tokio: `readers.spawn(…)`, no faultline
+/// names (the rows are named by this file's lines), a map from tokio's task id to its feed.
+async fn plain_joinset_supervisor(
+    feeds: Vec<Feed>,
+    events: Sender<Batch>,
+    queued: Gauge,
+    tally: Tally,
+    stop: CancellationToken,
+) -> Vec<Failure> {
+    let mut readers = JoinSet::new();
+    let mut feed_of = std::collections::HashMap::new();
+    let mut restarts = vec![0; feeds.len()];
+    let mut gave_up = Vec::new();
+    for feed in &feeds {
+        let reader = read_feed(feed.clone(), events.clone(), queued.clone(), stop.clone());
+        feed_of.insert(readers.spawn(reader).id(), feed.id());
+    }
+    while let Some(joined) = readers.join_next_with_id().await {
+        let (task, ended) = match joined {
+            Ok((task, ended)) => (task, ended),
+            Err(join) => (join.id(), Err(Failure::from(join))),
+        };
+        let k = feed_of.remove(&task).expect("every reader is mapped");
+        let Err(error) = ended else { continue };
+        if stop.is_cancelled() || restarts[k] == MAX_RESTARTS {
+            gave_up.push(error);
+            continue;
+        }
+        restarts[k] += 1;
+        tally.restarted(k, &error);
+        let backoff = BACKOFF * 2u32.pow(restarts[k] - 1);
+        let (feed, events, queued, stop) = (
+            feeds[k].clone(),
+            events.clone(),
+            queued.clone(),
+            stop.clone(),
+        );
+        let restarted = readers.spawn(async move {
+            tokio::select! {
+                biased;
+                () = stop.cancelled() => return Ok(()),
+                () = tokio::time::sleep(backoff) => {}
+            }
+            read_feed(feed, events, queued, stop).await
+        });
+        feed_of.insert(restarted.id(), k);
     }
     gave_up
 }
