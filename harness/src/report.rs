@@ -409,10 +409,8 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
     let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
     let since = |at: Instant| ms(at.saturating_duration_since(start));
     let judge = Judge::new(ledger, &facts.allowed);
-    let judged: Vec<TaskJudgement> = (0..ledger.tasks.len() as TaskIx)
-        .map(|ix| judge.task(ix))
-        .collect();
-    for (ix, j) in judged.into_iter().enumerate() {
+    for ix in 0..ledger.tasks.len() {
+        let j = judge.task(ix as TaskIx);
         let t = &ledger.tasks[ix];
         let never_ended = matches!(j.outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
         let end_ms = if never_ended {
@@ -434,11 +432,11 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             (Some(fired), Some(end)) => Some(end - fired),
             _ => None,
         };
-        // A parent was spawned before its children: its row is there already.
-        let parent = t.parent.map(|p| tasks[p as usize].name.clone());
+        // Names move to the rows once every task is judged (the judge reads them).
+        let parent = t.parent.map(|p| ledger.tasks[p as usize].name.clone());
         let scope_owner = (j.owner)
             .filter(|&o| Some(o) != t.parent)
-            .map(|o| tasks[o as usize].name.clone());
+            .map(|o| ledger.tasks[o as usize].name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
         let blocking_job = t.is_blocking_job();
         let traced = !t.carried().is_empty();
@@ -452,7 +450,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             ..
         } = j;
         tasks.push(TaskReport {
-            name: std::mem::take(&mut ledger.tasks[ix].name),
+            name: Name::default(),
             parent,
             scope_owner,
             start_ms,
@@ -470,6 +468,9 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             blocking_polls,
             blocking_job,
         });
+    }
+    for (ix, row) in tasks.iter_mut().enumerate() {
+        row.name = std::mem::take(&mut ledger.tasks[ix].name);
     }
     let name = |ix: TaskIx| tasks[ix as usize].name.to_string();
     let errors: Vec<ErrorReport> = ledger
