@@ -26,7 +26,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use faultline::harness::{
-    Action, Plan, Report, Scenario, SweepOptions, compare_reports, sweep_plans, sweep_plans_seeing,
+    Action, Fate, Outcome, Plan, Report, Scenario, SweepOptions, compare_reports, sweep_plans,
+    sweep_plans_seeing,
 };
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -43,16 +44,6 @@ const STRUCTURED_CONCURRENCY: &[&str] = &[
     "processor",
     "scraper",
 ];
-
-/// Findings of a `structured` variant under a pair of faults that are known, and reported
-/// rather than failed, each with why. Found when pairs first ran on these scenarios (before,
-/// only scenarios with at most 50 single faults had pairs): to fix in the scenario.
-const KNOWN_PAIR_FINDINGS: &[(&str, &str, &str)] = &[(
-    "processor",
-    "discarded",
-    "under two faults at the sink (e.g. sink[3]=error(SweepError); sink[6]=panic(sweep)), \
-     an error reaches a task that drops it unread",
-)];
 
 /// By default, the single-fault cases of the scenarios with at most this many single
 /// faults run (one test per scenario): `shutdown` (300), `limits` (1,500) and `scraper`
@@ -244,13 +235,27 @@ fn case(
             .iter()
             .any(|r| r.chain.iter().any(|t| t.action == Action::Hang));
         let stalled_by_hang = plan.rules().len() > 1 && hang && report.summary.stalled > 0;
+        // A pair whose second fault kills a task (a panic, a cancel) holding a failure of
+        // the first (delivered to it, kept to report later): the failure is dropped with
+        // the task's state, at its end, in that task. The kill's consequence, shown as
+        // PANICKED or cancelled beside it.
+        let discarded_by_a_kill = plan.rules().len() > 1
+            && report
+                .errors
+                .iter()
+                .filter(|e| e.fate == Fate::Discarded)
+                .all(|e| {
+                    report.tasks.iter().any(|t| {
+                        matches!(t.outcome, Outcome::Panicked | Outcome::Cancelled)
+                            && e.dropped_by.as_deref() == Some(t.name.as_str())
+                            && e.dropped_ms.is_some()
+                            && e.dropped_ms == t.end_ms
+                    })
+                });
         let exempt = |key: &str| {
             key == "stalled" // a hang with no deadline stalls any scope
                 || (stalled_by_hang && (key == "swallowed" || key == "discarded"))
-                || (plan.rules().len() > 1
-                    && KNOWN_PAIR_FINDINGS
-                        .iter()
-                        .any(|(s, k, _)| *s == scenario.name && *k == key))
+                || (key == "discarded" && discarded_by_a_kill)
         };
         for v in faultline::harness::VERDICTS
             .iter()
