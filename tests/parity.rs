@@ -198,6 +198,12 @@ fn a_dropped_joinmap_aborts_its_tasks() {
     );
     assert!(p.is_clean(), "{p}");
     assert_eq!(p.summary.cancelled, 2, "{p}");
+    // Spawned inside tokio-util on the test's behalf: named by the test's lines.
+    let names: Vec<&str> = p.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert!(
+        names[1..].iter().all(|n| n.starts_with("tests/parity.rs:")),
+        "{names:?}"
+    );
 }
 
 #[test]
