@@ -11,7 +11,7 @@
 //! `PUBLISHED_ONLY` (run only the test files whose `package/file` contains it).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -184,23 +184,18 @@ struct BinaryRun {
     output: String,
 }
 
-fn run_binary(exe: &Path, cwd: &Path, timeout: Duration) -> Result<BinaryRun, String> {
+fn run_binary(exe: &Path, cwd: &Path, timeout: Duration, log: &Path) -> Result<BinaryRun, String> {
+    // Output goes to a file, not a pipe: a process a test spawned (and left behind) may hold
+    // a pipe open long after the test binary has gone.
+    let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let err = file.try_clone().map_err(|e| e.to_string())?;
     let mut child = Command::new(exe)
         .current_dir(cwd)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(err)
         .spawn()
         .map_err(|e| format!("{}: {e}", exe.display()))?;
-    // Read both pipes on threads, so a full pipe never blocks the test binary.
-    let pipe = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = r.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
-    };
-    let out = pipe(Box::new(child.stdout.take().expect("piped")));
-    let err = pipe(Box::new(child.stderr.take().expect("piped")));
     let started = Instant::now();
     let mut timed_out = false;
     loop {
@@ -215,11 +210,8 @@ fn run_binary(exe: &Path, cwd: &Path, timeout: Duration) -> Result<BinaryRun, St
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let output = format!(
-        "{}\n--- stderr ---\n{}",
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default()
-    );
+    let output = String::from_utf8_lossy(&std::fs::read(log).map_err(|e| e.to_string())?)
+        .into_owned();
     let mut results = BTreeMap::new();
     for line in output.lines() {
         // `test path::name ... ok` / `... FAILED` / `... ignored` (`, reason`).
@@ -229,6 +221,8 @@ fn run_binary(exe: &Path, cwd: &Path, timeout: Duration) -> Result<BinaryRun, St
         let Some((name, result)) = rest.split_once(" ... ") else {
             continue;
         };
+        // A `#[should_panic]` test reads `test name - should panic ... ok`.
+        let name = name.strip_suffix(" - should panic").unwrap_or(name);
         let result = result.split(',').next().unwrap_or("").trim();
         if matches!(result, "ok" | "FAILED" | "ignored") {
             results.insert(name.to_string(), result.to_string());
@@ -318,9 +312,8 @@ fn run() -> Result<bool, String> {
         };
         let pkg_dir = root.join(file.split('/').next().unwrap_or(""));
         let t0 = Instant::now();
-        let run = run_binary(exe, &pkg_dir, timeout)?;
         let log = logs.join(format!("{}.log", file.replace('/', "__")));
-        std::fs::write(&log, &run.output).map_err(|e| e.to_string())?;
+        let run = run_binary(exe, &pkg_dir, timeout, &log)?;
         eprintln!(
             "runner: {file}: {} results in {:.1} s{}",
             run.results.len(),
@@ -332,6 +325,8 @@ fn run() -> Result<bool, String> {
         let list = Command::new(exe)
             .args(["--list", "--format=terse"])
             .current_dir(&pkg_dir)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
             .output()
             .map_err(|e| e.to_string())?;
         let mut seen = BTreeSet::new();
