@@ -5,7 +5,7 @@
 //!
 //! `cargo run -q -p runner` (from `examples/published`). Exits non-zero when a test hangs,
 //! fails or cannot compile without an entry in `expected.txt`. Logs of each binary's run go
-//! to `target/published/`.
+//! to the `published` folder of the target dir.
 //!
 //! Options (environment): `PUBLISHED_TIMEOUT` (seconds per test binary, default 180),
 //! `PUBLISHED_ONLY` (run only the test files whose `package/file` contains it).
