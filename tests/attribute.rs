@@ -195,6 +195,28 @@ async fn pause_written_through_a_time_import_is_accepted() {
     time::advance(Duration::from_secs(1)).await;
 }
 
+/// Only the first `pause()` stands for the paused start: after a `resume()` one pauses
+/// again, as under `#[tokio::test]` (tokio's own test_clock.rs does this).
+#[faultline::test]
+async fn pause_after_resume_pauses_again() {
+    use tokio::time;
+    let start = Instant::now();
+    time::pause();
+    time::advance(Duration::from_secs(10)).await;
+    time::resume();
+    time::pause();
+    time::advance(Duration::from_secs(10)).await; // "time is not frozen" if that pause was dropped
+    assert!(start.elapsed() >= Duration::from_secs(20));
+    assert!(start.elapsed() < Duration::from_secs(21));
+}
+
+#[faultline::test]
+#[should_panic(expected = "time is already frozen")]
+async fn pausing_twice_panics_as_under_tokio() {
+    tokio::time::pause();
+    tokio::time::pause();
+}
+
 /// A helper the attribute cannot see into: tokio's own `pause()` panics there.
 fn start_paused() {
     tokio::time::pause();

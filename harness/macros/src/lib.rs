@@ -34,9 +34,10 @@ use syn::{ItemFn, LitBool, LitInt, LitStr, parse_macro_input};
 ///   `worker_threads` and `start_paused = false` are refused with the reason: a paused,
 ///   seeded clock needs one thread that it alone drives.
 ///
-/// The clock is paused from the start: a `tokio::time::pause()` written in the body (the
-/// older idiom) is dropped, since tokio's would panic "time is already frozen"; one called
-/// from elsewhere still panics, and the failure says to delete it.
+/// The clock is paused from the start: the first `tokio::time::pause()` written in the body
+/// (the older idiom) is dropped, since tokio's would panic "time is already frozen"; a later
+/// one is tokio's (it pauses again after a `resume()`); one called from elsewhere still
+/// panics, and the failure says to delete it.
 ///
 /// The body is built and run on the run's thread, as under `#[tokio::test]`'s current-thread
 /// runtime: it need not be `Send`, and it may `tokio::task::spawn_local`. Other attributes

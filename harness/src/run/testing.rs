@@ -50,15 +50,23 @@ where
     }
 }
 
-/// What `tokio::time::pause()` in a `#[faultline_harness::test]` body is rewritten to:
-/// nothing inside a run (its clock is paused from the start, and tokio's `pause()` would
-/// panic "time is already frozen"), tokio's `pause()` anywhere else.
+/// What `tokio::time::pause()` in a `#[faultline_harness::test]` body is rewritten to: the
+/// run's first one does nothing (its clock is paused from the start, and tokio's `pause()`
+/// would panic "time is already frozen"); any later one is tokio's, as under
+/// `#[tokio::test]` — it pauses again a clock the test `resume()`d, and panics on one still
+/// paused. Outside a run, tokio's `pause()`.
 #[doc(hidden)]
 #[track_caller]
 pub fn pause_in_test() {
-    if !crate::record::ledger::is_installed() {
-        tokio::time::pause();
+    match crate::record::ledger::with(|ledger| ledger.run) {
+        Some(run) if PAUSE_ABSORBED.get() != Some(run) => PAUSE_ABSORBED.set(Some(run)),
+        _ => tokio::time::pause(),
     }
+}
+
+thread_local! {
+    /// The run whose first `pause()` its paused start stood in for.
+    static PAUSE_ABSORBED: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
 }
 
 /// The panic of `tokio::time::pause()` on a clock that is already paused.
@@ -124,8 +132,9 @@ fn failures(report: &Report) -> Vec<String> {
     if frozen {
         problems.push(format!(
             "`{FROZEN}`: tokio::time::pause() was called on faultline's clock, which is paused \
-             from the start; delete that call (a `pause()` written in the test's body is \
-             dropped for you; this one was made elsewhere, e.g. in a helper)"
+             from the start; delete that call (the first `pause()` written in the test's \
+             body is dropped for you; this one was made elsewhere, e.g. in a helper, or is a \
+             second one on a clock still paused)"
         ));
     }
     problems
