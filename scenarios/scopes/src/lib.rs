@@ -41,7 +41,9 @@
 //! Each promise is one check of the rubric, measured by the harness's task rows and the
 //! scenario's fault points, under the named plans, the sweep and a generated family (a
 //! cancel of the job at every 25 ms, pairs and triples of faults):
-//! - every worker's result returned (`returns-every-result`);
+//! - every worker's result returned, in worker order whatever order they finish in
+//!   (`returns-every-result`, also under the rubric's `workers-finish-out-of-order`:
+//!   `work[0]` delayed 300 ms);
 //! - **every error surfaced**, all of them, not the first (`surfaces-every-error`);
 //! - **nothing outlives its scope**, whenever the job or the service is cancelled
 //!   (`no-orphans`, `no-tasks-dropped-at-shutdown`); the loops stop at the signal: done
