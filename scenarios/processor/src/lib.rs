@@ -108,6 +108,20 @@
 //!   no orphan (`no-partial-writes`, `no-orphans`), done within the reference's virtual
 //!   time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py processor`)
+//! Each is equivalent for every promise above.
+//! - delete either `biased;` of the reader (stop against a read, stop against a send): when
+//!   the stop and a batch are ready at once, the `select!` picks one at random (seeded). If
+//!   it takes the batch, the batch is sent and acknowledged, then flushed and committed like
+//!   any other: the books still balance and the drain still ends within its budget.
+//! - delete the `biased;` of a restart's backoff: when the stop and the backoff's end come at
+//!   once and the backoff wins, `read_feed` sees the stop first (its own `biased;`) and
+//!   returns `Ok` without reading.
+//! - delete `queued.add(n)`: `events queued` is the reader's own count, shown but never
+//!   graded; `bounded-event-queue` reads `events in transit`, which the scenario keeps.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - `TaskGroup` cancels every sibling when one child raises, and raises an
 //!   `ExceptionGroup` at the end of the `async with`: a supervisor that restarts one feed

@@ -49,6 +49,15 @@
 //!   (`no-orphans`, `no-tasks-dropped-at-shutdown`); the loops stop at the signal: done
 //!   within the reference's virtual time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py scopes`)
+//! Each is equivalent for every promise above.
+//! - delete `.token(&token)`: the binding only labels the task's row ("stopped N ms after
+//!   its token"); which task ran, when it ended and how are the same.
+//! - delete (or drop the `.await` of) `tracker.wait()`: each handle is awaited just after,
+//!   so the service still returns only when every loop has ended, at the same instant.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - Cancelling a Python task that awaits its children's tasks still leaves those children
 //!   running unless they belong to a `TaskGroup`; in tokio the same holds for `JoinHandle`s

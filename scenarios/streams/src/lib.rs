@@ -49,6 +49,17 @@
 //! - nothing outlives its reader, whenever it is cancelled (`no-orphans`), done within
 //!   the reference's virtual time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py streams`)
+//! Each is equivalent for every promise above.
+//! - delete `let _ = feed;`: it only silences an unused argument.
+//! - delete `produced.add(1)`: the backlog gauges are the stream's own count, shown but
+//!   never graded; the promises read the `page[i]` hits and `pages held`, which the
+//!   scenario keeps.
+//! - delete (or drop the `.await` of) the `CONSUME` sleep: the simulated work sits in the
+//!   learner's region; faster is not wrong (every budget is an upper bound).
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - Breaking out of `async for` over a Python async generator does not close it at once
 //!   (it is finalized later, by `aclose()` or the loop's asyncgen hooks); dropping a Rust
