@@ -56,11 +56,9 @@ async fn summarizes_with_try_fold() -> Result<u64, Failure> {
         Gauge::new("summary backlog")
     ));
     pages
-        .try_fold(0, |total, page| {
-            async move {
-                tokio::time::sleep(CONSUME).await;
-                Ok(total + page.number())
-            }
+        .try_fold(0, |total, page| async move {
+            tokio::time::sleep(CONSUME).await;
+            Ok(total + page.number())
         })
         .await
 }
