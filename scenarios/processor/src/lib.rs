@@ -118,8 +118,9 @@
 //! - delete the `biased;` of a restart's backoff: when the stop and the backoff's end come at
 //!   once and the backoff wins, `read_feed` sees the stop first (its own `biased;`) and
 //!   returns `Ok` without reading.
-//! - delete `queued.add(n)`: `events queued` is the reader's own count, shown but never
-//!   graded; `bounded-event-queue` reads `events in transit`, which the scenario keeps.
+//! - delete the reader's `queued.add(n)` or the windower's `queued.sub(..)`: `events
+//!   queued` is the learner's own count, shown but never graded; `bounded-event-queue`
+//!   reads `events in transit`, which the scenario keeps.
 //!
 //! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
