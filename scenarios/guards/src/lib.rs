@@ -48,6 +48,15 @@
 //! - a request gives up on a busy pool in time (`gives-up-on-a-busy-pool`), and the run is
 //!   done within the reference's virtual time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py guards`)
+//! Each is equivalent: no report, under any plan, can tell it from the reference.
+//! - remove `drop(conn)`: the lease is dropped at the `Ok(())` just after, at the same
+//!   virtual instant, with nothing awaited in between.
+//! - delete `tx.rollback()`: the `TxGuard`'s `Drop` rolls back on the `return Err` just
+//!   after, at the same instant: the store records the same rollback.
+//!
+//! <!-- faultline:author-only end -->
 //! ## The cleanup pattern: RAII, and synchronous rollback in `Drop`
 //! Rust has no async `Drop`, so neither guard awaits anything when dropped: `Lease` returns
 //! its semaphore permit (a plain function call), and `TxGuard` discards the uncommitted

@@ -35,6 +35,14 @@
 //! - every page fetched when the server lets it be (`fetches-every-page`), every error
 //!   surfaced (the lifecycle checks), done within the pace the limits allow (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py limits`)
+//! Each is equivalent: no report, under any plan, can tell it from the reference.
+//! - remove the `?` after `acquire()`: `_permit` then holds the `Result`, whose `Ok` holds
+//!   the permit for the same span; `acquire` fails only on a closed semaphore, and this one
+//!   is never closed.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course
 //! - The course's fix is "three lines": a semaphore. A semaphore bounds *concurrency*, not
 //!   *rate*: with 10 in flight at 50 ms each, 10 permits still allow 200 requests a second.

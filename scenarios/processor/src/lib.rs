@@ -91,7 +91,9 @@
 //!
 //! ## What a correct solution promises
 //! Each promise is one check of the rubric, measured by the scenario's instruments (the
-//! store `windows`, the `queued`/`backlog` gauges, the feeds' fault points) and the books
+//! store `windows`, the `events in transit` gauge, which the scenario raises at
+//! [`Feed::ack`] and lowers at [`Window::add`], the `backlog` gauge, the feeds' fault
+//! points) and the books
 //! it keeps, under the named plans, the sweep and a generated family (a stop every 150 ms
 //! of the input, pairs and triples of errors, delays and hangs):
 //! - **the books balance at a stop at any instant**: every event received is in a
@@ -100,10 +102,27 @@
 //! - every feed read to its end when it only stalls for a while (`reads-every-feed`),
 //!   a failing feed given up on after its own restart budget, and its error (and only the
 //!   injected ones) surfaced (`surfaces-the-errors`);
-//! - both queues bounded (`bounded-event-queue`, `bounded-sink-queue`), no partial write,
+//! - both queues bounded (`bounded-event-queue`: at most [`EVENT_CAPACITY`] + 1 batches
+//!   of events in transit, the channel full and the batch the windower is adding;
+//!   `bounded-sink-queue`), no partial write,
 //!   no orphan (`no-partial-writes`, `no-orphans`), done within the reference's virtual
 //!   time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py processor`)
+//! Each is equivalent for every promise above.
+//! - delete either `biased;` of the reader (stop against a read, stop against a send): when
+//!   the stop and a batch are ready at once, the `select!` picks one at random (seeded). If
+//!   it takes the batch, the batch is sent and acknowledged, then flushed and committed like
+//!   any other: the books still balance and the drain still ends within its budget.
+//! - delete the `biased;` of a restart's backoff: when the stop and the backoff's end come at
+//!   once and the backoff wins, `read_feed` sees the stop first (its own `biased;`) and
+//!   returns `Ok` without reading.
+//! - delete the reader's `queued.add(n)` or the windower's `queued.sub(..)`: `events
+//!   queued` is the learner's own count, shown but never graded; `bounded-event-queue`
+//!   reads `events in transit`, which the scenario keeps.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - `TaskGroup` cancels every sibling when one child raises, and raises an
 //!   `ExceptionGroup` at the end of the `async with`: a supervisor that restarts one feed
@@ -135,7 +154,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use faultline_harness::{Failure, FromFault, Scenario, TaskOutput, point};
+use faultline_harness::{Failure, FromFault, Gauge, Scenario, TaskOutput, point};
 use tokio::time::Instant;
 
 pub use rubric::rubric;
@@ -178,6 +197,16 @@ pub const FLOOD: u64 = 1_000;
 pub const QUEUED: &str = "events queued";
 /// The gauge of windows in the windower → sink channel.
 pub const BACKLOG: &str = "windows queued";
+/// The scenario's own gauge of events received (acknowledged at a feed, [`Feed::ack`]) and
+/// not yet added to a window ([`Window::add`]): what sits between the feeds and the
+/// windows, whoever holds it. Raised and lowered by the scenario, never by the learner.
+pub const IN_TRANSIT: &str = "events in transit";
+
+thread_local! {
+    /// This run's [`IN_TRANSIT`] gauge: set by [`feeds`] (each run's processor calls it
+    /// first, on the runtime's one thread), lowered by [`Window::add`].
+    static TRANSIT: std::cell::RefCell<Option<Gauge>> = const { std::cell::RefCell::new(None) };
+}
 /// Why the sink dropped a window: its commit failed or timed out, so the window was
 /// dead-lettered.
 pub const SINK_REJECTED: &str = "sink rejected";
@@ -236,6 +265,11 @@ impl Window {
 
     /// Adds `event` to the aggregate.
     pub fn add(&mut self, event: &Event) {
+        TRANSIT.with(|t| {
+            if let Some(gauge) = &*t.borrow() {
+                gauge.sub(1);
+            }
+        });
         self.events += 1;
         self.sum += event.value;
     }
@@ -511,6 +545,7 @@ pub struct Feed {
     start: Instant,
     source: Arc<Mutex<Source>>,
     tally: Tally,
+    in_transit: Gauge,
 }
 
 impl Feed {
@@ -575,6 +610,7 @@ impl Feed {
     pub fn ack(&self, n: usize) {
         let mut source = self.source();
         let n = n.min(source.pending.len());
+        self.in_transit.add(n as u64);
         self.tally.received(source.pending.drain(..n));
     }
 
@@ -591,10 +627,12 @@ impl Feed {
     }
 }
 
-/// The [`FEEDS`] feeds, `events` events in all, counting what they hand over in `tally`.
-/// Their clock starts now.
+/// The [`FEEDS`] feeds, `events` events in all, counting what they hand over in `tally`
+/// (and on the [`IN_TRANSIT`] gauge, which this creates). Their clock starts now.
 pub fn feeds(events: u64, tally: &Tally) -> Vec<Feed> {
     let start = Instant::now();
+    let in_transit = Gauge::new(IN_TRANSIT);
+    TRANSIT.with(|t| *t.borrow_mut() = Some(in_transit.clone()));
     (0..FEEDS)
         .map(|id| {
             let share = events / FEEDS as u64 + u64::from((id as u64) < events % FEEDS as u64);
@@ -603,6 +641,7 @@ pub fn feeds(events: u64, tally: &Tally) -> Vec<Feed> {
                 start,
                 source: Arc::new(Mutex::new(Source::new(id, share))),
                 tally: tally.clone(),
+                in_transit: in_transit.clone(),
             }
         })
         .collect()

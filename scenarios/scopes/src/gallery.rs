@@ -27,6 +27,12 @@ pub fn entries() -> Vec<Wrong> {
             &["surfaces-every-error"],
         ),
         Wrong::new(
+            "returns-in-finishing-order",
+            JOB,
+            |b| b.run(|| main(returns_in_finishing_order, structured::service)),
+            &["returns-every-result"],
+        ),
+        Wrong::new(
             "unwraps-join-errors",
             JOB,
             |b| b.run(|| main(unwraps_join_errors, structured::service)),
@@ -98,6 +104,28 @@ async fn returns_the_first_error() -> Result<Vec<usize>, Vec<Failure>> {
     }
     done.sort_unstable();
     Ok(done)
+}
+
+/// Mistake: returns the results in the order the workers finished (`join_next`'s order),
+/// not in worker order.
+async fn returns_in_finishing_order() -> Result<Vec<usize>, Vec<Failure>> {
+    let mut set = JoinSet::new();
+    for i in 0..WORKERS {
+        spawn_in(&mut set, ("worker", i), work(i));
+    }
+    let mut done = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        match joined.map_err(Failure::from).and_then(|r| r) {
+            Ok(i) => done.push(i),
+            Err(err) => errors.push(err),
+        }
+    }
+    if errors.is_empty() {
+        Ok(done)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Mistake: `unwrap()`s the `JoinError`, so a cancelled worker panics the job.

@@ -41,12 +41,23 @@
 //! Each promise is one check of the rubric, measured by the harness's task rows and the
 //! scenario's fault points, under the named plans, the sweep and a generated family (a
 //! cancel of the job at every 25 ms, pairs and triples of faults):
-//! - every worker's result returned (`returns-every-result`);
+//! - every worker's result returned, in worker order whatever order they finish in
+//!   (`returns-every-result`, also under the rubric's `workers-finish-out-of-order`:
+//!   `work[0]` delayed 300 ms);
 //! - **every error surfaced**, all of them, not the first (`surfaces-every-error`);
 //! - **nothing outlives its scope**, whenever the job or the service is cancelled
 //!   (`no-orphans`, `no-tasks-dropped-at-shutdown`); the loops stop at the signal: done
 //!   within the reference's virtual time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py scopes`)
+//! Each is equivalent for every promise above.
+//! - delete `.token(&token)`: the binding only labels the task's row ("stopped N ms after
+//!   its token"); which task ran, when it ended and how are the same.
+//! - delete (or drop the `.await` of) `tracker.wait()`: each handle is awaited just after,
+//!   so the service still returns only when every loop has ended, at the same instant.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - Cancelling a Python task that awaits its children's tasks still leaves those children
 //!   running unless they belong to a `TaskGroup`; in tokio the same holds for `JoinHandle`s

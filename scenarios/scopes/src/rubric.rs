@@ -14,6 +14,8 @@ pub fn rubric() -> Rubric {
     .stub(|b| b.run(|| async { crate::Outcome::Ok(Vec::new()) }))
     // The service cancelled from outside: only the token's drop guard stops its loops then.
     .plan("service-cancelled", "@250ms cancel(service)")
+    // The first worker slowed past the others: they finish in the order 1, 2, 0.
+    .plan("workers-finish-out-of-order", "work[0]=delay(300ms)")
     .hint(
         "scopes-joinset",
         "spawn the workers into a JoinSet with spawn_in(&mut set, (\"worker\", i), ..) and \
@@ -31,9 +33,13 @@ pub fn rubric() -> Rubric {
     )
     .check(Check::returns(
         "returns-every-result",
-        "with no fault, and on a shutdown, the job's three workers all finish: return 0, 1 \
-         and 2",
-        &[("none", "Ok([0, 1, 2])"), ("shutdown", "Ok([0, 1, 2])")],
+        "with no fault, on a shutdown, and whatever order the workers finish in, the job's \
+         three workers all finish: return 0, 1 and 2, in worker order",
+        &[
+            ("none", "Ok([0, 1, 2])"),
+            ("shutdown", "Ok([0, 1, 2])"),
+            ("workers-finish-out-of-order", "Ok([0, 1, 2])"),
+        ],
     ))
     .check(Check::returns(
         "surfaces-every-error",
@@ -58,6 +64,7 @@ pub fn rubric() -> Rubric {
             ("loop-fails", 500),
             ("shutdown", 300),
             ("service-cancelled", 300),
+            ("workers-finish-out-of-order", 500),
         ],
     ))
     .checks(Check::lifecycle())

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use faultline_harness::{Failure, TaskOutput};
+use faultline_harness::{Failure, Gauge, TaskOutput};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -96,6 +96,8 @@ struct State {
     saved: SavedFrontier,
     /// Pages claimed and not yet stored, failed or put back.
     claimed: u64,
+    /// The same count on the gauge [`CLAIMED`](crate::CLAIMED), for the report.
+    claimed_gauge: Option<Gauge>,
     discovered: u64,
     duplicates: u64,
     fetched: u64,
@@ -110,6 +112,7 @@ impl Frontier {
             state: Mutex::new(State {
                 saved,
                 discovered,
+                claimed_gauge: Some(Gauge::new(crate::CLAIMED)),
                 ..State::default()
             }),
             changed: Notify::new(),
@@ -157,6 +160,7 @@ impl Frontier {
         let mut s = self.state();
         let page = s.saved.queue.pop_front()?;
         s.claimed += 1;
+        s.claimed_gauge.iter().for_each(|g| g.add(1));
         Some(page)
     }
 
@@ -208,6 +212,7 @@ impl Frontier {
         let mut s = self.state();
         s.fetched += 1;
         s.claimed -= 1;
+        s.claimed_gauge.iter().for_each(|g| g.sub(1));
         drop(s);
         self.0.changed.notify_waiters();
     }
@@ -218,6 +223,7 @@ impl Frontier {
         let mut s = self.state();
         s.failed.push((page, line));
         s.claimed -= 1;
+        s.claimed_gauge.iter().for_each(|g| g.sub(1));
         drop(s);
         self.0.changed.notify_waiters();
     }
@@ -227,6 +233,7 @@ impl Frontier {
         let mut s = self.state();
         s.saved.queue.push_front(page);
         s.claimed -= 1;
+        s.claimed_gauge.iter().for_each(|g| g.sub(1));
         drop(s);
         self.0.changed.notify_waiters();
     }
@@ -236,6 +243,7 @@ impl Frontier {
     pub fn forget(&self, _page: u32) {
         let mut s = self.state();
         s.claimed -= 1;
+        s.claimed_gauge.iter().for_each(|g| g.sub(1));
         drop(s);
         self.0.changed.notify_waiters();
     }

@@ -100,9 +100,26 @@
 //! - every page fetched when the site lets it be (`fetches-every-page`);
 //! - **at most the site's rate per virtual second**, never banned (`under-the-rate-limit`,
 //!   `never-banned`);
-//! - bounded queues (`bounded-queues`), no partial write, no orphan, done within the
-//!   reference's virtual time (`done-within-budget`).
+//! - bounded queues (`bounded-queues`: at most [`CONCURRENCY`] requests `in flight` at
+//!   the site; at most [`WORKERS`] + [`PAGE_CAPACITY`] + [`STORE_CAPACITY`] + 2 `pages
+//!   claimed`, the frontier's count of pages between their claim and their store, and
+//!   `parsed queued` at most [`STORE_CAPACITY`]; never the fetchers' own `pages queued`),
+//!   no partial write, no orphan, done within the reference's virtual time
+//!   (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py scraper`)
+//! Each is equivalent for every promise above.
+//! - remove the `?` after the permit's `acquire()`: `_permit` then holds the `Result`,
+//!   whose `Ok` holds the permit for the same span; `acquire` fails only on a closed
+//!   semaphore, and this one is never closed.
+//! - delete the fetcher's `biased;`: when the stop and a finished fetch are ready at once,
+//!   the `select!` picks one at random (seeded): the page is handed on and stored, or its
+//!   claim dropped and the page put back in the frontier; the books balance either way.
+//! - delete `queued.add(1)`: `pages queued` is the fetchers' own count, shown but never
+//!   graded; `bounded-queues` reads `pages claimed`, which the frontier keeps.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - aiohttp's `ClientSession(connector=TCPConnector(limit=…))` bounds connections for you;
 //!   here the bound is a `Semaphore` whose permit each attempt holds, and it bounds
@@ -194,6 +211,10 @@ pub const POLL: Duration = Duration::from_millis(100);
 pub const PAGES_QUEUED: &str = "pages queued";
 /// The gauge of parsed pages waiting for the store.
 pub const PARSED_QUEUED: &str = "parsed queued";
+/// The frontier's own gauge of pages claimed and not yet stored, failed or put back: a
+/// page from its fetch to its store, wherever it is (a fetcher, a channel, a stage).
+/// Kept by the scenario, never by the learner.
+pub const CLAIMED: &str = "pages claimed";
 
 /// Virtual time the store takes to commit `page`.
 pub fn commit_time(page: u32) -> Duration {

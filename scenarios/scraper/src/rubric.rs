@@ -4,8 +4,8 @@
 use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
 
 use crate::{
-    BANNED, CONCURRENCY, IN_FLIGHT, LIMIT_PER_SECOND, PAGE_CAPACITY, PAGES_QUEUED, PARSED_QUEUED,
-    STORE_CAPACITY, WINDOW,
+    BANNED, CLAIMED, CONCURRENCY, IN_FLIGHT, LIMIT_PER_SECOND, PAGE_CAPACITY, PARSED_QUEUED,
+    STORE_CAPACITY, WINDOW, WORKERS,
 };
 
 /// The number after `name: ` in the body's result (`Crawl { discovered: 812, … }`).
@@ -153,7 +153,9 @@ pub fn rubric() -> Rubric {
         |r| {
             let ceilings = [
                 (IN_FLIGHT, CONCURRENCY),
-                (PAGES_QUEUED, PAGE_CAPACITY),
+                // A page from its claim to its store: one per fetcher, the two channels
+                // full, and the one the parser and the store each hold.
+                (CLAIMED, WORKERS + PAGE_CAPACITY + STORE_CAPACITY + 2),
                 (PARSED_QUEUED, STORE_CAPACITY),
             ];
             ceilings

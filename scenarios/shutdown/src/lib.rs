@@ -45,6 +45,17 @@
 //! - no orphan, no swallowed or discarded error, no partial write, nothing dropped at
 //!   shutdown (the lifecycle checks).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py shutdown`)
+//! Each is equivalent for every promise above.
+//! - delete `biased;`: the `select!` then picks a ready branch at random (seeded); either
+//!   order still stops intake at the signal and commits or refuses every message.
+//! - delete (or drop the `.await` of) the `PROCESS_TIME` sleep: the simulated work sits in
+//!   the learner's region; faster is not wrong (every budget is an upper bound).
+//! - delete (or drop the `.await` of) `tracker.wait()`: both handles are awaited just after,
+//!   so nothing returns earlier.
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course
 //! - `asyncio.run` cancels leftover tasks when `main` returns, giving them a chance to run
 //!   `finally:` blocks; tokio drops them, running only `Drop` (no async cleanup), which is why

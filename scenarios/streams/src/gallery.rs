@@ -76,13 +76,13 @@ pub(crate) async fn over(pages: Pages) -> crate::Outcome {
 }
 
 /// The reference's `search`, reading `pages`.
-async fn search(pages: Pages) -> Result<Vec<Page>, Failure> {
+async fn search(pages: Pages) -> Result<Vec<u64>, Failure> {
     let mut pages = pin!(pages("search-feed", Gauge::new("search backlog")));
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page?;
         tokio::time::sleep(CONSUME).await;
-        found.push(page);
+        found.push(page.number());
         if found.len() == WANTED {
             break;
         }
@@ -92,15 +92,12 @@ async fn search(pages: Pages) -> Result<Vec<Page>, Failure> {
 
 /// The reference's `summarize`, reading `pages`.
 async fn summarize(pages: Pages) -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let mut pages = pin!(pages("summary-feed", Gauge::new("summary backlog")));
     let mut total = 0;
     while let Some(page) = pages.next().await {
         let page = page?;
-        held.add(1);
         tokio::time::sleep(CONSUME).await;
-        total += page;
-        held.sub(1);
+        total += page.number();
     }
     Ok(total)
 }
@@ -195,21 +192,18 @@ fn ends_quietly_on_an_error(
 
 /// Mistake: collects every page into a `Vec` first, then sums them.
 async fn collects_before_summing() -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let pages = structured::pages("summary-feed", Gauge::new("summary backlog"));
-    let all: Vec<Page> = pages.inspect(|_| held.add(1)).try_collect().await?;
+    let all: Vec<Page> = pages.try_collect().await?;
     let mut total = 0;
     for page in all {
         tokio::time::sleep(CONSUME).await;
-        total += page;
-        held.sub(1);
+        total += page.number();
     }
     Ok(total)
 }
 
 /// Mistake: sums as pages arrive but keeps each one in a `Vec` it never needed.
 async fn keeps_every_page_read() -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let mut pages = pin!(structured::pages(
         "summary-feed",
         Gauge::new("summary backlog")
@@ -217,16 +211,14 @@ async fn keeps_every_page_read() -> Result<u64, Failure> {
     let mut read = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page?;
-        held.add(1);
         tokio::time::sleep(CONSUME).await;
         read.push(page);
     }
-    Ok(read.iter().sum())
+    Ok(read.iter().map(Page::number).sum())
 }
 
 /// Mistake: keeps the previous page across the wait for the next one.
 async fn keeps_the_previous_page() -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let mut pages = pin!(structured::pages(
         "summary-feed",
         Gauge::new("summary backlog")
@@ -235,19 +227,16 @@ async fn keeps_the_previous_page() -> Result<u64, Failure> {
     let mut previous = None;
     while let Some(page) = pages.next().await {
         let page = page?;
-        held.add(1);
         tokio::time::sleep(CONSUME).await;
-        total += page;
-        if previous.replace(page).is_some() {
-            held.sub(1);
-        }
+        total += page.number();
+        previous = Some(page);
     }
+    drop(previous);
     Ok(total)
 }
 
 /// Mistake: skips a failed page with `let Ok(..) else { continue }`: the total is short and nobody knows.
 async fn skips_failed_pages() -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let mut pages = pin!(structured::pages(
         "summary-feed",
         Gauge::new("summary backlog")
@@ -255,10 +244,8 @@ async fn skips_failed_pages() -> Result<u64, Failure> {
     let mut total = 0;
     while let Some(page) = pages.next().await {
         let Ok(page) = page else { continue };
-        held.add(1);
         tokio::time::sleep(CONSUME).await;
-        total += page;
-        held.sub(1);
+        total += page.number();
     }
     Ok(total)
 }

@@ -3,8 +3,10 @@
 //! A source has 20 pages; fetching one takes 10 ms and passes the fault point `page[i]`;
 //! the consumer spends 50 ms on each page it reads. The body `main` runs two consumers in
 //! turn, each in its own task: `search` reads pages until it has found 3, then stops early
-//! and drops its stream; `summary` sums all 20. Gauges count pages produced but not yet read
-//! (`search backlog`, `summary backlog`) and pages the summary holds in memory (`summary held`).
+//! and drops its stream; `summary` sums all 20. The scenario counts every fetched page
+//! alive, wherever it is (a consumer, a channel, a `Vec`), on the gauge `pages held`: a
+//! [`Page`] counts from [`fetch_page`] returning it until it is dropped. The streams also
+//! keep gauges of pages produced but not yet read (`search backlog`, `summary backlog`).
 //!
 //! | variant | Python | tokio |
 //! |---|---|---|
@@ -17,7 +19,7 @@
 //!   200 ms, **OUTLIVED search by 40 ms**; 17 pages were produced for nobody (`search
 //!   backlog` ends at 17, peak 17). `structured` fetched exactly the 3 pages it read: the
 //!   generator runs inside `search` and stopped when the stream was dropped; no producer task
-//!   exists. The summary: collect-then-process holds all 20 pages at once (`summary held`
+//!   exists. The summary: collect-then-process holds all 20 pages at once (`pages held`
 //!   peak 20 at 360 ms); process-as-it-arrives holds 1. Memory is the win, not speed: the
 //!   lazy generator does not fetch ahead, so `structured` takes 1380 ms against 1360 ms
 //!   (overlapping fetch and work with a bounded channel is lesson 07's backpressure).
@@ -36,16 +38,28 @@
 //!
 //! ## What a correct solution promises
 //! Each promise is one check of the rubric, measured by the scenario (the `page[i]` fault
-//! points, the backlog and `summary held` gauges) and the harness's task rows, under the
-//! named plans, the sweep and a generated family (a cancel of the search at every 20 ms,
-//! pairs and triples of faults):
+//! points, the `pages held` gauge; never the backlog gauges, which the learner's stream
+//! raises itself) and the harness's task rows, under the named plans, the sweep and a
+//! generated family (a cancel of the search at every 20 ms, pairs and triples of faults):
 //! - the search's pages and the total returned (`returns-search-and-total`), a page's
 //!   error surfaced (`surfaces-the-page-error`);
-//! - **a page fetched only when it is read** (`fetches-only-what-is-read`), **one page
-//!   held at a time** (`holds-one-page-at-a-time`);
+//! - **a page fetched only when it is read** (`fetches-only-what-is-read`: the `page[i]`
+//!   hits are the pages the consumers read, 23 with no fault), **one page held at a time**
+//!   (`holds-one-page-at-a-time`: `pages held` never above 1, under every plan);
 //! - nothing outlives its reader, whenever it is cancelled (`no-orphans`), done within
 //!   the reference's virtual time (`done-within-budget`).
 //!
+//! <!-- faultline:author-only begin -->
+//! ## Mutants the rubric cannot reject (`python3 tests/mutants.py streams`)
+//! Each is equivalent for every promise above.
+//! - delete `let _ = feed;`: it only silences an unused argument.
+//! - delete `produced.add(1)`: the backlog gauges are the stream's own count, shown but
+//!   never graded; the promises read the `page[i]` hits and `pages held`, which the
+//!   scenario keeps.
+//! - delete (or drop the `.await` of) the `CONSUME` sleep: the simulated work sits in the
+//!   learner's region; faster is not wrong (every budget is an upper bound).
+//!
+//! <!-- faultline:author-only end -->
 //! ## How Rust differs from the course's Python
 //! - Breaking out of `async for` over a Python async generator does not close it at once
 //!   (it is finalized later, by `aclose()` or the loop's asyncgen hooks); dropping a Rust
@@ -59,7 +73,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use faultline_harness::{Failure, Scenario, point, spawn};
+use faultline_harness::{Failure, Gauge, Scenario, point, spawn};
 
 pub use rubric::rubric;
 
@@ -71,11 +85,44 @@ mod rubric;
 pub mod structured;
 pub mod unstructured;
 
-/// A page: its number.
-pub type Page = u64;
+/// A fetched page. The scenario counts every page alive, from [`fetch_page`] returning it
+/// until it is dropped, on the gauge `pages held` (whoever holds it: a consumer, a channel,
+/// a `Vec`): memory is measured by the scenario, never by the learner's own counts.
+pub struct Page {
+    number: u64,
+    held: Option<Gauge>,
+}
 
-/// What the body returns: the pages the search found and the sum of every page.
-pub type Outcome = Result<(Vec<Page>, u64), Failure>;
+impl Page {
+    /// Its number (0 to [`PAGES`] − 1).
+    pub fn number(&self) -> u64 {
+        self.number
+    }
+}
+
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "page {}", self.number)
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        if let Some(held) = &self.held {
+            held.sub(1);
+        }
+    }
+}
+
+thread_local! {
+    /// This run's `pages held` gauge: set by [`consume`] (each run's body, on the
+    /// runtime's one thread), read by [`fetch_page`].
+    static HELD: std::cell::RefCell<Option<Gauge>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What the body returns: the numbers of the pages the search found, and the sum of every
+/// page.
+pub type Outcome = Result<(Vec<u64>, u64), Failure>;
 
 /// Pages the source has.
 pub const PAGES: u64 = 20;
@@ -86,11 +133,16 @@ pub const CONSUME: Duration = Duration::from_millis(50);
 /// Pages the search wants before it stops.
 pub const WANTED: usize = 3;
 
-/// Fetches page `i`: waits [`FETCH`], then passes the fault point `page[i]`.
-pub async fn fetch_page(i: Page) -> Result<Page, Failure> {
+/// Fetches page `i`: waits [`FETCH`], then passes the fault point `page[i]`; the page
+/// returned counts on `pages held` until it is dropped.
+pub async fn fetch_page(i: u64) -> Result<Page, Failure> {
     tokio::time::sleep(FETCH).await;
     point("page").key(i).await?;
-    Ok(i)
+    let held = HELD.with(|h| h.borrow().clone());
+    if let Some(held) = &held {
+        held.add(1);
+    }
+    Ok(Page { number: i, held })
 }
 
 /// The body: runs the `search` task to the end, then the `summary` task, and returns both
@@ -98,10 +150,11 @@ pub async fn fetch_page(i: Page) -> Result<Page, Failure> {
 pub async fn consume<S, SF, T, TF>(search: S, summarize: T) -> Outcome
 where
     S: FnOnce() -> SF,
-    SF: Future<Output = Result<Vec<Page>, Failure>> + Send + 'static,
+    SF: Future<Output = Result<Vec<u64>, Failure>> + Send + 'static,
     T: FnOnce() -> TF,
     TF: Future<Output = Result<u64, Failure>> + Send + 'static,
 {
+    HELD.with(|h| *h.borrow_mut() = Some(Gauge::new("pages held")));
     let found = spawn("search", search()).await.map_err(Failure::from)??;
     let total = spawn("summary", summarize())
         .await

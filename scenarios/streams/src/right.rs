@@ -51,20 +51,14 @@ fn iter_then_fetch(
 /// Another consumer: `try_fold` over the stream, one page held at a time; the first
 /// error ends the fold and is returned.
 async fn summarizes_with_try_fold() -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let pages = pin!(structured::pages(
         "summary-feed",
         Gauge::new("summary backlog")
     ));
     pages
-        .try_fold(0, |total, page| {
-            let held = held.clone();
-            async move {
-                held.add(1);
-                tokio::time::sleep(CONSUME).await;
-                held.sub(1);
-                Ok(total + page)
-            }
+        .try_fold(0, |total, page| async move {
+            tokio::time::sleep(CONSUME).await;
+            Ok(total + page.number())
         })
         .await
 }

@@ -35,13 +35,13 @@ pub fn pages(feed: &'static str, buffered: Gauge) -> BoxStream<'static, Result<P
 }
 
 /// Reads pages until [`WANTED`] of them are found, then stops and drops the stream.
-pub async fn search() -> Result<Vec<Page>, Failure> {
+pub async fn search() -> Result<Vec<u64>, Failure> {
     let mut pages = pin!(pages("search-feed", Gauge::new("search backlog")));
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page?;
         tokio::time::sleep(CONSUME).await;
-        found.push(page);
+        found.push(page.number());
         if found.len() == WANTED {
             break;
         }
@@ -51,14 +51,12 @@ pub async fn search() -> Result<Vec<Page>, Failure> {
 
 /// Sums every page: collects them all into memory first, then processes them one by one.
 pub async fn summarize() -> Result<u64, Failure> {
-    let held = Gauge::new("summary held");
     let pages = pages("summary-feed", Gauge::new("summary backlog"));
-    let all: Vec<Page> = pages.inspect(|_| held.add(1)).try_collect().await?;
+    let all: Vec<Page> = pages.try_collect().await?;
     let mut total = 0;
     for page in all {
         tokio::time::sleep(CONSUME).await;
-        total += page;
-        held.sub(1);
+        total += page.number();
     }
     Ok(total)
 }
