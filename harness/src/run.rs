@@ -543,9 +543,12 @@ impl Builder {
         // The blocking pool's threads use the run's subscriber too: a job's own events are
         // read as the body's are, and a job or task spawned inside a job is seen. (tokio
         // under loom has no thread callbacks.)
+        // The run's subscriber (this thread's default).
+        #[cfg(not(loom))]
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
         #[cfg(not(loom))]
         {
-            let dispatch = tracing::dispatcher::get_default(Clone::clone);
+            let dispatch = dispatch.clone();
             builder
                 .on_thread_start(move || reading::enter_blocking_thread(&dispatch))
                 .on_thread_stop(reading::leave_blocking_thread);
@@ -557,8 +560,7 @@ impl Builder {
             ));
             let spawned = spawned.clone();
             // The run's subscriber, kept in front of one the code under test installs.
-            let reading = tracing::dispatcher::get_default(Clone::clone);
-            let polled_reading = reading.clone();
+            let (reading, polled_reading) = (dispatch.clone(), dispatch);
             // Every task gets a row: faultline's own spawns make theirs; a plain tokio
             // spawn gets one here, named by where it was spawned.
             builder.on_task_spawn(move |meta| {

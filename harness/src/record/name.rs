@@ -52,13 +52,9 @@ impl Name {
             Repr::Indexed(base, index, text) => {
                 text.get_or_init(|| Box::new(format!("{base}[{index}]")))
             }
-            Repr::Located(at, nth, text) => text.get_or_init(|| {
-                let base = location_name(at.file(), at.line());
-                Box::new(match nth {
-                    1 => base,
-                    n => format!("{base}#{n}"),
-                })
-            }),
+            Repr::Located(at, nth, text) => {
+                text.get_or_init(|| Box::new(numbered(location_name(at.file(), at.line()), *nth)))
+            }
         }
     }
 
@@ -70,11 +66,7 @@ impl Name {
     /// The name of the `nth` plain task spawned from `file:line` on the code under test's
     /// behalf (see [`place`](crate::record::place)).
     pub(crate) fn placed(file: &str, line: u32, nth: u32) -> Name {
-        let base = location_name(file, line);
-        Name::from(match nth {
-            1 => base,
-            n => format!("{base}#{n}"),
-        })
+        Name::from(numbered(location_name(file, line), nth))
     }
 
     /// Whether the name reads `text`, without formatting it.
@@ -208,18 +200,31 @@ impl From<Name> for String {
 /// A plain task's name: its spawn location, `file.rs:line`; under cargo's registry,
 /// `crate-name: path/in/crate.rs:line`. (The second task spawned there is `…#2`.)
 pub(crate) fn location_name(file: &str, line: u32) -> String {
-    if let Some((_, in_registry)) = file.split_once("/registry/src/")
-        && let Some((_index, rest)) = in_registry.split_once('/')
-        && let Some((krate, path)) = rest.split_once('/')
-    {
-        // `hyper-util-0.1.10` → `hyper-util`
-        let name = match krate.rsplit_once('-') {
-            Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
-            _ => krate,
-        };
-        return format!("{name}: {path}:{line}");
+    match registry_crate(file) {
+        Some((name, path)) => format!("{name}: {path}:{line}"),
+        None => format!("{file}:{line}"),
     }
-    format!("{file}:{line}")
+}
+
+/// For a source file under cargo's registry, its crate's name and its path in the crate:
+/// `…/registry/src/<index>/hyper-util-0.1.10/src/client.rs` → (`hyper-util`, `src/client.rs`).
+pub(crate) fn registry_crate(file: &str) -> Option<(&str, &str)> {
+    let (_, in_registry) = file.split_once("/registry/src/")?;
+    let (_index, rest) = in_registry.split_once('/')?;
+    let (krate, path) = rest.split_once('/')?;
+    let name = match krate.rsplit_once('-') {
+        Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
+        _ => krate,
+    };
+    Some((name, path))
+}
+
+/// `base`, then `base#2`, `base#3`… for the later tasks spawned at one place.
+fn numbered(base: String, nth: u32) -> String {
+    match nth {
+        1 => base,
+        n => format!("{base}#{n}"),
+    }
 }
 
 #[cfg(test)]

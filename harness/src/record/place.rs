@@ -13,11 +13,11 @@ use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
+use crate::record::name::registry_crate;
+
 /// Whether `file` is a source file of tokio or of one of its companion crates.
 pub(crate) fn inside_tokio(file: &str) -> bool {
-    file.split_once("/registry/src/")
-        .and_then(|(_, rest)| rest.split('/').nth(1))
-        .is_some_and(|krate| krate.starts_with("tokio-"))
+    registry_crate(file).is_some_and(|(name, _)| name == "tokio" || name.starts_with("tokio-"))
 }
 
 /// The file and line of the code under test that led to this spawn, if a backtrace tells.
