@@ -206,8 +206,8 @@ pub(crate) fn location_name(file: &str, line: u32) -> String {
     }
 }
 
-/// For a source file under cargo's registry, its crate's name and its path in the crate:
-/// `…/registry/src/<index>/hyper-util-0.1.10/src/client.rs` → (`hyper-util`, `src/client.rs`).
+/// For a source file under cargo's registry, its crate's name (the crate's folder
+/// `hyper-util-0.1.10` → `hyper-util`) and the file's path inside that folder.
 pub(crate) fn registry_crate(file: &str) -> Option<(&str, &str)> {
     let (_, in_registry) = file.split_once("/registry/src/")?;
     let (_index, rest) = in_registry.split_once('/')?;
