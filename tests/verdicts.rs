@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use faultline::harness::{
-    Builder, CancelCause, Failure, Fate, Outcome, Plan, Report, Task, TaskReport, point, spawn,
-    spawn_in, spawn_on,
+    Builder, CancelCause, Failure, Fate, Outcome, PanicSource, Plan, Report, Task, TaskReport,
+    point, spawn, spawn_in, spawn_on,
 };
 use tokio::task::JoinSet;
 use tokio::time::sleep;
@@ -170,6 +170,9 @@ fn an_awaited_panic_is_observed() {
     });
     let t = r.task("child").unwrap();
     assert_eq!((t.outcome, t.fate), (Outcome::Panicked, Some(Fate::Read)));
+    // Read or not, a panic the code raised is a bug: PANICKED.
+    assert_eq!(t.panic, Some(PanicSource::Raised));
+    assert_eq!(r.summary.panics, 1, "{r}");
     // The message, and where the panic happened (`boom`'s body).
     assert_eq!(
         t.detail.as_deref(),
@@ -627,6 +630,9 @@ fn fault_point_panic_and_cancel() {
         p.detail.as_deref(),
         Some("injected panic at boom: bad input")
     );
+    // The plan's panic, not the code's: no PANICKED.
+    assert_eq!(p.panic, Some(PanicSource::Plan));
+    assert_eq!(r.summary.panics, 0, "{r}");
     let c = r.task("cancels").unwrap();
     assert_eq!(c.cancelled_by, Some(CancelCause::Fault("stop".into())));
 }

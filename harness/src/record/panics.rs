@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::record::ledger::{self, TaskIx};
 
 thread_local! {
-    /// Where the last panic on this thread inside a run happened, until a task picks it up.
-    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The last panic on this thread inside a run that the panic hook saw, and where it
+    /// happened (none for the plan's), until a task picks it up.
+    static LOCATION: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
 }
 
 /// Keeps where a panic happened for the task's wrapper to pick up ([`located`]).
 pub(crate) fn keep_location(location: Option<String>) {
-    LOCATION.with(|slot| *slot.borrow_mut() = location);
+    LOCATION.with(|slot| *slot.borrow_mut() = Some(location));
 }
 
 /// `message (at scenarios/gather/src/structured.rs:14:5)`, or the message alone.
@@ -27,12 +28,21 @@ pub(crate) fn with_location(message: String, at: Option<&str>) -> String {
 }
 
 /// `message` with the location of the panic that just unwound on this thread, if the hook
-/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`.
-pub(crate) fn located(message: String) -> String {
-    with_location(
-        message,
-        LOCATION.with(|slot| slot.borrow_mut().take()).as_deref(),
-    )
+/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`; and
+/// whether the hook saw a panic at all (it sees none re-raised with `resume_unwind`).
+pub(crate) fn located(message: String) -> (String, bool) {
+    let kept = LOCATION.with(|slot| slot.borrow_mut().take());
+    let hooked = kept.is_some();
+    (with_location(message, kept.flatten().as_deref()), hooked)
+}
+
+/// The file and line of a panic message's location, as [`with_location`] wrote it:
+/// `("tests/pool.rs", 12)` for `boom (at tests/pool.rs:12:9)`.
+pub(crate) fn location_of(message: &str) -> Option<(&str, u32)> {
+    let (_, at) = message.strip_suffix(')')?.rsplit_once(" (at ")?;
+    let (rest, _column) = at.rsplit_once(':')?;
+    let (file, line) = rest.rsplit_once(':')?;
+    Some((file, line.parse().ok()?))
 }
 
 /// Forgets a location left by a panic nobody picked up (one caught by the code under test

@@ -7,7 +7,7 @@ use std::fmt::{self, Write as _};
 
 use crate::record::name::Name;
 use crate::report::verdict::VERDICTS;
-use crate::report::{Fate, Outcome, Report, TaskReport};
+use crate::report::{Fate, Outcome, PanicSource, Report, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 
 /// Columns of the timeline's bar.
@@ -235,7 +235,11 @@ pub(crate) fn verdict(t: &TaskReport) -> String {
         Outcome::Stalled => parts.push("STALLED".to_owned()),
         Outcome::DroppedAtShutdown => parts.push("DROPPED AT SHUTDOWN".to_owned()),
         _ if crate::report::judge::is_own_panic(t) => parts.push("PANICKED".to_owned()),
-        _ => {}
+        _ => match t.panic {
+            Some(PanicSource::Test) => parts.push("the test's own panic".to_owned()),
+            Some(PanicSource::Reraised) => parts.push("re-raised".to_owned()),
+            _ => {}
+        },
     }
     if t.outlived_scope {
         let parent = (t.scope_owner.as_deref())
