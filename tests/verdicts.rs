@@ -180,6 +180,30 @@ fn an_awaited_panic_is_observed() {
     );
 }
 
+/// A panic another task caught (`catch_unwind`) leaves nothing behind: a later task that
+/// re-raises a plain child's panic (which no tracked wrapper saw) re-raises it, with the
+/// child's message, not the caught one's place.
+#[test]
+fn a_re_raise_after_a_caught_panic_elsewhere_is_a_re_raise() {
+    let r = run(|| async {
+        spawn("catcher", async {
+            let _ = std::panic::catch_unwind(|| panic!("caught"));
+        })
+        .await
+        .unwrap();
+        let parent = spawn("parent", async {
+            let e = tokio::spawn(async { panic!("deep") }).await.unwrap_err();
+            std::panic::resume_unwind(e.into_panic())
+        });
+        let _ = Failure::from(parent.await.unwrap_err()).to_string();
+    });
+    let parent = r.task("parent").unwrap();
+    assert_eq!(parent.outcome, Outcome::Panicked, "{r}");
+    assert_eq!(parent.panic, Some(PanicSource::Reraised), "{r}");
+    assert_eq!(parent.detail.as_deref(), Some("deep"), "{r}");
+    assert_eq!(r.summary.panics, 1, "{r}");
+}
+
 #[test]
 fn a_panic_in_a_detached_task_is_swallowed() {
     let r = run(|| async {

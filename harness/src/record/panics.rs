@@ -8,15 +8,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::record::ledger::{self, TaskIx};
 
+/// A panic the hook saw: the tracked task being polled, and where (none for the plan's).
+type Kept = (Option<TaskIx>, Option<String>);
+
 thread_local! {
-    /// The last panic on this thread inside a run that the panic hook saw, and where it
-    /// happened (none for the plan's), until a task picks it up.
-    static LOCATION: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+    /// The last panic on this thread inside a run that the panic hook saw, until a task
+    /// picks it up.
+    static LOCATION: RefCell<Option<Kept>> = const { RefCell::new(None) };
 }
 
 /// Keeps where a panic happened for the task's wrapper to pick up ([`located`]).
 pub(crate) fn keep_location(location: Option<String>) {
-    LOCATION.with(|slot| *slot.borrow_mut() = Some(location));
+    let kept = (ledger::current_task(), location);
+    LOCATION.with(|slot| *slot.borrow_mut() = Some(kept));
 }
 
 /// `message (at scenarios/gather/src/structured.rs:14:5)`, or the message alone.
@@ -27,13 +31,16 @@ pub(crate) fn with_location(message: String, at: Option<&str>) -> String {
     }
 }
 
-/// `message` with the location of the panic that just unwound on this thread, if the hook
-/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`; and
-/// whether the hook saw a panic at all (it sees none re-raised with `resume_unwind`).
-pub(crate) fn located(message: String) -> (String, bool) {
+/// `message` with the location of the panic that just unwound out of task `ix`, if the
+/// hook kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`; and
+/// whether the hook saw it raised in `ix` at all (it sees none re-raised with
+/// `resume_unwind`; one another task caught is not `ix`'s).
+pub(crate) fn located(message: String, ix: TaskIx) -> (String, bool) {
     let kept = LOCATION.with(|slot| slot.borrow_mut().take());
-    let hooked = kept.is_some();
-    (with_location(message, kept.flatten().as_deref()), hooked)
+    match kept {
+        Some((Some(task), at)) if task == ix => (with_location(message, at.as_deref()), true),
+        _ => (message, false),
+    }
 }
 
 /// The file and line of a panic message's location, as [`with_location`] wrote it:

@@ -306,7 +306,7 @@ where
                 if let Some(child) = child {
                     child.mark_read();
                 }
-                let (message, hooked) = panics::located(panic_message(payload.as_ref()));
+                let (message, hooked) = panics::located(panic_message(payload.as_ref()), ix);
                 ledger::with_run(run, |l| {
                     l.ended(
                         ix,
