@@ -204,6 +204,57 @@ fn a_re_raise_after_a_caught_panic_elsewhere_is_a_re_raise() {
     assert_eq!(r.summary.panics, 1, "{r}");
 }
 
+/// Whose panic a task's is, every kind in one run of a test's code (`Builder::test_code`,
+/// as `#[faultline_harness::test]` sets it): only the code's own and a failing check are
+/// PANICKED; the summary line says what it did not count, and why.
+#[test]
+fn each_panic_is_judged_by_whose_it_is() {
+    let first = line!();
+    let mut b = Builder::new("ground-truth", "case");
+    b.plan(Plan::parse("boom=panic(bad input)").unwrap());
+    b.test_code(file!(), first..=first + 24);
+    let r = b
+        .run(|| async {
+            let plan = spawn("plan", async { point("boom").await });
+            let _ = Failure::from(plan.await.unwrap_err()).to_string();
+            let own = tokio::spawn(async { panic!("on purpose") }).await;
+            assert!(own.unwrap_err().is_panic());
+            let check = tokio::spawn(async { assert!(std::hint::black_box(1) > 2) }).await;
+            assert!(check.unwrap_err().is_panic());
+            let code = tokio::spawn(async { boom().await }).await;
+            assert!(code.unwrap_err().is_panic());
+            let again = tokio::spawn(async {
+                let e = tokio::spawn(async { panic!("on purpose") })
+                    .await
+                    .unwrap_err();
+                std::panic::resume_unwind(e.into_panic())
+            });
+            assert!(again.await.unwrap_err().is_panic());
+        })
+        .unwrap();
+    let sources: Vec<_> = r.tasks.iter().map(|t| (t.name.as_str(), t.panic)).collect();
+    let at = |n: u32| format!("tests/verdicts.rs:{}", first + n);
+    assert_eq!(
+        sources,
+        [
+            ("body", None),
+            ("plan", Some(PanicSource::Plan)),
+            (at(8).as_str(), Some(PanicSource::Test)),
+            (at(10).as_str(), Some(PanicSource::Raised)),
+            (at(12).as_str(), Some(PanicSource::Raised)),
+            (at(14).as_str(), Some(PanicSource::Reraised)),
+            (at(15).as_str(), Some(PanicSource::Test)),
+        ],
+        "{r}"
+    );
+    assert_eq!(r.summary.panics, 2, "{r}");
+    let text = r.to_string();
+    assert!(
+        text.contains("6 panicked (1 by the plan, 2 the test's own, 1 re-raised)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_panic_in_a_detached_task_is_swallowed() {
     let r = run(|| async {

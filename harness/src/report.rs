@@ -211,6 +211,15 @@ pub struct Summary {
     /// Panics that were not the plan's: tasks that panicked on their own (an `unwrap()`, a
     /// `todo!()`), and the body's panic, whatever its cause.
     pub panics: usize,
+    /// Tasks' panics that were the plan's `panic(..)` faults (not counted in `panics`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub plan_panics: usize,
+    /// Tasks' panics that were the test's own (`PanicSource::Test`; not counted in `panics`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub test_panics: usize,
+    /// Tasks' panics re-raised from another task (not counted in `panics`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reraised_panics: usize,
     /// 1 if tokio's scheduler could not be seeded (built without `--cfg tokio_unstable`):
     /// the same seed may not give the same run.
     pub not_deterministic: usize,

@@ -256,7 +256,16 @@ pub(crate) fn summary(
             Outcome::Stalled => s.stalled += 1,
             Outcome::DroppedAtShutdown => s.dropped_at_shutdown += 1,
         }
-        s.panics += usize::from(is_own_panic(t));
+        if is_own_panic(t) {
+            s.panics += 1;
+        } else {
+            match t.panic {
+                Some(PanicSource::Plan) => s.plan_panics += 1,
+                Some(PanicSource::Test) => s.test_panics += 1,
+                Some(PanicSource::Reraised) => s.reraised_panics += 1,
+                Some(PanicSource::Raised) | None => {}
+            }
+        }
         // A traced error counts once, as an error (below); a task's own fate counts for a
         // panic and for an untraced error.
         let traced = t.outcome == Outcome::Failed && t.traced;

@@ -506,9 +506,17 @@ fn summary(r: &Report) -> String {
         "{} completed · {} failed ({} observed) · {} panicked",
         s.completed, s.failed, s.failed_observed, s.panicked
     );
-    let injected = s.panicked.saturating_sub(s.panics);
-    if injected > 0 {
-        let _ = write!(out, " ({injected} by the plan)");
+    let not_counted: Vec<String> = [
+        (s.plan_panics, "by the plan"),
+        (s.test_panics, "the test's own"),
+        (s.reraised_panics, "re-raised"),
+    ]
+    .into_iter()
+    .filter(|&(n, _)| n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !not_counted.is_empty() {
+        let _ = write!(out, " ({})", not_counted.join(", "));
     }
     let _ = write!(
         out,
