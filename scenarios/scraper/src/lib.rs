@@ -153,6 +153,7 @@ pub use site::{BANNED, IN_FLIGHT, PageSpec, REJECTED, Simulated, Site, WINDOW};
 
 /// The token bucket: the one the `limits` scenario teaches (written once, used by both).
 pub use scenario_limits::bucket;
+mod client;
 mod frontier;
 // faultline:author-only begin
 pub mod gallery;

@@ -1,9 +1,12 @@
 //! The same site behind a real HTTP server (hyper 1) bound to `127.0.0.1` on an ephemeral
-//! port, and a client (hyper's `client::conn`) that fetches over it: the pipeline of
-//! `structured` and `unstructured` runs unchanged against [`Site::http`]. The server runs
-//! **on the run's own paused runtime**, beside the crawler: with the server on another
-//! runtime the paused clock jumps while the client waits on its socket, and most requests
-//! time out falsely (measured: 888 of 1,000).
+//! port, with the client of the `client` module fetching over it: the pipeline of
+//! `structured` and `unstructured` runs unchanged against [`Site::http`]. (The client is a
+//! file of its own: the site fetches through the client and this server serves the site,
+//! so the two files need nothing of each other's, and they make no import circle.)
+//!
+//! The server runs **on the run's own paused runtime**, beside the crawler: with the server
+//! on another runtime the paused clock jumps while the client waits on its socket, and most
+//! requests time out falsely (measured: 888 of 1,000).
 //!
 //! The page handler starts background work per page served (it records the visit, in
 //! [`VISIT_TIME`]): fire-and-forget with `spawn` in the unstructured server
@@ -16,19 +19,19 @@
 //! (`scenarios/scraper/src/loopback.rs:73#n`), judged like any task.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use faultline_harness::{Failure, Gauge, shutdown_token, spawn, spawn_on};
-use http_body_util::{BodyExt, Empty, Full};
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::client::ERROR_KIND;
 use crate::site::Simulated;
 use crate::{Crawl, PAGES, SavedFrontier, Site, page_of, structured, unstructured};
 
@@ -36,8 +39,6 @@ use crate::{Crawl, PAGES, SavedFrontier, Site, page_of, structured, unstructured
 pub const VISIT_TIME: Duration = Duration::from_millis(500);
 /// The gauge of visits being recorded in the background.
 pub const VISITS: &str = "visits in the background";
-/// The header that carries the error's kind from the server to the client.
-const ERROR_KIND: &str = "x-error-kind";
 
 /// How the server runs the background work its page handler starts.
 #[derive(Clone)]
@@ -143,58 +144,6 @@ fn respond(status: StatusCode, kind: Option<&str>, body: String) -> Response<Ful
     response
         .body(Full::new(Bytes::from(body)))
         .expect("a valid response")
-}
-
-fn http_error(error: impl std::fmt::Display) -> Failure {
-    Failure::new("HttpError", error.to_string())
-}
-
-/// `GET http://{addr}/page/{page}` on a connection of its own: the body of a 200, or an
-/// error of the kind the server named (`TooManyRequests`, `Banned`, `ServerError`, …).
-pub async fn get(addr: SocketAddr, page: u32) -> Result<String, Failure> {
-    let stream = TcpStream::connect(addr)
-        .await
-        .map_err(|e| Failure::new("ConnectError", e.to_string()))?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(http_error)?;
-    let request = Request::get(format!("/page/{page}"))
-        .header(hyper::header::HOST, addr.to_string())
-        .body(Empty::<Bytes>::new())
-        .expect("a valid request");
-    let exchange = async move {
-        let response = sender.send_request(request).await?;
-        let status = response.status();
-        let kind = response
-            .headers()
-            .get(ERROR_KIND)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.into_body().collect().await?.to_bytes();
-        Ok::<_, hyper::Error>((status, kind, body))
-    };
-    tokio::pin!(exchange, connection);
-    let mut connection_done = false;
-    // The connection is driven here, in the fetcher's own task (not spawned).
-    let (status, kind, body) = loop {
-        tokio::select! {
-            biased;
-            answer = &mut exchange => break answer.map_err(http_error)?,
-            done = &mut connection, if !connection_done => {
-                connection_done = true;
-                done.map_err(http_error)?;
-            }
-        }
-    };
-    let text = String::from_utf8_lossy(&body).into_owned();
-    if status == StatusCode::OK {
-        Ok(text)
-    } else {
-        Err(Failure::new(
-            kind.unwrap_or_else(|| status.as_u16().to_string()),
-            text,
-        ))
-    }
 }
 
 /// Binds `127.0.0.1:0`, serves a simulated site of [`PAGES`] pages there in the task

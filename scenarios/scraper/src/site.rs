@@ -142,7 +142,7 @@ impl Site {
     pub async fn get(&self, page: u32) -> Result<String, Failure> {
         match &self.0 {
             Origin::Simulated(s) => s.get(page).await,
-            Origin::Http { addr, .. } => crate::loopback::get(*addr, page).await,
+            Origin::Http { addr, .. } => crate::client::get(*addr, page).await,
         }
     }
 
