@@ -1,6 +1,6 @@
 //! The rubric for lesson 03: what a correct `structured::caller` does under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Observation, Rubric};
 
 use crate::{Gathered, url};
 
@@ -121,6 +121,14 @@ pub fn rubric() -> Rubric {
             "no-orphans",
             "no-discarded-errors",
         ],
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result().named_only(),
+            Observation::hits("fetches", "fetch").named_only(),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

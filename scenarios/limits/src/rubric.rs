@@ -6,7 +6,7 @@
 //! (300 pages at 90 a second, with a burst of 5), with a margin: a fetch that holds every
 //! permit, one request at a time, takes 15 s.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Observation, Rubric};
 
 /// Attempts at one page a correct fetch makes at most: one and three retries.
 const MAX_ATTEMPTS: usize = 4;
@@ -96,6 +96,14 @@ pub fn rubric() -> Rubric {
         Family::new(&["never-rate-limited", "at-most-10-in-flight", "retries-end"])
             .slowed("api", LATENCY_MS)
             .always_fails("api", "7", "ServerError"),
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::gauge_added("429s", "429s"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

@@ -1,7 +1,9 @@
 //! The rubric for project P1: what a correct `structured` fetch, fetcher and crawl do
 //! under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{
+    Aspect, Check, Family, Miss, Observation, Report, ResourceReport, Rubric, TxOutcome,
+};
 
 use crate::{
     BANNED, CLAIMED, CONCURRENCY, IN_FLIGHT, LIMIT_PER_SECOND, PAGE_CAPACITY, PARSED_QUEUED,
@@ -192,6 +194,14 @@ pub fn rubric() -> Rubric {
             "no-tasks-dropped-at-shutdown",
         ])
         .stops(2500, 25000),
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::committed("pages stored", "pages"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

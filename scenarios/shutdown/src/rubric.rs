@@ -1,7 +1,9 @@
 //! The rubric for lesson 07: what a correct `structured` producer, transaction and `main`
 //! do under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{
+    Aspect, Check, Family, Miss, Observation, Report, ResourceReport, Rubric, TxOutcome,
+};
 
 use crate::CAPACITY;
 
@@ -191,6 +193,14 @@ pub fn rubric() -> Rubric {
         ])
         .stops(40, 920)
         .faults(6, 3),
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result().named_only(),
+            Observation::committed("messages committed", "db").named_only(),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
