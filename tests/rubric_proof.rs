@@ -534,3 +534,47 @@ fn recorded_observations_are_current() {
         stale.join("\n")
     );
 }
+
+/// The differential fails the stub of every exercise, and a failed check names the first
+/// observation that differs from the reference under its plan: here a producer that
+/// `try_send`s and drops what does not fit (the issue's "16/16, well done").
+#[test]
+fn the_differential_rejects_every_stub_and_names_the_first_difference() {
+    for rubric in faultline::rubrics() {
+        let stub = rubric.stub.expect("every rubric has a stub");
+        let grade = rubric
+            .grade_with(&scenario_of(&rubric), "stub", stub)
+            .unwrap();
+        assert!(
+            grade
+                .failed()
+                .contains(&faultline::harness::MATCHES_THE_REFERENCE),
+            "{}: the stub matches the reference\n{grade}",
+            rubric.scenario
+        );
+    }
+    let rubric = faultline::rubrics()
+        .into_iter()
+        .find(|r| r.scenario == "shutdown")
+        .unwrap();
+    let grade = rubric
+        .grade(&scenario_of(&rubric), "drops-when-the-queue-is-full")
+        .unwrap();
+    let check = |name: &str| {
+        let check = grade.checks.iter().find(|c| c.name == name).unwrap();
+        check.to_string()
+    };
+    let line = "    differs: under `none` the reference's messages lost was 0; yours 16\n";
+    assert!(
+        check("commits-every-offered-message").contains(line),
+        "{grade}"
+    );
+    let differential = check(faultline::harness::MATCHES_THE_REFERENCE);
+    assert!(
+        differential.starts_with(
+            "✗ matches-the-reference — under plan none\n    - expected  as the reference: \
+             messages lost 0\n    + found     messages lost 16\n"
+        ) && differential.contains(line),
+        "{differential}"
+    );
+}

@@ -50,6 +50,7 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-swallowed-errors",
             "no-stalled-tasks",
+            "matches-the-reference",
         ],
     )
     .caught_elsewhere("unstructured_racy", "scenarios/awaitables/tests/loom.rs")

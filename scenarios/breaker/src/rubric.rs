@@ -67,6 +67,7 @@ pub fn rubric() -> Rubric {
             "fails-fast-when-dead",
             "done-within-budget",
             "no-discarded-errors",
+            "matches-the-reference",
         ],
     )
     // What every correct solution shows as the reference does (recorded data).

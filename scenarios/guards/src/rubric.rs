@@ -205,6 +205,7 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-leaked-connections",
             "no-partial-writes",
+            "matches-the-reference",
         ],
     )
     // What every correct solution shows as the reference does (recorded data).

@@ -89,6 +89,7 @@ pub fn rubric() -> Rubric {
             // Every error after the first is dropped unread (`get_or_insert`): the course's
             // "second failure dropped silently".
             "no-discarded-errors",
+            "matches-the-reference",
         ],
     )
     // The server slowed ×2 and ×10: a bound that bounds nothing once it is slow shows.

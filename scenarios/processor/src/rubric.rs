@@ -276,6 +276,7 @@ pub fn rubric() -> Rubric {
             "no-stalled-tasks",
             "no-tasks-dropped-at-shutdown",
             "no-partial-writes",
+            "matches-the-reference",
         ],
     )
 }

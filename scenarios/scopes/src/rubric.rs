@@ -100,12 +100,13 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
             // Only under the sweep: a hang in a detached loop keeps it until the runtime goes.
             "no-tasks-dropped-at-shutdown",
+            "matches-the-reference",
         ],
     )
     // What every correct solution shows as the reference does (recorded data).
     .differential(
         vec![
-            Observation::result().named_only(),
+            Observation::result(),
             Observation::hits("work done", "work"),
         ],
         include_str!("../reference.txt"),

@@ -220,6 +220,7 @@ pub fn rubric() -> Rubric {
             "no-orphans",
             "no-tasks-dropped-at-shutdown",
             "no-partial-writes",
+            "matches-the-reference",
         ],
     )
 }

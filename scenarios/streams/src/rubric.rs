@@ -89,6 +89,7 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-orphans",
             "no-swallowed-errors",
+            "matches-the-reference",
         ],
     )
     // What every correct solution shows as the reference does (recorded data).
