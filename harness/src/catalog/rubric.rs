@@ -46,7 +46,7 @@ pub struct Check {
     /// The plans it applies to; `None`: every plan.
     pub plans: Option<Vec<&'static str>>,
     rule: Rule,
-    /// Whether it is the differential check ([`MATCHES_THE_REFERENCE`]): its rule is the
+    /// Whether it is the differential check, [`MATCHES_THE_REFERENCE`]: its rule is the
     /// comparison with the reference's recorded observations, under every plan but the
     /// sweep's.
     differential: bool,
@@ -457,7 +457,7 @@ impl Rubric {
     /// The differential against the reference: reads `observations` from every run
     /// graded (but the sweep's), compares them with the reference's, `recorded` (the text
     /// of `scenarios/<name>/reference.txt`), and adds the check
-    /// [`matches-the-reference`](MATCHES_THE_REFERENCE), which fails on the first plan
+    /// `matches-the-reference` ([`MATCHES_THE_REFERENCE`]), which fails on the first plan
     /// whose observations differ. Every failed check's report names the first observation
     /// that differs under its plan.
     pub fn differential(mut self, observations: Vec<Observation>, recorded: &'static str) -> Self {
