@@ -467,7 +467,7 @@ impl Rubric {
             MATCHES_THE_REFERENCE,
             Aspect::Functional,
             "a correct solution shows what the reference shows under every plan graded (its \
-             result, and what the scenario's own instruments count): the line above names the \
+             result, and what the scenario's own instruments count): the lines above name the \
              first plan and observation that differ; replay that plan and compare",
             |_| Ok(()),
         );
@@ -722,7 +722,10 @@ impl Rubric {
                 None => Ok(()),
                 Some(d) => Err(Miss::run(
                     format!("as the reference: {} {}", d.observation, d.reference),
-                    format!("{} {}", d.observation, d.yours),
+                    format!(
+                        "{} {} (the first difference under this plan)",
+                        d.observation, d.yours
+                    ),
                 )),
             };
             if let Err(miss) = result {
@@ -731,7 +734,8 @@ impl Rubric {
                     plan_text: plan_text.to_owned(),
                     miss,
                     replay: report.replay.clone(),
-                    differs: differs.clone(),
+                    // The differential's own miss says it already.
+                    differs: differs.clone().filter(|_| !check.differential),
                 });
             }
         }
