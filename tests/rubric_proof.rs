@@ -487,3 +487,95 @@ fn a_panic_the_plan_injects_is_not_counted_by_no_panics() {
     assert_eq!(injected.summary.panicked, 1, "{injected}");
     assert!(Check::no_panics().check(&injected).is_ok(), "{injected}");
 }
+
+/// The differential's data is current: each rubric's reference, graded now, shows what its
+/// `scenarios/<name>/reference.txt` records, byte for byte. With
+/// `FAULTLINE_UPDATE_REFERENCE=1` the files are rewritten instead (then review the diff).
+#[test]
+fn recorded_observations_are_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("FAULTLINE_UPDATE_REFERENCE").is_some();
+    let mut stale = Vec::new();
+    for rubric in faultline::rubrics() {
+        assert!(
+            !rubric.observations.is_empty() && rubric.recorded.is_some(),
+            "{}: no differential: add .differential(observations, \
+             include_str!(\"../reference.txt\")) to its rubric()",
+            rubric.scenario
+        );
+        let grade = rubric
+            .grade(&scenario_of(&rubric), rubric.reference)
+            .unwrap();
+        let fresh = grade.observed.render();
+        let path = root
+            .join("scenarios")
+            .join(rubric.scenario)
+            .join("reference.txt");
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        if fresh == on_disk {
+            continue;
+        }
+        if update {
+            std::fs::write(&path, &fresh).unwrap();
+            eprintln!("rewrote {}", path.display());
+        } else {
+            let diff = faultline::harness::line_diff(&on_disk, &fresh);
+            stale.push(format!(
+                "scenarios/{}/reference.txt:\n{diff}",
+                rubric.scenario
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the recorded observations of the reference are stale (- recorded, + now); refresh \
+         them with `FAULTLINE_UPDATE_REFERENCE=1 cargo test --test rubric_proof \
+         recorded_observations` and review the diff:\n{}",
+        stale.join("\n")
+    );
+}
+
+/// The differential fails the stub of every exercise, and a failed check names the first
+/// observation that differs from the reference under its plan: here a producer that
+/// `try_send`s and drops what does not fit (the issue's "16/16, well done").
+#[test]
+fn the_differential_rejects_every_stub_and_names_the_first_difference() {
+    for rubric in faultline::rubrics() {
+        let stub = rubric.stub.expect("every rubric has a stub");
+        let grade = rubric
+            .grade_with(&scenario_of(&rubric), "stub", stub)
+            .unwrap();
+        assert!(
+            grade
+                .failed()
+                .contains(&faultline::harness::MATCHES_THE_REFERENCE),
+            "{}: the stub matches the reference\n{grade}",
+            rubric.scenario
+        );
+    }
+    let rubric = faultline::rubrics()
+        .into_iter()
+        .find(|r| r.scenario == "shutdown")
+        .unwrap();
+    let grade = rubric
+        .grade(&scenario_of(&rubric), "drops-when-the-queue-is-full")
+        .unwrap();
+    let check = |name: &str| {
+        let check = grade.checks.iter().find(|c| c.name == name).unwrap();
+        check.to_string()
+    };
+    let line = "    differs: under `none` the reference's messages lost was 0; yours 16\n";
+    assert!(
+        check("commits-every-offered-message").contains(line),
+        "{grade}"
+    );
+    let differential = check(faultline::harness::MATCHES_THE_REFERENCE);
+    assert!(
+        differential.starts_with(
+            "✗ matches-the-reference — under plan none\n    - expected  as the reference: \
+             messages lost 0\n    + found     messages lost 16 (the first difference under \
+             this plan)\n"
+        ),
+        "{differential}"
+    );
+}

@@ -10,6 +10,8 @@ pub(crate) mod parallel;
 pub(crate) mod rubric;
 // A rubric's seeded plan family: pairs of faults, stops, cancels, slowed dependencies.
 pub(crate) mod family;
+// The differential: observations of a run, the reference's recorded, the first difference.
+pub(crate) mod observe;
 
 use crate::error::Error;
 use crate::plan::Plan;

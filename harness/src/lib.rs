@@ -37,12 +37,15 @@ mod run;
 
 /// Rubrics: named checks with hints, and the grades they give.
 pub use catalog::family::Family;
+/// The differential against the reference: observations, recorded and compared.
+pub use catalog::observe::{Difference, Observation, Observed};
 /// Which pairs a sweep runs: how many were possible, pruned and run.
 pub use catalog::pairs::PairSelection;
 /// Many runs at once on worker threads, results in order (sweeps, grades, the main job).
 pub use catalog::parallel::{default_jobs, map_ordered, try_map_ordered};
 pub use catalog::rubric::{
-    Aspect, Check, CheckGrade, Grade, Miss, PlanMiss, Right, Rubric, RunFn, Wrong,
+    Aspect, Check, CheckGrade, Grade, MATCHES_THE_REFERENCE, Miss, PlanMiss, Right, Rubric, RunFn,
+    Wrong,
 };
 /// Sweeps over every single-fault plan (and pair), seed and variant.
 pub use catalog::sweep::{

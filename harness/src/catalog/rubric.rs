@@ -12,6 +12,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::catalog::family::Family;
+use crate::catalog::observe::{Difference, Observation, Observed, first_difference};
 use crate::catalog::{NamedPlan, Scenario};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -45,7 +46,14 @@ pub struct Check {
     /// The plans it applies to; `None`: every plan.
     pub plans: Option<Vec<&'static str>>,
     rule: Rule,
+    /// Whether it is the differential check, [`MATCHES_THE_REFERENCE`]: its rule is the
+    /// comparison with the reference's recorded observations, under every plan but the
+    /// sweep's.
+    differential: bool,
 }
+
+/// The name of the differential check: the graded run's observations are the reference's.
+pub const MATCHES_THE_REFERENCE: &str = "matches-the-reference";
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,6 +129,7 @@ impl Check {
             hint,
             plans: None,
             rule: Arc::new(rule),
+            differential: false,
         }
     }
 
@@ -347,6 +356,12 @@ pub struct Rubric {
     /// Wrong solutions the rubric must reject: the proof that its checks can fail on the
     /// mistakes a learner makes (see [`Wrong`]).
     pub gallery: Vec<Wrong>,
+    /// What every correct solution shares with the reference under every plan graded
+    /// (but the sweep's), read from each run: the differential's observations.
+    pub observations: Vec<Observation>,
+    /// The reference's observations as recorded (`scenarios/<name>/reference.txt`, its
+    /// text built in with `include_str!`).
+    pub recorded: Option<&'static str>,
 }
 
 /// A wrong solution: a whole replacement of one solution region, written as a learner
@@ -434,6 +449,43 @@ impl Rubric {
             family: None,
             right: Vec::new(),
             gallery: Vec::new(),
+            observations: Vec::new(),
+            recorded: None,
+        }
+    }
+
+    /// The differential against the reference: reads `observations` from every run
+    /// graded (but the sweep's), compares them with the reference's, `recorded` (the text
+    /// of `scenarios/<name>/reference.txt`), and adds the check
+    /// `matches-the-reference` ([`MATCHES_THE_REFERENCE`]), which fails on the first plan
+    /// whose observations differ. Every failed check's report names the first observation
+    /// that differs under its plan.
+    pub fn differential(mut self, observations: Vec<Observation>, recorded: &'static str) -> Self {
+        self.observations = observations;
+        self.recorded = Some(recorded);
+        let mut check = Check::new(
+            MATCHES_THE_REFERENCE,
+            Aspect::Functional,
+            "a correct solution shows what the reference shows under every plan graded (its \
+             result, and what the scenario's own instruments count): the lines above name the \
+             first plan and observation that differ; replay that plan and compare",
+            |_| Ok(()),
+        );
+        check.differential = true;
+        self.checks.push(check);
+        self
+    }
+
+    /// The reference's recorded observations (empty without a differential).
+    ///
+    /// # Errors
+    /// When the recorded text is malformed.
+    pub fn recorded(&self) -> Result<Observed, Error> {
+        match self.recorded {
+            Some(text) => {
+                Observed::parse(&format!("scenarios/{}/reference.txt", self.scenario), text)
+            }
+            None => Ok(Observed::default()),
         }
     }
 
@@ -576,11 +628,13 @@ impl Rubric {
                 })
                 .collect(),
             todo: None,
+            observed: Observed::default(),
         };
+        let recorded = self.recorded()?;
         for named in &scenario.plans {
             let plan = scenario.find_plan(named.name)?;
             let report = run(&scenario.builder(variant, Some(named.name), plan, 0))?;
-            self.apply(&report, named.name, named.text, &mut grade);
+            self.apply(&report, named.name, named.text, &recorded, &mut grade);
         }
         for named in &self.plans {
             let plan = Plan::parse(named.text)?;
@@ -591,7 +645,7 @@ impl Rubric {
                 scenario.name, named.text
             ));
             let report = run(&builder)?;
-            self.apply(&report, named.name, named.text, &mut grade);
+            self.apply(&report, named.name, named.text, &recorded, &mut grade);
         }
         if !self.sweep.is_empty() {
             let plans = crate::catalog::sweep::single_fault_plans(
@@ -601,7 +655,13 @@ impl Rubric {
             for plan in plans {
                 let text = plan.to_string();
                 let report = run(&scenario.builder(variant, None, plan, 0))?;
-                self.apply(&report, &format!("sweep: {text}"), &text, &mut grade);
+                self.apply(
+                    &report,
+                    &format!("sweep: {text}"),
+                    &text,
+                    &recorded,
+                    &mut grade,
+                );
             }
         }
         if let Some(family) = &self.family {
@@ -613,7 +673,7 @@ impl Rubric {
                     scenario.name
                 ));
                 let report = run(&builder)?;
-                self.apply(&report, &name, &text, &mut grade);
+                self.apply(&report, &name, &text, &recorded, &mut grade);
             }
         }
         Ok(grade)
@@ -621,11 +681,31 @@ impl Rubric {
 
     /// Applies to `report` every check that applies under the plan `plan` (a sweep plan,
     /// named `sweep: <text>`: only the checks the sweep lists), and notes a `todo!()`.
-    fn apply(&self, report: &Report, plan: &str, plan_text: &str, grade: &mut Grade) {
+    fn apply(
+        &self,
+        report: &Report,
+        plan: &str,
+        plan_text: &str,
+        recorded: &Observed,
+        grade: &mut Grade,
+    ) {
         let swept = plan.starts_with("sweep: ");
         let family = plan.starts_with("family: ");
+        let differs = if swept || self.observations.is_empty() {
+            None
+        } else {
+            first_difference(
+                &self.observations,
+                recorded,
+                plan,
+                report,
+                &mut grade.observed,
+            )
+        };
         for (check, graded) in self.checks.iter().zip(&mut grade.checks) {
-            let applies = if swept {
+            let applies = if check.differential {
+                !swept
+            } else if swept {
                 self.sweep.contains(&check.name)
             } else if family {
                 self.family
@@ -637,12 +717,25 @@ impl Rubric {
             if !applies {
                 continue;
             }
-            if let Err(miss) = check.check(report) {
+            let result = match &differs {
+                _ if !check.differential => check.check(report),
+                None => Ok(()),
+                Some(d) => Err(Miss::run(
+                    format!("as the reference: {} {}", d.observation, d.reference),
+                    format!(
+                        "{} {} (the first difference under this plan)",
+                        d.observation, d.yours
+                    ),
+                )),
+            };
+            if let Err(miss) = result {
                 graded.misses.push(PlanMiss {
                     plan: plan.to_owned(),
                     plan_text: plan_text.to_owned(),
                     miss,
                     replay: report.replay.clone(),
+                    // The differential's own miss says it already.
+                    differs: differs.clone().filter(|_| !check.differential),
                 });
             }
         }
@@ -670,6 +763,9 @@ pub struct Grade {
     /// The first `todo!()` a run panicked at, with where it is
     /// (`not yet implemented (at scenarios/gather/src/structured.rs:14:5)`): the exercise is not written yet.
     pub todo: Option<String>,
+    /// The graded runs' observations, by plan (see [`Rubric::differential`]): for the
+    /// reference, what its recorded file holds.
+    pub observed: Observed,
 }
 
 /// How one variant did on one check.
@@ -696,6 +792,8 @@ pub struct PlanMiss {
     pub miss: Miss,
     /// The command that replays the run.
     pub replay: String,
+    /// The first observation that differs from the reference's under this plan, if any.
+    pub differs: Option<Difference>,
 }
 
 impl Grade {
@@ -747,6 +845,9 @@ impl fmt::Display for CheckGrade {
         }
         writeln!(f, "    - expected  {}", first.miss.expected)?;
         writeln!(f, "    + found     {}", first.miss.found)?;
+        if let Some(differs) = &first.differs {
+            writeln!(f, "    differs: {differs}")?;
+        }
         writeln!(f, "    hint: {}", self.hint)?;
         writeln!(f, "    next: {}", first.replay)?;
         if self.misses.len() > 1 {

@@ -3,7 +3,7 @@
 //! The exercise is the receiver's `poll` in `src/signal.rs`, the hand-written future the
 //! `structured` variant awaits (`structured.rs` only wires it up).
 
-use faultline_harness::{Check, Rubric};
+use faultline_harness::{Check, Observation, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it. `unstructured_racy` passes it: its lost wake-up needs the sender to run
@@ -50,9 +50,15 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-swallowed-errors",
             "no-stalled-tasks",
+            "matches-the-reference",
         ],
     )
     .caught_elsewhere("unstructured_racy", "scenarios/awaitables/tests/loom.rs")
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![Observation::result()],
+        include_str!("../reference.txt"),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
     .right(crate::right::entries())

@@ -1,6 +1,6 @@
 //! The rubric for lesson 05: what a correct `structured::handle` does under every plan.
 
-use faultline_harness::{Check, Rubric};
+use faultline_harness::{Check, Observation, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it. No virtual-time budget: on the paused clock a blocking call takes no
@@ -33,6 +33,11 @@ pub fn rubric() -> Rubric {
     ))
     .checks(Check::lifecycle())
     .expect_fail("unstructured", &["no-blocked-executor"])
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![Observation::result()],
+        include_str!("../reference.txt"),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
     .right(crate::right::entries())

@@ -1,7 +1,7 @@
 //! The rubric for lesson 06 (circuit breaker): what a correct `structured::handle` does
 //! under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Miss, Observation, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it. Under `recs-flaps` the breaker serves fewer requests with real
@@ -67,7 +67,16 @@ pub fn rubric() -> Rubric {
             "fails-fast-when-dead",
             "done-within-budget",
             "no-discarded-errors",
+            "matches-the-reference",
         ],
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::hits("calls to recs", "recs"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

@@ -1,6 +1,6 @@
 //! The rubric for lesson 03: what a correct `structured::caller` does under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Observation, Rubric};
 
 use crate::{Gathered, url};
 
@@ -111,6 +111,7 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
             // Under a family plan: a detached fetch still running when the runtime goes.
             "no-tasks-dropped-at-shutdown",
+            "matches-the-reference",
         ],
     )
     .expect_fail(
@@ -120,7 +121,13 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-orphans",
             "no-discarded-errors",
+            "matches-the-reference",
         ],
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![Observation::result(), Observation::hits("fetches", "fetch")],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

@@ -1,7 +1,9 @@
 //! The rubric for lesson 02: what correct `structured::request` and `structured::transfer`
 //! do under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{
+    Aspect, Check, Family, Miss, Observation, Report, ResourceReport, Rubric, TxOutcome,
+};
 
 /// The writes of every transaction committed on the store `accounts`, in order.
 fn committed(r: &Report) -> Vec<Vec<String>> {
@@ -203,7 +205,17 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-leaked-connections",
             "no-partial-writes",
+            "matches-the-reference",
         ],
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::committed("transactions committed", "accounts"),
+            Observation::hits("queries", "query"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

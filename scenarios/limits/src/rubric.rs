@@ -6,7 +6,7 @@
 //! (300 pages at 90 a second, with a burst of 5), with a margin: a fetch that holds every
 //! permit, one request at a time, takes 15 s.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Observation, Rubric};
 
 /// Attempts at one page a correct fetch makes at most: one and three retries.
 const MAX_ATTEMPTS: usize = 4;
@@ -89,6 +89,7 @@ pub fn rubric() -> Rubric {
             // Every error after the first is dropped unread (`get_or_insert`): the course's
             // "second failure dropped silently".
             "no-discarded-errors",
+            "matches-the-reference",
         ],
     )
     // The server slowed ×2 and ×10: a bound that bounds nothing once it is slow shows.
@@ -96,6 +97,14 @@ pub fn rubric() -> Rubric {
         Family::new(&["never-rate-limited", "at-most-10-in-flight", "retries-end"])
             .slowed("api", LATENCY_MS)
             .always_fails("api", "7", "ServerError"),
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::gauge_added("429s", "429s"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use faultline_harness::{
-    Action, Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome,
+    Action, Aspect, Check, Family, Miss, Observation, Report, ResourceReport, Rubric, TxOutcome,
 };
 
 use crate::{BACKLOG, BATCH_MAX, EVENT_CAPACITY, EVENTS, FLOOD, IN_TRANSIT, SINK_CAPACITY};
@@ -230,6 +230,14 @@ pub fn rubric() -> Rubric {
             Action::Hang,
         ]),
     )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::committed("windows committed", "windows"),
+        ],
+        include_str!("../reference.txt"),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
     .right(crate::right::entries())
@@ -268,6 +276,7 @@ pub fn rubric() -> Rubric {
             "no-stalled-tasks",
             "no-tasks-dropped-at-shutdown",
             "no-partial-writes",
+            "matches-the-reference",
         ],
     )
 }

@@ -1,7 +1,7 @@
 //! The rubric for lesson 03 (beyond the puzzle): what correct `structured::job` and
 //! `structured::service` do under every plan.
 
-use faultline_harness::{Check, Family, Rubric};
+use faultline_harness::{Check, Family, Observation, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
@@ -100,7 +100,16 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
             // Only under the sweep: a hang in a detached loop keeps it until the runtime goes.
             "no-tasks-dropped-at-shutdown",
+            "matches-the-reference",
         ],
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::hits("work done", "work"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

@@ -1,7 +1,9 @@
 //! The rubric for project P1: what a correct `structured` fetch, fetcher and crawl do
 //! under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{
+    Aspect, Check, Family, Miss, Observation, Report, ResourceReport, Rubric, TxOutcome,
+};
 
 use crate::{
     BANNED, CLAIMED, CONCURRENCY, IN_FLIGHT, LIMIT_PER_SECOND, PAGE_CAPACITY, PARSED_QUEUED,
@@ -193,6 +195,14 @@ pub fn rubric() -> Rubric {
         ])
         .stops(2500, 25000),
     )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::committed("pages stored", "pages"),
+        ],
+        include_str!("../reference.txt"),
+    )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
     .right(crate::right::entries())
@@ -210,6 +220,7 @@ pub fn rubric() -> Rubric {
             "no-orphans",
             "no-tasks-dropped-at-shutdown",
             "no-partial-writes",
+            "matches-the-reference",
         ],
     )
 }

@@ -1,7 +1,9 @@
 //! The rubric for lesson 07: what a correct `structured` producer, transaction and `main`
 //! do under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Report, ResourceReport, Rubric, TxOutcome};
+use faultline_harness::{
+    Aspect, Check, Family, Miss, Observation, Report, ResourceReport, Rubric, TxOutcome,
+};
 
 use crate::CAPACITY;
 
@@ -35,6 +37,25 @@ fn offered(r: &Report) -> (usize, usize) {
         .filter(|h| h.action.as_deref().is_some_and(|a| a.starts_with("delay")))
         .count();
     (passed, passed + delayed)
+}
+
+/// Offered messages neither committed nor refused: 0 when the committed count is within
+/// what was offered ([`offered`]); `refused` when the run returned an error (the refusal
+/// the caller sees). The differential's observation: a correct design may commit another
+/// number at a stop (it accepts at another instant), never lose one.
+fn lost(r: &Report) -> String {
+    if !r.result.starts_with("Ok") {
+        return "refused".to_owned();
+    }
+    let (committed, _) = committed_and_accepted(r);
+    let (at_least, at_most) = offered(r);
+    if committed < at_least {
+        (at_least - committed).to_string()
+    } else if committed > at_most {
+        format!("{} committed more than offered", committed - at_most)
+    } else {
+        "0".to_owned()
+    }
 }
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
@@ -180,6 +201,7 @@ pub fn rubric() -> Rubric {
             "no-swallowed-errors",
             "no-tasks-dropped-at-shutdown",
             "no-partial-writes",
+            "matches-the-reference",
         ],
     )
     // A stop at every 40 ms of the run: whatever instant it comes, the books balance.
@@ -191,6 +213,14 @@ pub fn rubric() -> Rubric {
         ])
         .stops(40, 920)
         .faults(6, 3),
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::new("messages lost", lost),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())

@@ -1,6 +1,6 @@
 //! The rubric for lesson 01: what a correct `structured::pages` stream does under every plan.
 
-use faultline_harness::{Aspect, Check, Family, Miss, Report, Rubric};
+use faultline_harness::{Aspect, Check, Family, Miss, Observation, Report, Rubric};
 
 /// The rubric: the reference is `structured`; `unstructured` and a stub that returns at
 /// once fail it.
@@ -89,7 +89,16 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-orphans",
             "no-swallowed-errors",
+            "matches-the-reference",
         ],
+    )
+    // What every correct solution shows as the reference does (recorded data).
+    .differential(
+        vec![
+            Observation::result(),
+            Observation::hits("pages read", "page"),
+        ],
+        include_str!("../reference.txt"),
     )
     // faultline:author-only begin
     .gallery(crate::gallery::entries())
