@@ -40,6 +40,10 @@ thread_local! {
     static LOCAL: Local = const {
         Local {
             shared: RefCell::new(None),
+        }
+    };
+    static FLAGS: Flags = const {
+        Flags {
             current: Cell::new(None),
             tracked_spawn: Cell::new(false),
             any_plain: Cell::new(false),
@@ -53,9 +57,15 @@ thread_local! {
     static SPARE_TASKS: RefCell<Vec<Vec<TaskRec>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// What a thread knows of the run going on on it (one thread-local: a poll reads it twice).
+/// The run going on on this thread, if any.
 struct Local {
     shared: RefCell<Option<Arc<Shared>>>,
+}
+
+/// What a thread knows of the task and spawn going on on it. Apart from [`Local`]: a
+/// thread-local without a destructor is read without checking that it is still alive,
+/// and these are read several times per task (each spawn, poll and end).
+struct Flags {
     /// The tracked task being polled right now on this thread, if any.
     current: Cell<Option<TaskIx>>,
     /// Set while faultline's own spawn calls tokio's: the spawn hook then makes no row.
@@ -498,7 +508,7 @@ impl Ledger {
 
     /// Tells the terminate hook to look at plain tasks (and at blocking jobs' queue).
     pub(crate) fn note_plain() {
-        LOCAL.with(|local| local.any_plain.set(true));
+        FLAGS.with(|flags| flags.any_plain.set(true));
     }
 
     /// The name of the next plain task spawned at `at` (`file:line`, `…#2` from the second).
@@ -606,7 +616,7 @@ impl Ledger {
                 spawners: spawner,
                 closer: None,
             });
-            LOCAL.with(|local| local.open_trackers.set(true));
+            FLAGS.with(|flags| flags.open_trackers.set(true));
             return (self.trackers.len() - 1) as u32;
         };
         let spawners = self.trackers[at].spawners;
@@ -647,7 +657,7 @@ impl Ledger {
                 }
             }
         }
-        LOCAL.with(|local| local.open_trackers.set(open));
+        FLAGS.with(|flags| flags.open_trackers.set(open));
     }
 
     /// The task whose end closes the owning scope of `ix`: its spawner, or for a task on a
@@ -1103,7 +1113,7 @@ struct Tracker {
 /// Whether a poll should look for trackers closed during it.
 #[inline]
 pub(crate) fn watching_trackers() -> bool {
-    LOCAL.with(|local| local.open_trackers.get())
+    FLAGS.with(|flags| flags.open_trackers.get())
 }
 
 /// The waker of a task's token watch: records when the token fired.
@@ -1153,6 +1163,7 @@ impl Shared {
     /// The ledger, unless it is locked already (a re-entrant call, or the watchdog).
     /// A `parking_lot` mutex: no poisoning to check, twice per task (a run whose thread
     /// panicked is reported from what the ledger holds, as it is).
+    #[inline]
     fn try_lock(&self) -> Option<MutexGuard<'_, Option<Ledger>>> {
         self.ledger.try_lock()
     }
@@ -1204,9 +1215,9 @@ impl Shared {
 /// Runs `spawn` (a call of tokio's spawn) as faultline's own: the spawn hook makes no row.
 #[inline]
 pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
-    LOCAL.with(|local| local.tracked_spawn.set(true));
+    FLAGS.with(|flags| flags.tracked_spawn.set(true));
     let spawned = spawn();
-    LOCAL.with(|local| local.tracked_spawn.set(false));
+    FLAGS.with(|flags| flags.tracked_spawn.set(false));
     spawned
 }
 
@@ -1214,20 +1225,20 @@ pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
 /// [`window`](crate::record::window)).
 #[inline]
 pub(crate) fn in_tracked_spawn() -> bool {
-    LOCAL.with(|local| local.tracked_spawn.get())
+    FLAGS.with(|flags| flags.tracked_spawn.get())
 }
 
 /// Whether faultline's own spawn is calling tokio's now; cleared (the spawn hook makes no
 /// row for that task).
 #[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn take_tracked_spawn() -> bool {
-    LOCAL.with(|local| local.tracked_spawn.replace(false))
+    FLAGS.with(|flags| flags.tracked_spawn.replace(false))
 }
 
 /// Whether the run has plain tokio tasks or blocking jobs (the terminate hook must look).
 #[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn any_plain() -> bool {
-    LOCAL.with(|local| local.any_plain.get())
+    FLAGS.with(|flags| flags.any_plain.get())
 }
 
 /// Runs `f` on this thread's ledger, if a run is going on here.
@@ -1271,11 +1282,11 @@ pub(crate) fn is_installed() -> bool {
 /// Installs `ledger` as this thread's run.
 pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
     *shared.lock() = Some(ledger);
-    LOCAL.with(|local| {
-        *local.shared.borrow_mut() = Some(shared.clone());
-        local.any_plain.set(false);
-        local.tracked_spawn.set(false);
-        local.open_trackers.set(false);
+    LOCAL.with(|local| *local.shared.borrow_mut() = Some(shared.clone()));
+    FLAGS.with(|flags| {
+        flags.any_plain.set(false);
+        flags.tracked_spawn.set(false);
+        flags.open_trackers.set(false);
     });
 }
 
@@ -1301,14 +1312,14 @@ pub(crate) fn set_draining() {
 
 #[inline]
 pub(crate) fn current_task() -> Option<TaskIx> {
-    LOCAL.with(|local| local.current.get())
+    FLAGS.with(|flags| flags.current.get())
 }
 
 /// Marks `ix` as the task being polled until the returned guard drops.
 #[inline]
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
+    let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
     LOCAL.with(|local| {
-        let previous = local.current.replace(Some(ix));
         if let Ok(shared) = local.shared.try_borrow()
             && let Some(shared) = shared.as_ref()
         {
@@ -1326,8 +1337,8 @@ pub(crate) struct EnterGuard(Option<TaskIx>);
 impl Drop for EnterGuard {
     #[inline]
     fn drop(&mut self) {
+        FLAGS.with(|flags| flags.current.set(self.0));
         LOCAL.with(|local| {
-            local.current.set(self.0);
             if let Ok(shared) = local.shared.try_borrow()
                 && let Some(shared) = shared.as_ref()
             {

@@ -270,13 +270,15 @@ where
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
                 *this.done = true;
-                let failed = output.failed();
-                let mut carried = Vec::new();
-                if failed {
-                    output.traced(&mut |f: &Failure| carried.extend(f.traced_in(run)));
+                if !output.failed() {
+                    // Most tasks: nothing carried, no text to keep.
+                    ledger::with_run(run, |l| l.ended(ix, Ending::Completed));
+                    return Poll::Ready(output);
                 }
+                let mut carried = Vec::new();
+                output.traced(&mut |f: &Failure| carried.extend(f.traced_in(run)));
                 // An error of a type the harness does not trace: its text, for the report.
-                let untraced = (failed && carried.is_empty())
+                let untraced = (carried.is_empty())
                     .then(|| output.text())
                     .flatten()
                     .map(crate::record::error_text::without_backtrace);
@@ -287,14 +289,7 @@ where
                     if let Some(text) = untraced {
                         l.tasks[ix as usize].rare_mut().untraced = Some(text);
                     }
-                    l.ended(
-                        ix,
-                        if failed {
-                            Ending::Failed
-                        } else {
-                            Ending::Completed
-                        },
-                    );
+                    l.ended(ix, Ending::Failed);
                 });
                 Poll::Ready(output)
             }
