@@ -434,6 +434,7 @@ impl Ledger {
         Some(ix)
     }
 
+    #[inline]
     fn push_task(
         &mut self,
         ix: TaskIx,
@@ -698,6 +699,7 @@ impl Ledger {
     }
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
+    #[inline]
     pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ending) {
         let id = matches!(
             ended,

@@ -184,6 +184,7 @@ impl Task {
     /// Records the spawn: the task's place in the ledger, and the same again if the ledger
     /// wants its abort handle (see [`register`]). Not generic, and the future is not moved
     /// through it: a large future is copied once less on its way into tokio.
+    #[inline]
     fn record(self, tracker: Option<&TaskTracker>) -> (Place, Place) {
         let Task { name, token } = self;
         let spawned = ledger::with(|l| {
