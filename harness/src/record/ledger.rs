@@ -434,7 +434,7 @@ impl Ledger {
         Some(ix)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_task(
         &mut self,
         ix: TaskIx,
