@@ -50,6 +50,7 @@ impl<'a> Judge<'a> {
     }
 
     /// The verdicts on task `ix`.
+    #[inline]
     pub(crate) fn task(&self, ix: TaskIx) -> TaskJudgement {
         let l = self.ledger;
         let t = &l.tasks[ix as usize];
