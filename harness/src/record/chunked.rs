@@ -79,7 +79,7 @@ impl<T> Chunked<T> {
 
     /// Inlined: the item is written straight into its chunk, not copied into a call first
     /// (a ledger record is 96 bytes, one per task).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, item: T) {
         if self.len.is_multiple_of(CHUNK) {
             self.new_chunk();
