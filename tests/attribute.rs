@@ -109,6 +109,71 @@ async fn an_accepted_background_task_passes() {
     drop(tokio::spawn(std::future::pending::<()>()));
 }
 
+/// A test that makes its own tasks panic, on purpose, and checks their `JoinError`s (tokio's
+/// `JoinSet` tests do): the `panic!` written in the test function is the test's fault, as the
+/// plan's `panic(..)` is, not a PANICKED bug of the code under test.
+#[faultline::test]
+async fn a_panic_the_test_raises_in_its_tasks_and_checks_passes() {
+    let mut set = tokio::task::JoinSet::new();
+    set.spawn(async { panic!("on purpose") });
+    set.spawn(async {
+        sleep(Duration::from_millis(5)).await;
+        panic!()
+    });
+    while let Some(joined) = set.join_next().await {
+        assert!(joined.unwrap_err().is_panic());
+    }
+}
+
+/// The same for a blocking job, and for a task that re-raises a child's panic
+/// (`JoinSet::join_all` does, with `resume_unwind`): one panic, counted once, where raised.
+#[faultline::test]
+async fn a_panic_the_test_raises_in_a_job_or_re_raised_passes() {
+    let job = tokio::task::spawn_blocking(|| panic!("on purpose"));
+    assert!(job.await.unwrap_err().is_panic());
+    let mut set = tokio::task::JoinSet::new();
+    set.spawn(async { panic!("on purpose") });
+    let joined = tokio::spawn(set.join_all()).await;
+    assert!(joined.unwrap_err().is_panic());
+}
+
+/// A failing assertion in a spawned task is a check of the test that failed: `#[tokio::test]`
+/// passes when nobody joins the task; faultline says PANICKED.
+#[faultline::test]
+#[should_panic(expected = "- PANICKED: 1 panic that was not the plan's")]
+async fn an_assertion_failing_in_a_spawned_task_fails_the_test() {
+    let checked = tokio::spawn(async { assert_eq!(1 + 1, 3) });
+    let _ = checked.await;
+}
+
+/// The same for an `unwrap()` written in the test.
+#[faultline::test]
+#[should_panic(expected = "- PANICKED: 1 panic that was not the plan's")]
+async fn an_unwrap_failing_in_a_spawned_task_fails_the_test() {
+    let _ = tokio::spawn(async { "x".parse::<u32>().unwrap() }).await;
+}
+
+fn code_under_test() -> u32 {
+    panic!("a bug")
+}
+
+/// A panic raised outside the test function (the code under test, a helper) is PANICKED, as
+/// ever: only what the test function itself writes is the test's.
+#[faultline::test]
+#[should_panic(expected = "- PANICKED: 1 panic that was not the plan's")]
+async fn a_panic_of_the_code_under_test_fails_the_test() {
+    let joined = tokio::spawn(async { code_under_test() }).await;
+    assert!(joined.unwrap_err().is_panic());
+}
+
+/// The test's own panic is still a failure someone must read: delivered and dropped unread
+/// (seen for faultline's spawns), it is DISCARDED.
+#[faultline::test]
+#[should_panic(expected = "- DISCARDED: 1 failure was discarded")]
+async fn the_tests_own_panic_dropped_unread_fails_the_test() {
+    let _ = spawn("child", async { panic!("on purpose") }).await;
+}
+
 // --- What #[tokio::test] accepts, accepted as it is.
 
 #[faultline::test(flavor = "current_thread", start_paused = true)]

@@ -18,8 +18,8 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use faultline::harness::{
-    Builder, CancelCause, Failure, Fate, Outcome, Plan, Pool, Report, Task, TaskReport, VERDICTS,
-    point, spawn, spawn_in, spawn_on,
+    Builder, CancelCause, Failure, Fate, Outcome, PanicSource, Plan, Pool, Report, Task,
+    TaskReport, VERDICTS, point, spawn, spawn_in, spawn_on,
 };
 use tokio::task::JoinSet;
 use tokio::time::sleep;
@@ -434,7 +434,8 @@ fn a_panic_caught_inside_the_task_is_not_a_panic_of_the_task() {
 }
 
 /// What a plain task cannot show: whether a child's `JoinError` reached its parent (tokio's
-/// own type). The parent's re-raised panic is seen either way.
+/// own type). The parent's re-raised panic is seen either way, as the parent's outcome; it is
+/// one panic, counted once, where it was raised (PANICKED on the child's row only).
 #[test]
 fn a_panic_resumed_from_a_child_is_a_panic_of_the_parent() {
     let tracked = body! {
@@ -458,7 +459,11 @@ fn a_panic_resumed_from_a_child_is_a_panic_of_the_parent() {
     // Re-raised, the child's panic went on to its parent's reader: not discarded.
     assert_eq!(t.tasks[2].fate, Some(Fate::Read), "{t}");
     assert_eq!(p.tasks[2].fate, Some(Fate::Untraced), "{p}");
-    assert_eq!((t.summary.panics, p.summary.panics), (2, 2));
+    assert_eq!((t.summary.panics, p.summary.panics), (1, 1), "{t}\n{p}");
+    for r in [&t, &p] {
+        assert_eq!(r.tasks[1].panic, Some(PanicSource::Reraised), "{r}");
+        assert_eq!(r.tasks[2].panic, Some(PanicSource::Raised), "{r}");
+    }
 }
 
 #[test]

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use faultline::harness::{
-    Builder, CancelCause, Failure, Fate, Outcome, Plan, Report, Task, TaskReport, point, spawn,
-    spawn_in, spawn_on,
+    Builder, CancelCause, Failure, Fate, Outcome, PanicSource, Plan, Report, Task, TaskReport,
+    point, spawn, spawn_in, spawn_on,
 };
 use tokio::task::JoinSet;
 use tokio::time::sleep;
@@ -170,10 +170,88 @@ fn an_awaited_panic_is_observed() {
     });
     let t = r.task("child").unwrap();
     assert_eq!((t.outcome, t.fate), (Outcome::Panicked, Some(Fate::Read)));
+    // Read or not, a panic the code raised is a bug: PANICKED.
+    assert_eq!(t.panic, Some(PanicSource::Raised));
+    assert_eq!(r.summary.panics, 1, "{r}");
     // The message, and where the panic happened (`boom`'s body).
     assert_eq!(
         t.detail.as_deref(),
         Some("boom (at tests/verdicts.rs:20:5)")
+    );
+}
+
+/// A panic another task caught (`catch_unwind`) leaves nothing behind: a later task that
+/// re-raises a plain child's panic (which no tracked wrapper saw) re-raises it, with the
+/// child's message, not the caught one's place.
+#[test]
+fn a_re_raise_after_a_caught_panic_elsewhere_is_a_re_raise() {
+    let r = run(|| async {
+        spawn("catcher", async {
+            let _ = std::panic::catch_unwind(|| panic!("caught"));
+        })
+        .await
+        .unwrap();
+        let parent = spawn("parent", async {
+            let e = tokio::spawn(async { panic!("deep") }).await.unwrap_err();
+            std::panic::resume_unwind(e.into_panic())
+        });
+        let _ = Failure::from(parent.await.unwrap_err()).to_string();
+    });
+    let parent = r.task("parent").unwrap();
+    assert_eq!(parent.outcome, Outcome::Panicked, "{r}");
+    assert_eq!(parent.panic, Some(PanicSource::Reraised), "{r}");
+    assert_eq!(parent.detail.as_deref(), Some("deep"), "{r}");
+    assert_eq!(r.summary.panics, 1, "{r}");
+}
+
+/// Whose panic a task's is, every kind in one run of a test's code (`Builder::test_code`,
+/// as `#[faultline_harness::test]` sets it): only the code's own and a failing check are
+/// PANICKED; the summary line says what it did not count, and why.
+#[test]
+fn each_panic_is_judged_by_whose_it_is() {
+    let first = line!();
+    let mut b = Builder::new("ground-truth", "case");
+    b.plan(Plan::parse("boom=panic(bad input)").unwrap());
+    b.test_code(file!(), first..=first + 24);
+    let r = b
+        .run(|| async {
+            let plan = spawn("plan", async { point("boom").await });
+            let _ = Failure::from(plan.await.unwrap_err()).to_string();
+            let own = tokio::spawn(async { panic!("on purpose") }).await;
+            assert!(own.unwrap_err().is_panic());
+            let check = tokio::spawn(async { assert!(std::hint::black_box(1) > 2) }).await;
+            assert!(check.unwrap_err().is_panic());
+            let code = tokio::spawn(async { boom().await }).await;
+            assert!(code.unwrap_err().is_panic());
+            let again = tokio::spawn(async {
+                let e = tokio::spawn(async { panic!("on purpose") })
+                    .await
+                    .unwrap_err();
+                std::panic::resume_unwind(e.into_panic())
+            });
+            assert!(again.await.unwrap_err().is_panic());
+        })
+        .unwrap();
+    let sources: Vec<_> = r.tasks.iter().map(|t| (t.name.as_str(), t.panic)).collect();
+    let at = |n: u32| format!("tests/verdicts.rs:{}", first + n);
+    assert_eq!(
+        sources,
+        [
+            ("body", None),
+            ("plan", Some(PanicSource::Plan)),
+            (at(8).as_str(), Some(PanicSource::Test)),
+            (at(10).as_str(), Some(PanicSource::Raised)),
+            (at(12).as_str(), Some(PanicSource::Raised)),
+            (at(14).as_str(), Some(PanicSource::Reraised)),
+            (at(15).as_str(), Some(PanicSource::Test)),
+        ],
+        "{r}"
+    );
+    assert_eq!(r.summary.panics, 2, "{r}");
+    let text = r.to_string();
+    assert!(
+        text.contains("6 panicked (1 by the plan, 2 the test's own, 1 re-raised)"),
+        "{text}"
     );
 }
 
@@ -627,6 +705,9 @@ fn fault_point_panic_and_cancel() {
         p.detail.as_deref(),
         Some("injected panic at boom: bad input")
     );
+    // The plan's panic, not the code's: no PANICKED.
+    assert_eq!(p.panic, Some(PanicSource::Plan));
+    assert_eq!(r.summary.panics, 0, "{r}");
     let c = r.task("cancels").unwrap();
     assert_eq!(c.cancelled_by, Some(CancelCause::Fault("stop".into())));
 }

@@ -87,8 +87,8 @@ pub use report::render::side_by_side;
 pub use report::verdict::{VERDICTS, Verdict};
 /// The report: plain data.
 pub use report::{
-    CancelCause, ErrorReport, EventReport, Fate, HitReport, Outcome, Report, RuleReport, Summary,
-    TaskReport,
+    CancelCause, ErrorReport, EventReport, Fate, HitReport, Outcome, PanicSource, Report,
+    RuleReport, Summary, TaskReport,
 };
 /// A level whose peak the report shows (items buffered, items held in memory).
 pub use resource::gauge::Gauge;

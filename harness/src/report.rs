@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::record::ledger::{Ledger, Looker, TaskIx, TaskRec};
 use crate::record::name::Name;
 use crate::record::outcome::ms;
-pub use crate::record::outcome::{CancelCause, Fate, Outcome};
+pub use crate::record::outcome::{CancelCause, Fate, Outcome, PanicSource};
 use crate::report::judge::{Judge, TaskJudgement};
 use crate::report::verdict::VERDICTS;
 use crate::resource::{self, ResourceReport};
@@ -98,6 +98,9 @@ pub struct TaskReport {
     /// For `failed` and `panicked`: what became of the failure (read, discarded,
     /// swallowed, …). `None` for other outcomes.
     pub fate: Option<Fate>,
+    /// For `panicked`: whose panic it is; only [`PanicSource::Raised`] is PANICKED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub panic: Option<PanicSource>,
     /// Virtual ms when its `CancellationToken` fired, if it had one that did.
     pub token_fired_ms: Option<u64>,
     /// How long it ran after its token fired, if it ended after that.
@@ -208,6 +211,15 @@ pub struct Summary {
     /// Panics that were not the plan's: tasks that panicked on their own (an `unwrap()`, a
     /// `todo!()`), and the body's panic, whatever its cause.
     pub panics: usize,
+    /// Tasks' panics that were the plan's `panic(..)` faults (not counted in `panics`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub plan_panics: usize,
+    /// Tasks' panics that were the test's own (`PanicSource::Test`; not counted in `panics`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub test_panics: usize,
+    /// Tasks' panics re-raised from another task (not counted in `panics`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reraised_panics: usize,
     /// 1 if tokio's scheduler could not be seeded (built without `--cfg tokio_unstable`):
     /// the same seed may not give the same run.
     pub not_deterministic: usize,
@@ -296,11 +308,7 @@ fn is_zero(n: &usize) -> bool {
 impl TaskReport {
     /// Whether it panicked with a panic the plan injected (`panic(..)` at a fault point).
     pub fn injected_panic(&self) -> bool {
-        self.outcome == Outcome::Panicked
-            && self
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.starts_with(judge::INJECTED_PANIC))
+        self.panic == Some(PanicSource::Plan)
     }
 }
 
@@ -384,6 +392,8 @@ pub(crate) struct RunFacts {
     pub(crate) replay: String,
     /// Prefixes of plain tasks' names accepted as background tasks.
     pub(crate) allowed: Vec<String>,
+    /// The test function's lines, when the run is a `#[faultline_harness::test]`.
+    pub(crate) test: Option<judge::TestCode>,
 }
 
 /// The report of a run, from its ledger. Task names are moved out of the ledger into the
@@ -408,7 +418,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
     };
     let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
     let since = |at: Instant| ms(at.saturating_duration_since(start));
-    let judge = Judge::new(ledger, &facts.allowed);
+    let judge = Judge::new(ledger, &facts.allowed, facts.test.as_ref());
     // A row's parent and owner are records looked up by index (about 15 instructions each,
     // in the ledger's chunks); rows spawned one after another by one task share them, so
     // the last one looked up is kept.
@@ -454,6 +464,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         let TaskJudgement {
             outcome,
             fate,
+            panic,
             detail,
             cancelled_by,
             outlived,
@@ -469,6 +480,7 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             outcome,
             cancelled_by,
             fate,
+            panic,
             token_fired_ms,
             after_token_ms,
             outlived_scope: outlived,

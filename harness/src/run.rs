@@ -15,6 +15,7 @@ pub(crate) mod spin;
 use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::future::Future;
+use std::ops::RangeInclusive;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +32,7 @@ use crate::record::ledger::{self, Ending, Ledger, Phase, Shared};
 use crate::record::name::Name;
 use crate::record::panics::PanicPayload;
 use crate::record::task::{Judged, Task};
+use crate::report::judge::TestCode;
 use crate::report::{self, Report, RunFacts};
 use crate::run::spin::Spin;
 
@@ -105,6 +107,7 @@ pub struct Builder {
     blocking: Option<Duration>,
     exit_on_return: bool,
     allowed: Vec<String>,
+    test: Option<TestCode>,
 }
 
 impl Builder {
@@ -124,6 +127,7 @@ impl Builder {
             blocking: None,
             exit_on_return: false,
             allowed: Vec::new(),
+            test: None,
         }
     }
 
@@ -154,6 +158,15 @@ impl Builder {
     /// The name of the task that runs the body (default `body`).
     pub fn root(&mut self, name: impl Into<Name>) -> &mut Self {
         self.root = name.into();
+        self
+    }
+
+    /// The run is the `#[faultline_harness::test]` function at `lines` of `file` (as
+    /// `file!()` writes it): a `panic!` written there, in a task, is the test's own fault,
+    /// not PANICKED (`harness/DEFINITIONS.md`). Set by the attribute.
+    #[doc(hidden)]
+    pub fn test_code(&mut self, file: &'static str, lines: RangeInclusive<u32>) -> &mut Self {
+        self.test = Some(TestCode { file, lines });
         self
     }
 
@@ -464,6 +477,7 @@ impl Builder {
                 .chain(self.plan.allowed())
                 .cloned()
                 .collect(),
+            test: self.test.clone(),
         }
     }
 

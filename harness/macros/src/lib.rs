@@ -198,6 +198,10 @@ fn expand(test: ItemFn, options: Options) -> syn::Result<TokenStream> {
         ..
     } = test;
     let name = &sig.ident;
+    // `line!()` spanned at the function's first and last tokens: the lines a panic of the
+    // test's own is raised on.
+    let first = quote::quote_spanned!(sig.fn_token.span=> ::core::line!());
+    let last = quote::quote_spanned!(block.brace_token.span.close()=> ::core::line!());
     let block = rewrite_pause(quote!(#block));
     let Options {
         plan,
@@ -228,6 +232,8 @@ fn expand(test: ItemFn, options: Options) -> syn::Result<TokenStream> {
                     integration: ::core::option_env!("CARGO_TARGET_TMPDIR").is_some(),
                     allow: #allow,
                     deadline: #deadline,
+                    file: ::core::file!(),
+                    lines: (#first, #last),
                 },
                 #plan,
                 #seed,

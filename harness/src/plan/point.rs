@@ -201,8 +201,12 @@ fn injected_panic(message: String) -> ! {
         }));
     });
     // The quiet hook keeps the run's own hook from seeing it: a plain task's row takes the
-    // message here (a tracked task's wrapper catches the panic itself).
-    ledger::with(|l| l.plain_panicked(message.clone()));
+    // message here; a tracked task's wrapper catches the panic itself, and is told it was
+    // raised here (not re-raised), with no location (the message names the point).
+    let plain = ledger::with(|l| l.plain_panicked(message.clone())).unwrap_or(false);
+    if !plain {
+        crate::record::panics::keep_location(None);
+    }
     INJECTING.with(|i| i.set(true));
     let _reset = ResetOnDrop;
     panic!("{message}")

@@ -240,7 +240,10 @@ impl Ledger {
                 };
                 let ended = match self.tasks[ix as usize].rare_mut().panic.take() {
                     _ if shutdown => Ending::DroppedAtShutdown,
-                    Some(message) => Ending::Panicked { message },
+                    Some(message) => Ending::Panicked {
+                        message,
+                        reraised: false,
+                    },
                     None => Ending::Unseen,
                 };
                 self.job_ended(ix, ended, at);

@@ -98,6 +98,9 @@ pub(crate) enum Ending {
     Failed,
     Panicked {
         message: String,
+        /// Another task's panic carried on with `resume_unwind` (no panic hook saw it
+        /// raised here).
+        reraised: bool,
     },
     Cancelled(CancelCause),
     DroppedAtShutdown,
@@ -170,6 +173,8 @@ pub(crate) struct Rare {
     pub(crate) cancelled_by: Option<CancelCause>,
     /// Its panic message, when it panicked.
     pub(crate) panic: Option<String>,
+    /// Its panic was another task's, carried on with `resume_unwind`.
+    pub(crate) panic_reraised: bool,
     /// The text of an error it returned that the harness does not trace (`E`'s `Debug`).
     pub(crate) untraced: Option<String>,
     /// Traced errors the task's output carried when it failed.
@@ -198,6 +203,11 @@ impl TaskRec {
 
     pub(crate) fn carried(&self) -> &[ErrorIx] {
         self.rare.as_ref().map_or(&[], |r| &r.carried)
+    }
+
+    /// Whether its panic was another task's, carried on with `resume_unwind`.
+    pub(crate) fn panic_reraised(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.panic_reraised)
     }
 
     pub(crate) fn panic_fate(&self) -> Option<Fate> {
@@ -565,6 +575,7 @@ impl Ledger {
             Phase::Stalled => Ending::Stalled,
             Phase::Running => match (seen, panic) {
                 (Seen::Unwound, message) => Ending::Panicked {
+                    reraised: message.is_none(),
                     message: message.unwrap_or_else(|| Self::RESUMED.to_owned()),
                 },
                 (Seen::Dropped, _) => {
@@ -578,7 +589,10 @@ impl Ledger {
                     Ending::Unseen
                 }
                 // Its span was not ours to see: the panic hook's word is all there is.
-                (Seen::Unknown, Some(message)) => Ending::Panicked { message },
+                (Seen::Unknown, Some(message)) => Ending::Panicked {
+                    message,
+                    reraised: false,
+                },
                 (Seen::Unknown, None) => Ending::Unseen,
             },
         };
@@ -747,7 +761,11 @@ impl Ledger {
             self.ids.push((id, ix));
         }
         match ended {
-            Ending::Panicked { message } => rec.rare_mut().panic = Some(message),
+            Ending::Panicked { message, reraised } => {
+                let rare = rec.rare_mut();
+                rare.panic = Some(message);
+                rare.panic_reraised = reraised;
+            }
             Ending::Cancelled(cause) => rec.rare_mut().cancelled_by = Some(cause),
             _ => {}
         }

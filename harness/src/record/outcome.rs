@@ -68,6 +68,22 @@ impl Fate {
     }
 }
 
+/// Whose panic a `panicked` task's is, as the judge decides: only [`PanicSource::Raised`]
+/// counts as PANICKED (`harness/DEFINITIONS.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanicSource {
+    /// Raised by the code under test (or by the body): a bug, PANICKED.
+    Raised,
+    /// The plan's `panic(..)` fault.
+    Plan,
+    /// A `panic!` written in the `#[faultline_harness::test]` function itself: the test's
+    /// own fault, as the plan's (a failing assertion or `unwrap()` there is `Raised`).
+    Test,
+    /// Another task's panic carried on with `resume_unwind`: counted where it was raised.
+    Reraised,
+}
+
 /// Whole virtual milliseconds.
 pub(crate) fn ms(d: Duration) -> u64 {
     d.as_millis() as u64

@@ -8,14 +8,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::record::ledger::{self, TaskIx};
 
+/// A panic the hook saw: the tracked task being polled, and where (none for the plan's).
+type Kept = (Option<TaskIx>, Option<String>);
+
 thread_local! {
-    /// Where the last panic on this thread inside a run happened, until a task picks it up.
-    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The last panic on this thread inside a run that the panic hook saw, until a task
+    /// picks it up.
+    static LOCATION: RefCell<Option<Kept>> = const { RefCell::new(None) };
 }
 
 /// Keeps where a panic happened for the task's wrapper to pick up ([`located`]).
 pub(crate) fn keep_location(location: Option<String>) {
-    LOCATION.with(|slot| *slot.borrow_mut() = location);
+    let kept = (ledger::current_task(), location);
+    LOCATION.with(|slot| *slot.borrow_mut() = Some(kept));
 }
 
 /// `message (at scenarios/gather/src/structured.rs:14:5)`, or the message alone.
@@ -26,13 +31,25 @@ pub(crate) fn with_location(message: String, at: Option<&str>) -> String {
     }
 }
 
-/// `message` with the location of the panic that just unwound on this thread, if the hook
-/// kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`.
-pub(crate) fn located(message: String) -> String {
-    with_location(
-        message,
-        LOCATION.with(|slot| slot.borrow_mut().take()).as_deref(),
-    )
+/// `message` with the location of the panic that just unwound out of task `ix`, if the
+/// hook kept one: `not yet implemented (at scenarios/gather/src/structured.rs:14:5)`; and
+/// whether the hook saw it raised in `ix` at all (it sees none re-raised with
+/// `resume_unwind`; one another task caught is not `ix`'s).
+pub(crate) fn located(message: String, ix: TaskIx) -> (String, bool) {
+    let kept = LOCATION.with(|slot| slot.borrow_mut().take());
+    match kept {
+        Some((Some(task), at)) if task == ix => (with_location(message, at.as_deref()), true),
+        _ => (message, false),
+    }
+}
+
+/// The file and line of a panic message's location, as [`with_location`] wrote it:
+/// `("tests/pool.rs", 12)` for `boom (at tests/pool.rs:12:9)`.
+pub(crate) fn location_of(message: &str) -> Option<(&str, u32)> {
+    let (_, at) = message.strip_suffix(')')?.rsplit_once(" (at ")?;
+    let (rest, _column) = at.rsplit_once(':')?;
+    let (file, line) = rest.rsplit_once(':')?;
+    Some((file, line.parse().ok()?))
 }
 
 /// Forgets a location left by a panic nobody picked up (one caught by the code under test

@@ -298,15 +298,18 @@ where
                 *this.done = true;
                 // A child's panic re-raised (`resume_unwind(e.into_panic())`) goes on to
                 // whoever reads this one: it was delivered, not dropped.
-                if let Some(child) = payload.downcast_ref::<PanicPayload>() {
+                let child = payload.downcast_ref::<PanicPayload>();
+                if let Some(child) = child {
                     child.mark_read();
                 }
-                let message = panics::located(panic_message(payload.as_ref()));
+                let (message, hooked) = panics::located(panic_message(payload.as_ref()), ix);
                 ledger::with_run(run, |l| {
                     l.ended(
                         ix,
                         Ending::Panicked {
                             message: message.clone(),
+                            // No panic hook saw it raised here: someone's, resumed.
+                            reraised: child.is_some() || !hooked,
                         },
                     )
                 });

@@ -15,7 +15,8 @@
 //! [`Report`](crate::Report) and [`VERDICTS`](crate::VERDICTS)); none decides again.
 
 use crate::record::ledger::{Ledger, Origin, TaskIx};
-use crate::record::outcome::{CancelCause, Fate, Outcome};
+use crate::record::outcome::{CancelCause, Fate, Outcome, PanicSource};
+use crate::record::panics;
 use crate::report::{ErrorReport, Summary, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome};
 
@@ -27,6 +28,8 @@ pub(crate) struct TaskJudgement {
     pub(crate) outcome: Outcome,
     /// For a failure (an `Err`, a panic): what became of it.
     pub(crate) fate: Option<Fate>,
+    /// For a panic: whose it is.
+    pub(crate) panic: Option<PanicSource>,
     /// The errors it failed with, or its panic message.
     pub(crate) detail: Option<String>,
     pub(crate) cancelled_by: Option<CancelCause>,
@@ -38,15 +41,33 @@ pub(crate) struct TaskJudgement {
     pub(crate) accepted: bool,
 }
 
+/// The source lines of the `#[faultline_harness::test]` function a run is: a `panic!`
+/// written there is the test's own ([`PanicSource::Test`]).
+#[derive(Debug, Clone)]
+pub(crate) struct TestCode {
+    /// As `file!()` and a panic's location write it.
+    pub(crate) file: &'static str,
+    pub(crate) lines: std::ops::RangeInclusive<u32>,
+}
+
 /// Judges the tasks of one ledger.
 pub(crate) struct Judge<'a> {
     ledger: &'a Ledger,
     allowed: &'a [String],
+    test: Option<&'a TestCode>,
 }
 
 impl<'a> Judge<'a> {
-    pub(crate) fn new(ledger: &'a Ledger, allowed: &'a [String]) -> Self {
-        Judge { ledger, allowed }
+    pub(crate) fn new(
+        ledger: &'a Ledger,
+        allowed: &'a [String],
+        test: Option<&'a TestCode>,
+    ) -> Self {
+        Judge {
+            ledger,
+            allowed,
+            test,
+        }
     }
 
     /// The verdicts on task `ix`.
@@ -95,6 +116,7 @@ impl<'a> Judge<'a> {
             ),
             _ => (None, None),
         };
+        let panic = (outcome == Outcome::Panicked).then(|| self.panic_source(ix));
         let cancelled_by = (outcome == Outcome::Cancelled)
             .then(|| t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted));
         if outlived && !accepted {
@@ -103,12 +125,41 @@ impl<'a> Judge<'a> {
         TaskJudgement {
             outcome,
             fate,
+            panic,
             detail,
             cancelled_by,
             owner,
             outlived,
             accepted,
         }
+    }
+
+    /// Whose panic task `ix`'s is: carried on from another task, the plan's, the test's own
+    /// `panic!`, or raised by the code under test.
+    fn panic_source(&self, ix: TaskIx) -> PanicSource {
+        let t = &self.ledger.tasks[ix as usize];
+        let message = t.panic().unwrap_or_default();
+        if t.panic_reraised() {
+            PanicSource::Reraised
+        } else if message.starts_with(INJECTED_PANIC) {
+            PanicSource::Plan
+        } else if t.parent.is_some() && self.is_tests_own(message) {
+            PanicSource::Test
+        } else {
+            PanicSource::Raised
+        }
+    }
+
+    /// A panic raised at a line of the test function, other than a failing assertion or
+    /// `unwrap()` there (a check of the test that failed, which `#[tokio::test]` would lose
+    /// in a task nobody joins).
+    fn is_tests_own(&self, message: &str) -> bool {
+        let Some(test) = self.test else {
+            return false;
+        };
+        let in_test = panics::location_of(message)
+            .is_some_and(|(file, line)| file == test.file && test.lines.contains(&line));
+        in_test && !FAILED_CHECKS.iter().any(|check| message.starts_with(check))
     }
 
     fn warn_outlived(&self, ix: TaskIx, owner: Option<TaskIx>) {
@@ -157,12 +208,19 @@ pub(crate) fn outlived(ledger: &Ledger, ix: TaskIx, owner: Option<TaskIx>) -> bo
     !cleaned_up
 }
 
-/// Whether a task's panic counts as a panic of the run: any panic of the body, and any
-/// task's panic the plan did not inject.
+/// How std's failing checks begin: `assert!`, `assert_eq!` and `assert_ne!` (with their
+/// default message), `Option::unwrap`, `Result::unwrap` and `unwrap_err`.
+const FAILED_CHECKS: [&str; 4] = [
+    "assertion failed: ",
+    "assertion `left ",
+    "called `Option::unwrap",
+    "called `Result::unwrap",
+];
+
+/// Whether a task's panic counts as a panic of the run (PANICKED): any panic of the body,
+/// and any task's panic that the code under test raised ([`PanicSource::Raised`]).
 pub(crate) fn is_own_panic(t: &TaskReport) -> bool {
-    t.outcome == Outcome::Panicked
-        && (t.parent.is_none()
-            || !(t.detail.as_deref()).is_some_and(|d| d.starts_with(INJECTED_PANIC)))
+    t.outcome == Outcome::Panicked && (t.parent.is_none() || t.panic == Some(PanicSource::Raised))
 }
 
 /// The run's counts, each the number of rows that show it. Accepted background tasks, and
@@ -199,7 +257,16 @@ pub(crate) fn summary(
             Outcome::Stalled => s.stalled += 1,
             Outcome::DroppedAtShutdown => s.dropped_at_shutdown += 1,
         }
-        s.panics += usize::from(is_own_panic(t));
+        if is_own_panic(t) {
+            s.panics += 1;
+        } else {
+            match t.panic {
+                Some(PanicSource::Plan) => s.plan_panics += 1,
+                Some(PanicSource::Test) => s.test_panics += 1,
+                Some(PanicSource::Reraised) => s.reraised_panics += 1,
+                Some(PanicSource::Raised) | None => {}
+            }
+        }
         // A traced error counts once, as an error (below); a task's own fate counts for a
         // panic and for an untraced error.
         let traced = t.outcome == Outcome::Failed && t.traced;

@@ -7,7 +7,7 @@ use std::fmt::{self, Write as _};
 
 use crate::record::name::Name;
 use crate::report::verdict::VERDICTS;
-use crate::report::{Fate, Outcome, Report, TaskReport};
+use crate::report::{Fate, Outcome, PanicSource, Report, TaskReport};
 use crate::resource::{ResourceReport, TxOutcome, WaitOutcome};
 
 /// Columns of the timeline's bar.
@@ -235,7 +235,11 @@ pub(crate) fn verdict(t: &TaskReport) -> String {
         Outcome::Stalled => parts.push("STALLED".to_owned()),
         Outcome::DroppedAtShutdown => parts.push("DROPPED AT SHUTDOWN".to_owned()),
         _ if crate::report::judge::is_own_panic(t) => parts.push("PANICKED".to_owned()),
-        _ => {}
+        _ => match t.panic {
+            Some(PanicSource::Test) => parts.push("the test's own panic".to_owned()),
+            Some(PanicSource::Reraised) => parts.push("re-raised".to_owned()),
+            _ => {}
+        },
     }
     if t.outlived_scope {
         let parent = (t.scope_owner.as_deref())
@@ -502,9 +506,17 @@ fn summary(r: &Report) -> String {
         "{} completed · {} failed ({} observed) · {} panicked",
         s.completed, s.failed, s.failed_observed, s.panicked
     );
-    let injected = s.panicked.saturating_sub(s.panics);
-    if injected > 0 {
-        let _ = write!(out, " ({injected} by the plan)");
+    let not_counted: Vec<String> = [
+        (s.plan_panics, "by the plan"),
+        (s.test_panics, "the test's own"),
+        (s.reraised_panics, "re-raised"),
+    ]
+    .into_iter()
+    .filter(|&(n, _)| n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !not_counted.is_empty() {
+        let _ = write!(out, " ({})", not_counted.join(", "));
     }
     let _ = write!(
         out,

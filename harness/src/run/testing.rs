@@ -26,7 +26,11 @@ where
     let plan = Plan::parse(plan)
         .unwrap_or_else(|err| panic!("#[faultline_harness::test] on {test}: {err}"));
     let mut builder = Builder::new("test", test);
-    builder.seed(seed).plan(plan).replay(place.replay());
+    builder
+        .seed(seed)
+        .plan(plan)
+        .replay(place.replay())
+        .test_code(place.file, place.lines.0..=place.lines.1);
     if let Some(deadline) = place.deadline {
         builder.deadline(deadline);
     }
@@ -86,6 +90,10 @@ pub struct TestPlace {
     pub allow: &'static str,
     /// The virtual deadline (`deadline = "2h"`), when not the default.
     pub deadline: Option<std::time::Duration>,
+    /// The file the test is written in (`file!()`).
+    pub file: &'static str,
+    /// The test function's first and last lines: a `panic!` written there is the test's own.
+    pub lines: (u32, u32),
 }
 
 impl TestPlace {
