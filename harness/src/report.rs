@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::record::ledger::{Ledger, Looker, TaskIx};
+use crate::record::ledger::{Ledger, Looker, TaskIx, TaskRec};
 use crate::record::name::Name;
 use crate::record::outcome::ms;
 pub use crate::record::outcome::{CancelCause, Fate, Outcome, PanicSource};
@@ -419,16 +419,27 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
     let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
     let since = |at: Instant| ms(at.saturating_duration_since(start));
     let judge = Judge::new(ledger, &facts.allowed, facts.test.as_ref());
-    for ix in 0..ledger.tasks.len() {
+    // A row's parent and owner are records looked up by index (about 15 instructions each,
+    // in the ledger's chunks); rows spawned one after another by one task share them, so
+    // the last one looked up is kept.
+    let mut last: Option<(TaskIx, &TaskRec)> = None;
+    let mut rec_of = |p: TaskIx| match last {
+        Some((q, rec)) if q == p => rec,
+        _ => {
+            let rec = &ledger.tasks[p as usize];
+            last = Some((p, rec));
+            rec
+        }
+    };
+    for (ix, t) in ledger.tasks.iter().enumerate() {
         let j = judge.task(ix as TaskIx);
-        let t = &ledger.tasks[ix];
         let never_ended = matches!(j.outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
         let end_ms = if never_ended {
             None
         } else {
             t.end.map(&end_ms_of)
         };
-        let owner_end = j.owner.and_then(|p| ledger.tasks[p as usize].end);
+        let owner_end = j.owner.and_then(|p| rec_of(p).end);
         let outlived_by_ms = match (j.outlived, end_ms, owner_end) {
             (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),
             _ => None,
@@ -443,10 +454,10 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             _ => None,
         };
         // Names move to the rows once every task is judged (the judge reads them).
-        let parent = t.parent.map(|p| ledger.tasks[p as usize].name.clone());
+        let parent = t.parent.map(|p| rec_of(p).name.clone());
         let scope_owner = (j.owner)
             .filter(|&o| Some(o) != t.parent)
-            .map(|o| ledger.tasks[o as usize].name.clone());
+            .map(|o| rec_of(o).name.clone());
         let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
         let blocking_job = t.is_blocking_job();
         let traced = !t.carried().is_empty();
@@ -481,8 +492,8 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             blocking_job,
         });
     }
-    for (ix, row) in tasks.iter_mut().enumerate() {
-        row.name = std::mem::take(&mut ledger.tasks[ix].name);
+    for (row, rec) in tasks.iter_mut().zip(ledger.tasks.iter_mut()) {
+        row.name = std::mem::take(&mut rec.name);
     }
     let name = |ix: TaskIx| tasks[ix as usize].name.to_string();
     let errors: Vec<ErrorReport> = ledger

@@ -40,6 +40,10 @@ thread_local! {
     static LOCAL: Local = const {
         Local {
             shared: RefCell::new(None),
+        }
+    };
+    static FLAGS: Flags = const {
+        Flags {
             current: Cell::new(None),
             tracked_spawn: Cell::new(false),
             any_plain: Cell::new(false),
@@ -53,9 +57,15 @@ thread_local! {
     static SPARE_TASKS: RefCell<Vec<Vec<TaskRec>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// What a thread knows of the run going on on it (one thread-local: a poll reads it twice).
+/// The run going on on this thread, if any.
 struct Local {
     shared: RefCell<Option<Arc<Shared>>>,
+}
+
+/// What a thread knows of the task and spawn going on on it. Apart from [`Local`]: a
+/// thread-local without a destructor is read without checking that it is still alive,
+/// and these are read several times per task (each spawn, poll and end).
+struct Flags {
     /// The tracked task being polled right now on this thread, if any.
     current: Cell<Option<TaskIx>>,
     /// Set while faultline's own spawn calls tokio's: the spawn hook then makes no row.
@@ -434,6 +444,7 @@ impl Ledger {
         Some(ix)
     }
 
+    #[inline(always)]
     fn push_task(
         &mut self,
         ix: TaskIx,
@@ -508,7 +519,7 @@ impl Ledger {
 
     /// Tells the terminate hook to look at plain tasks (and at blocking jobs' queue).
     pub(crate) fn note_plain() {
-        LOCAL.with(|local| local.any_plain.set(true));
+        FLAGS.with(|flags| flags.any_plain.set(true));
     }
 
     /// The name of the next plain task spawned at `at` (`file:line`, `…#2` from the second).
@@ -620,7 +631,7 @@ impl Ledger {
                 spawners: spawner,
                 closer: None,
             });
-            LOCAL.with(|local| local.open_trackers.set(true));
+            FLAGS.with(|flags| flags.open_trackers.set(true));
             return (self.trackers.len() - 1) as u32;
         };
         let spawners = self.trackers[at].spawners;
@@ -661,7 +672,7 @@ impl Ledger {
                 }
             }
         }
-        LOCAL.with(|local| local.open_trackers.set(open));
+        FLAGS.with(|flags| flags.open_trackers.set(open));
     }
 
     /// The task whose end closes the owning scope of `ix`: its spawner, or for a task on a
@@ -702,6 +713,7 @@ impl Ledger {
     }
 
     /// Records how a task ended (first word wins: a stalled task later dropped stays stalled).
+    #[inline]
     pub(crate) fn ended(&mut self, ix: TaskIx, ended: Ending) {
         let id = matches!(
             ended,
@@ -715,6 +727,10 @@ impl Ledger {
 
     /// Records how a task ended, at `now`; `id` is its tokio id (as a number), when known
     /// and worth keeping (failed, panicked and cancelled tasks).
+    ///
+    /// The record is looked up once (every task ends here: a look-up in the chunks is
+    /// about 15 instructions, and this used to make four).
+    #[inline]
     pub(crate) fn ended_at(&mut self, ix: TaskIx, ended: Ending, now: Instant, id: Option<u64>) {
         let rec = &mut self.tasks[ix as usize];
         if rec.ended.is_some() {
@@ -722,7 +738,8 @@ impl Ledger {
         }
         // A task that returns after its token fired keeps what it returned: the report says
         // how long after its token it stopped.
-        rec.ended = Some(ended.outcome());
+        let outcome = ended.outcome();
+        rec.ended = Some(outcome);
         if let Some(rare) = rec.rare.as_deref_mut()
             && rare.token_fired.is_none()
             && rare
@@ -743,7 +760,6 @@ impl Ledger {
             rec.rare_mut().tokio_id = Some(id);
             self.ids.push((id, ix));
         }
-        let rec = &mut self.tasks[ix as usize];
         match ended {
             Ending::Panicked { message, reraised } => {
                 let rare = rec.rare_mut();
@@ -765,9 +781,15 @@ impl Ledger {
         if !cfg!(all(tokio_unstable, not(loom))) {
             self.quiet.notify_one();
         }
-        self.trace_end(ix);
+        if matches!(
+            outcome,
+            Outcome::DroppedAtShutdown | Outcome::Stalled | Outcome::Cancelled
+        ) {
+            self.trace_end(ix);
+        }
     }
 
+    /// The warning or note for a task that ended dropped at shutdown, stalled or cancelled.
     fn trace_end(&self, ix: TaskIx) {
         let rec = &self.tasks[ix as usize];
         let at_ms = || self.since_start(rec.end.unwrap_or(self.start)).as_millis() as u64;
@@ -1112,7 +1134,7 @@ struct Tracker {
 /// Whether a poll should look for trackers closed during it.
 #[inline]
 pub(crate) fn watching_trackers() -> bool {
-    LOCAL.with(|local| local.open_trackers.get())
+    FLAGS.with(|flags| flags.open_trackers.get())
 }
 
 /// The waker of a task's token watch: records when the token fired.
@@ -1162,6 +1184,7 @@ impl Shared {
     /// The ledger, unless it is locked already (a re-entrant call, or the watchdog).
     /// A `parking_lot` mutex: no poisoning to check, twice per task (a run whose thread
     /// panicked is reported from what the ledger holds, as it is).
+    #[inline]
     fn try_lock(&self) -> Option<MutexGuard<'_, Option<Ledger>>> {
         self.ledger.try_lock()
     }
@@ -1213,9 +1236,9 @@ impl Shared {
 /// Runs `spawn` (a call of tokio's spawn) as faultline's own: the spawn hook makes no row.
 #[inline]
 pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
-    LOCAL.with(|local| local.tracked_spawn.set(true));
+    FLAGS.with(|flags| flags.tracked_spawn.set(true));
     let spawned = spawn();
-    LOCAL.with(|local| local.tracked_spawn.set(false));
+    FLAGS.with(|flags| flags.tracked_spawn.set(false));
     spawned
 }
 
@@ -1223,20 +1246,20 @@ pub(crate) fn tracked_spawn<R>(spawn: impl FnOnce() -> R) -> R {
 /// [`window`](crate::record::window)).
 #[inline]
 pub(crate) fn in_tracked_spawn() -> bool {
-    LOCAL.with(|local| local.tracked_spawn.get())
+    FLAGS.with(|flags| flags.tracked_spawn.get())
 }
 
 /// Whether faultline's own spawn is calling tokio's now; cleared (the spawn hook makes no
 /// row for that task).
 #[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn take_tracked_spawn() -> bool {
-    LOCAL.with(|local| local.tracked_spawn.replace(false))
+    FLAGS.with(|flags| flags.tracked_spawn.replace(false))
 }
 
 /// Whether the run has plain tokio tasks or blocking jobs (the terminate hook must look).
 #[cfg(all(tokio_unstable, not(loom)))]
 pub(crate) fn any_plain() -> bool {
-    LOCAL.with(|local| local.any_plain.get())
+    FLAGS.with(|flags| flags.any_plain.get())
 }
 
 /// Runs `f` on this thread's ledger, if a run is going on here.
@@ -1280,11 +1303,11 @@ pub(crate) fn is_installed() -> bool {
 /// Installs `ledger` as this thread's run.
 pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
     *shared.lock() = Some(ledger);
-    LOCAL.with(|local| {
-        *local.shared.borrow_mut() = Some(shared.clone());
-        local.any_plain.set(false);
-        local.tracked_spawn.set(false);
-        local.open_trackers.set(false);
+    LOCAL.with(|local| *local.shared.borrow_mut() = Some(shared.clone()));
+    FLAGS.with(|flags| {
+        flags.any_plain.set(false);
+        flags.tracked_spawn.set(false);
+        flags.open_trackers.set(false);
     });
 }
 
@@ -1310,14 +1333,14 @@ pub(crate) fn set_draining() {
 
 #[inline]
 pub(crate) fn current_task() -> Option<TaskIx> {
-    LOCAL.with(|local| local.current.get())
+    FLAGS.with(|flags| flags.current.get())
 }
 
 /// Marks `ix` as the task being polled until the returned guard drops.
 #[inline]
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
+    let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
     LOCAL.with(|local| {
-        let previous = local.current.replace(Some(ix));
         if let Ok(shared) = local.shared.try_borrow()
             && let Some(shared) = shared.as_ref()
         {
@@ -1335,8 +1358,8 @@ pub(crate) struct EnterGuard(Option<TaskIx>);
 impl Drop for EnterGuard {
     #[inline]
     fn drop(&mut self) {
+        FLAGS.with(|flags| flags.current.set(self.0));
         LOCAL.with(|local| {
-            local.current.set(self.0);
             if let Ok(shared) = local.shared.try_borrow()
                 && let Some(shared) = shared.as_ref()
             {

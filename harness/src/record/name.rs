@@ -183,6 +183,7 @@ impl From<String> for Name {
 }
 
 impl From<(&'static str, usize)> for Name {
+    #[inline]
     fn from((base, index): (&'static str, usize)) -> Self {
         match u32::try_from(index) {
             Ok(index) => Name(Repr::Indexed(base, index, OnceBox::new())),

@@ -184,6 +184,7 @@ impl Task {
     /// Records the spawn: the task's place in the ledger, and the same again if the ledger
     /// wants its abort handle (see [`register`]). Not generic, and the future is not moved
     /// through it: a large future is copied once less on its way into tokio.
+    #[inline]
     fn record(self, tracker: Option<&TaskTracker>) -> (Place, Place) {
         let Task { name, token } = self;
         let spawned = ledger::with(|l| {
@@ -270,13 +271,15 @@ where
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
                 *this.done = true;
-                let failed = output.failed();
-                let mut carried = Vec::new();
-                if failed {
-                    output.traced(&mut |f: &Failure| carried.extend(f.traced_in(run)));
+                if !output.failed() {
+                    // Most tasks: nothing carried, no text to keep.
+                    ledger::with_run(run, |l| l.ended(ix, Ending::Completed));
+                    return Poll::Ready(output);
                 }
+                let mut carried = Vec::new();
+                output.traced(&mut |f: &Failure| carried.extend(f.traced_in(run)));
                 // An error of a type the harness does not trace: its text, for the report.
-                let untraced = (failed && carried.is_empty())
+                let untraced = (carried.is_empty())
                     .then(|| output.text())
                     .flatten()
                     .map(crate::record::error_text::without_backtrace);
@@ -287,14 +290,7 @@ where
                     if let Some(text) = untraced {
                         l.tasks[ix as usize].rare_mut().untraced = Some(text);
                     }
-                    l.ended(
-                        ix,
-                        if failed {
-                            Ending::Failed
-                        } else {
-                            Ending::Completed
-                        },
-                    );
+                    l.ended(ix, Ending::Failed);
                 });
                 Poll::Ready(output)
             }

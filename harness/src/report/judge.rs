@@ -71,6 +71,7 @@ impl<'a> Judge<'a> {
     }
 
     /// The verdicts on task `ix`.
+    #[inline]
     pub(crate) fn task(&self, ix: TaskIx) -> TaskJudgement {
         let l = self.ledger;
         let t = &l.tasks[ix as usize];
@@ -181,6 +182,7 @@ impl<'a> Judge<'a> {
 /// `TaskTracker`. Not when the scope's own clean-up stopped it at that instant: a dropped
 /// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
 /// `owner` is the task's owner, as [`Ledger::owner_of`] gives it.
+#[inline]
 pub(crate) fn outlived(ledger: &Ledger, ix: TaskIx, owner: Option<TaskIx>) -> bool {
     let rec = &ledger.tasks[ix as usize];
     let Some(owner) = owner else {

@@ -352,9 +352,16 @@ thread_local! {
 #[inline]
 pub(crate) fn keep_in_front(run: &Dispatch) {
     let epoch = DISPATCH_EPOCH.load(Ordering::Relaxed);
-    if SEEN_EPOCH.with(|seen| seen.replace(epoch)) == epoch {
-        return;
+    if SEEN_EPOCH.with(|seen| seen.replace(epoch)) != epoch {
+        wrap_default(run);
     }
+}
+
+/// [`keep_in_front`] once a dispatcher was made since it last looked (out of line: the
+/// hooks at every spawn and poll inline only the check).
+#[cold]
+#[inline(never)]
+fn wrap_default(run: &Dispatch) {
     let Some(reading) = run.downcast_ref::<Reading>() else {
         return;
     };

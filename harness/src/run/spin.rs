@@ -179,12 +179,21 @@ impl Spin {
 
     /// tokio's before-poll hook: notes the task during the window.
     #[cfg_attr(not(all(tokio_unstable, not(loom))), allow(dead_code))]
+    #[inline]
     pub(crate) fn polling(&self, id: tokio::task::Id) {
         if self.recording.load(Ordering::Relaxed) {
-            let mut polled = lock(&self.polled);
-            if !polled.contains(&id) {
-                polled.push(id);
-            }
+            self.note_polled(id);
+        }
+    }
+
+    /// Notes `id` as polled while the watchdog records (out of line: the hook before every
+    /// poll inlines only the check above).
+    #[cold]
+    #[inline(never)]
+    fn note_polled(&self, id: tokio::task::Id) {
+        let mut polled = lock(&self.polled);
+        if !polled.contains(&id) {
+            polled.push(id);
         }
     }
 
