@@ -62,6 +62,7 @@ pub fn scaffold(root: &Path, name: &str) -> anyhow::Result<Scaffolded> {
         ("src/rubric.rs", RUBRIC_RS),
         ("src/gallery.rs", GALLERY_RS),
         ("src/right.rs", RIGHT_RS),
+        ("reference.txt", REFERENCE_TXT),
     ]
     .into_iter()
     .map(|(rel, t)| (dir.join(rel), fill(t)))
@@ -284,9 +285,18 @@ pub async fn body() -> Output {
 }
 "#;
 
+/// The reference's observations under the rubric's plans (`reference.txt`), as
+/// `FAULTLINE_UPDATE_REFERENCE=1 cargo test --test rubric_proof recorded_observations`
+/// records them for the scaffolded reference; the scaffolding's end-to-end test proves
+/// them current.
+const REFERENCE_TXT: &str = "# The reference solution's observations under every plan its rubric grades with (data, not code). Refresh: FAULTLINE_UPDATE_REFERENCE=1 cargo test --test rubric_proof recorded_observations\n\
+    body-cancelled\tresult\tcancelled\n\
+    none\tresult\tOk([\"result 0\", \"result 1\"])\n\
+    work1-fails\tresult\tErr(WorkError: injected at work[1])\n";
+
 const RUBRIC_RS: &str = r#"//! The rubric: what a correct `structured::body` does under every plan.
 
-use faultline_harness::{Aspect, Check, Miss, Rubric};
+use faultline_harness::{Aspect, Check, Miss, Observation, Rubric};
 
 use crate::{Output, WORKERS};
 
@@ -341,6 +351,13 @@ pub fn rubric() -> Rubric {
         &[("none", 200), ("work1-fails", 200), ("body-cancelled", 50)],
     ))
     .checks(Check::lifecycle())
+    // What every correct solution shares with the reference, under every plan: its result.
+    // The reference's are recorded in reference.txt; refresh them after changing the
+    // reference (GRADING.md, "Differential").
+    .differential(
+        vec![Observation::result()],
+        include_str!("../reference.txt"),
+    )
     .expect_fail(
         "unstructured",
         &[
@@ -349,6 +366,7 @@ pub fn rubric() -> Rubric {
             "done-within-budget",
             "no-orphans",
             "no-swallowed-errors",
+            "matches-the-reference",
         ],
     )
     __AUTHOR_BEGIN__
