@@ -353,7 +353,7 @@ pub fn rubric() -> Rubric {
     .checks(Check::lifecycle())
     // What every correct solution shares with the reference, under every plan: its result.
     // The reference's are recorded in reference.txt; refresh them after changing the
-    // reference (GRADING.md, "Differential").
+    // reference (GRADING.md, "The differential against the reference").
     .differential(
         vec![Observation::result()],
         include_str!("../reference.txt"),
