@@ -73,13 +73,18 @@ pub struct Scoreboard {
 }
 
 /// Grades one rubric's reference variant (the learner's exercise), in-process; or
-/// `variant` instead, to see how another variant fails.
+/// `variant` instead, to see how another variant fails. Its runs go on every core.
 pub fn grade_one(rubric: &Rubric, variant: Option<&str>) -> Lesson {
+    grade_one_on(rubric, variant, default_jobs())
+}
+
+/// [`grade_one`] with up to `jobs` runs at once: the lesson is the same whatever the number.
+pub fn grade_one_on(rubric: &Rubric, variant: Option<&str>, jobs: usize) -> Lesson {
     let grade = crate::find(rubric.scenario)
         .map_err(|e| format!("{e:#}"))
         .and_then(|s| {
             rubric
-                .grade(&s, variant.unwrap_or(rubric.reference))
+                .grade_jobs(&s, variant.unwrap_or(rubric.reference), jobs)
                 .map_err(|e| e.to_string())
         });
     Lesson {
@@ -96,8 +101,8 @@ pub fn grade(only: Option<&str>, variant: Option<&str>) -> anyhow::Result<Scoreb
     grade_on(only, variant, default_jobs())
 }
 
-/// [`grade`], with up to `jobs` exercises graded at once (each on a thread of its own, its
-/// runs one after another): the scoreboard is the same whatever the number.
+/// [`grade`], with up to `jobs` exercises graded at once, each with up to `jobs` runs at
+/// once: the scoreboard is the same whatever the number.
 pub fn grade_on(
     only: Option<&str>,
     variant: Option<&str>,
@@ -123,9 +128,10 @@ pub fn grade_on(
             crate::find_variant(&crate::find(rubric.scenario)?, v)?;
         }
     }
-    // Slowest first would finish sooner, but course order keeps it simple: one lesson's
-    // runs (its rubric grades them in turn) per worker.
-    let lessons = map_ordered(jobs, &chosen, |r| grade_one(r, variant));
+    // Slowest first would finish sooner, but course order keeps it simple: a lesson per
+    // worker, and its runs on up to `jobs` cores of their own (a lesson whose runs wait
+    // in wall time, such as a tracker never closed, then does not hold the others up).
+    let lessons = map_ordered(jobs, &chosen, |r| grade_one_on(r, variant, jobs));
     Ok(Scoreboard {
         lessons,
         only: only.map(str::to_owned),

@@ -11,34 +11,43 @@ fn reruns() -> usize {
         .unwrap_or(20)
 }
 
+/// Every case on every core (`default_jobs`): reruns of different cases run side by side,
+/// which also shows that runs at once do not leak into each other's bytes.
 #[test]
 fn every_report_is_byte_identical_across_reruns() {
     let n = reruns();
-    let mut checked = 0;
-    for scenario in faultline::scenarios() {
-        for plan in &scenario.plans {
-            for variant in &scenario.variants {
-                let once = || {
-                    let r = scenario.run(variant.name, plan.name, 0).unwrap();
-                    (r.to_string(), r.to_json())
-                };
-                let first = once();
-                for i in 1..n {
-                    let again = once();
-                    assert!(
-                        again == first,
-                        "{} / {} / {}: rerun {i} differs from the first run:\n{}{}",
+    let scenarios = faultline::scenarios();
+    let cases: Vec<_> = scenarios
+        .iter()
+        .flat_map(|scenario| {
+            scenario.plans.iter().flat_map(move |plan| {
+                (scenario.variants.iter()).map(move |variant| (scenario, plan.name, variant.name))
+            })
+        })
+        .collect();
+    let jobs = faultline::harness::default_jobs();
+    let checked =
+        faultline::harness::try_map_ordered(jobs, &cases, |&(scenario, plan, variant)| {
+            let once = || {
+                let r = scenario.run(variant, plan, 0).unwrap();
+                (r.to_string(), r.to_json())
+            };
+            let first = once();
+            for i in 1..n {
+                let again = once();
+                if again != first {
+                    return Err(format!(
+                        "{} / {variant} / {plan}: rerun {i} differs from the first run:\n{}{}",
                         scenario.name,
-                        variant.name,
-                        plan.name,
                         line_diff(&first.0, &again.0),
                         line_diff(&first.1, &again.1)
-                    );
+                    ));
                 }
-                checked += 1;
             }
-        }
-    }
+            Ok(())
+        })
+        .unwrap_or_else(|differs| panic!("{differs}"))
+        .len();
     assert!(
         checked >= 65,
         "expected every scenario's variant × plan runs (65 when this was written), checked {checked}"

@@ -236,6 +236,35 @@ fn the_cli_prints_the_same_with_one_job_or_four() {
     }
 }
 
+/// A wrong solution's grade — its misses under many plans, in order, its observations and
+/// hints — is the same with its runs one at a time or four at once.
+#[test]
+fn a_wrong_solutions_grade_is_the_same_with_one_job_or_four() {
+    for (scenario, wrong) in [
+        ("shutdown", "drops-when-the-queue-is-full"),
+        ("scopes", "never-cancels-the-token"),
+        ("gather", "spawns-detached"),
+    ] {
+        let rubric = faultline::rubrics()
+            .into_iter()
+            .find(|r| r.scenario == scenario)
+            .unwrap();
+        let found = faultline::find(scenario).unwrap();
+        let one = rubric.grade_jobs(&found, wrong, 1).unwrap();
+        let four = rubric.grade_jobs(&found, wrong, 4).unwrap();
+        let misses: usize = one.checks.iter().map(|c| c.misses.len()).sum();
+        assert!(
+            misses >= 2,
+            "{scenario} / {wrong}: too few misses to show an order\n{one}"
+        );
+        assert_eq!(
+            one, four,
+            "{scenario} / {wrong}: the grade depends on the jobs"
+        );
+        assert_eq!(one.to_string(), four.to_string());
+    }
+}
+
 /// `--jobs 0` is refused with a message, not a panic.
 #[test]
 fn zero_jobs_is_refused() {

@@ -11,6 +11,8 @@ pub(crate) mod reading;
 pub(crate) mod panic_hook;
 // Livelock detection: polls go on, the paused clock cannot move.
 pub(crate) mod spin;
+// The cores a parallel map's runs share: a run that sits idle gives its core back.
+pub(crate) mod cores;
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -54,6 +56,10 @@ pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 /// `std::thread`, a socket's peer) can wake a task then; a wait on one that ends within
 /// this time is not a stall. Capped by the watchdog's period.
 const IDLE_GRACE: Duration = Duration::from_secs(1);
+
+/// The watchdog's first wall-clock tick; each next one is twice as long, up to a quarter
+/// of the idle grace.
+const FIRST_TICK: Duration = Duration::from_millis(2);
 
 /// Whether the deadline is read from tokio's hooks and the watchdog's ticks (see
 /// [`Spin::deadline`]) rather than a timer of the harness's own: the hooks and the metrics
@@ -305,7 +311,10 @@ impl Builder {
         //   keeps polling is fine.
         #[allow(clippy::disallowed_methods, reason = "the watchdog works in wall time")]
         let wall = std::time::Instant::now;
-        let tick = IDLE_GRACE.min(self.watchdog) / 4;
+        // Short ticks first, so that a run that goes idle at once soon gives its core to
+        // another run (see `cores`); a run that ends first never waits for one.
+        let last_tick = IDLE_GRACE.min(self.watchdog) / 4;
+        let mut tick = FIRST_TICK.min(last_tick);
         let mut seen = (shared.progress(), wall());
         let mut pulse = (spin.pulse(seen.0), wall());
         let mut awake_at = wall();
@@ -319,6 +328,7 @@ impl Builder {
                     )));
                 }
                 Err(RecvTimeoutError::Timeout) => {
+                    tick = (tick * 2).min(last_tick);
                     let at = wall();
                     let progress = shared.progress();
                     let beat = spin.pulse(progress);
@@ -347,6 +357,9 @@ impl Builder {
                         spin.name_and_stop(&shared);
                         stopped_at = Some(wall());
                         continue;
+                    }
+                    if running && Spin::idle(pulse.0, beat) && !Spin::awake(beat) {
+                        cores::waiting();
                     }
                     if WALL_DEADLINE
                         && running

@@ -133,6 +133,13 @@ pub(crate) const HEADER: &str = "# The reference solution's observations under e
                           --test rubric_proof recorded_observations";
 
 impl Observed {
+    /// Adds every observation of `other`.
+    pub(crate) fn extend(&mut self, other: Observed) {
+        for (plan, values) in other.entries {
+            self.entries.entry(plan).or_default().extend(values);
+        }
+    }
+
     /// Notes `value` for `observation` under `plan`.
     pub fn insert(&mut self, plan: &str, observation: &str, value: String) {
         self.entries

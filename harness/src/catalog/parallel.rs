@@ -11,10 +11,13 @@
 //! `Result` returns whichever error it meets first, not the first in order (the
 //! sequential run's), `--jobs N` would need a pool per call, and the workers block on a
 //! run thread rather than compute, which a work-stealing pool sized to the cores is not
-//! made for. This is 40 lines with no dependency.
+//! made for. This is 50 lines with no dependency (and `run::cores`, which lets an idle run give its
+//! core back).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::run::cores::Cores;
 
 /// The machine's available parallelism (`std::thread::available_parallelism`), or 1 when
 /// it cannot be read: the default for `--jobs`.
@@ -22,9 +25,15 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// `f` over `items` on up to `jobs` threads, the results in the items' order; the first
-/// error in that order, as a sequential loop would return it. After an error no new item
-/// starts (the ones running finish), and every item before the failing one has run.
+/// Items that may wait at once beside the `jobs` that work: a run that sits idle (see
+/// `run::cores`) gives its core back, and another item starts on another thread.
+const WAITING: usize = 16;
+
+/// `f` over `items` with up to `jobs` at work at once, the results in the items' order;
+/// the first error in that order, as a sequential loop would return it. After an error no
+/// new item starts (the ones running finish), and every item before the failing one has
+/// run. An item whose run sits idle gives its core back, so up to [`WAITING`] more items
+/// can be under way while some wait.
 ///
 /// The caller's tracing subscriber and span go with every item, as they would on the
 /// caller's thread. With `jobs` ≤ 1 (or one item) it is a plain loop on this thread.
@@ -43,13 +52,20 @@ where
     let span = tracing::Span::current();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
+    let cores = Cores::new(jobs);
     let slots: Vec<Mutex<Option<Result<R, E>>>> = items.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for _ in 0..(jobs + WAITING).min(items.len()) {
             scope.spawn(|| {
                 let _span = span.enter();
                 tracing::dispatcher::with_default(&dispatch, || {
-                    while !failed.load(Ordering::Acquire) {
+                    loop {
+                        // Given back when the item ends, when its run sits idle, or when
+                        // `f` panics (the other workers must not wait for it for ever).
+                        let _core = cores.hold();
+                        if failed.load(Ordering::Acquire) {
+                            break;
+                        }
                         let at = next.fetch_add(1, Ordering::AcqRel);
                         let Some(item) = items.get(at) else { break };
                         let result = f(item);
@@ -150,6 +166,36 @@ mod tests {
                 |&i| if i == 37 || i == 60 { Err(i) } else { Ok(i) },
             );
         assert_eq!(sequential, Err(37));
+    }
+
+    /// Runs that sit idle (a wait nothing in the runtime can end: each waits out the idle
+    /// grace) give their cores back: with 2 jobs, more than 2 of them are under way at once.
+    /// With `jobs` = 1 the map stays a plain loop: one at a time.
+    #[test]
+    fn idle_runs_give_their_cores_to_other_runs() {
+        for (jobs, n) in [(2, 6), (1, 2)] {
+            let items: Vec<usize> = (0..n).collect();
+            let (under_way, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let results = map_ordered(jobs, &items, |&i| {
+                let now = under_way.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                let report = crate::Builder::new("parallel", "idle")
+                    .run(std::future::pending::<()>)
+                    .unwrap();
+                under_way.fetch_sub(1, Ordering::SeqCst);
+                (i, report.summary.stalled)
+            });
+            assert_eq!(results, items.iter().map(|&i| (i, 1)).collect::<Vec<_>>());
+            let most = most.load(Ordering::SeqCst);
+            if jobs == 1 {
+                assert_eq!(most, 1, "--jobs 1 ran runs at once");
+            } else {
+                assert!(
+                    most > jobs,
+                    "{most} idle runs under way at once with {jobs} jobs: the idle ones kept their cores"
+                );
+            }
+        }
     }
 
     /// The work is spread over several threads at once.

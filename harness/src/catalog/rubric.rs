@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::catalog::family::Family;
 use crate::catalog::observe::{Difference, Observation, Observed, first_difference};
+use crate::catalog::parallel::{default_jobs, try_map_ordered};
 use crate::catalog::{NamedPlan, Scenario};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -583,8 +584,19 @@ impl Rubric {
     }
 
     /// Grades `scenario`'s variant called `variant`, or the gallery's wrong solution of
-    /// that name (seed 0, every plan).
+    /// that name (seed 0, every plan), on every core ([`default_jobs`]).
     pub fn grade(&self, scenario: &Scenario, variant: &str) -> Result<Grade, Error> {
+        self.grade_jobs(scenario, variant, default_jobs())
+    }
+
+    /// [`grade`](Rubric::grade) with up to `jobs` runs at once; the grade is the same
+    /// whatever `jobs` is.
+    pub fn grade_jobs(
+        &self,
+        scenario: &Scenario,
+        variant: &str,
+        jobs: usize,
+    ) -> Result<Grade, Error> {
         let gallery = (self.find_wrong(variant).map(|w| w.run))
             .or_else(|| self.find_right(variant).map(|r| r.run));
         let run = match (scenario.find_variant(variant), gallery) {
@@ -603,18 +615,49 @@ impl Rubric {
                 )));
             }
         };
-        self.grade_with(scenario, variant, run)
+        self.grade_with_jobs(scenario, variant, run, jobs)
     }
 
     /// Grades `run`, shown as `variant`, under every plan of `scenario` and of the rubric
-    /// (seed 0), then the sweep's plans for the checks listed in [`sweep`](Rubric::sweep).
+    /// (seed 0), then the sweep's plans for the checks listed in [`sweep`](Rubric::sweep);
+    /// the runs on every core ([`default_jobs`]).
     pub fn grade_with(
         &self,
         scenario: &Scenario,
         variant: &str,
         run: RunFn,
     ) -> Result<Grade, Error> {
-        let mut grade = Grade {
+        self.grade_with_jobs(scenario, variant, run, default_jobs())
+    }
+
+    /// [`grade_with`](Rubric::grade_with) with up to `jobs` runs at once. The grade is the
+    /// same whatever `jobs` is: each run is judged on its own, and the judgements are put
+    /// together in the runs' order.
+    pub fn grade_with_jobs(
+        &self,
+        scenario: &Scenario,
+        variant: &str,
+        run: RunFn,
+        jobs: usize,
+    ) -> Result<Grade, Error> {
+        let recorded = self.recorded()?;
+        let runs = self.graded_runs(scenario, variant)?;
+        let parts = try_map_ordered(jobs, &runs, |graded| {
+            let report = run(&graded.builder(scenario, variant))?;
+            let mut part = self.empty_grade(scenario, variant);
+            self.apply(&report, &graded.label, &graded.text, &recorded, &mut part);
+            Ok::<_, Error>(part)
+        })?;
+        let mut grade = self.empty_grade(scenario, variant);
+        for part in parts {
+            grade.absorb(part);
+        }
+        Ok(grade)
+    }
+
+    /// A grade with no run judged yet: every check passed so far.
+    fn empty_grade(&self, scenario: &Scenario, variant: &str) -> Grade {
+        Grade {
             scenario: scenario.name.to_owned(),
             variant: variant.to_owned(),
             checks: self
@@ -629,23 +672,34 @@ impl Rubric {
                 .collect(),
             todo: None,
             observed: Observed::default(),
-        };
-        let recorded = self.recorded()?;
+        }
+    }
+
+    /// Every run a grade makes, in order: the scenario's plans, the rubric's, the sweep's
+    /// single faults (when a check is swept) and the family's plans.
+    fn graded_runs(&self, scenario: &Scenario, variant: &str) -> Result<Vec<GradedRun>, Error> {
+        let mut runs = Vec::new();
         for named in &scenario.plans {
-            let plan = scenario.find_plan(named.name)?;
-            let report = run(&scenario.builder(variant, Some(named.name), plan, 0))?;
-            self.apply(&report, named.name, named.text, &recorded, &mut grade);
+            runs.push(GradedRun {
+                label: named.name.to_owned(),
+                text: named.text.to_owned(),
+                plan: scenario.find_plan(named.name)?,
+                named: Some(named.name),
+                replay: None,
+            });
         }
         for named in &self.plans {
-            let plan = Plan::parse(named.text)?;
-            let mut builder = scenario.builder(variant, Some(named.name), plan, 0);
-            // The scenario does not know this plan by name: the replay gives its text.
-            builder.replay(format!(
-                "cargo run -- run {} --variant {variant} --faults '{}' --seed 0",
-                scenario.name, named.text
-            ));
-            let report = run(&builder)?;
-            self.apply(&report, named.name, named.text, &recorded, &mut grade);
+            runs.push(GradedRun {
+                label: named.name.to_owned(),
+                text: named.text.to_owned(),
+                plan: Plan::parse(named.text)?,
+                named: Some(named.name),
+                // The scenario does not know this plan by name: the replay gives its text.
+                replay: Some(format!(
+                    "cargo run -- run {} --variant {variant} --faults '{}' --seed 0",
+                    scenario.name, named.text
+                )),
+            });
         }
         if !self.sweep.is_empty() {
             let plans = crate::catalog::sweep::single_fault_plans(
@@ -654,29 +708,31 @@ impl Rubric {
             )?;
             for plan in plans {
                 let text = plan.to_string();
-                let report = run(&scenario.builder(variant, None, plan, 0))?;
-                self.apply(
-                    &report,
-                    &format!("sweep: {text}"),
-                    &text,
-                    &recorded,
-                    &mut grade,
-                );
+                runs.push(GradedRun {
+                    label: format!("sweep: {text}"),
+                    text,
+                    plan,
+                    named: None,
+                    replay: None,
+                });
             }
         }
         if let Some(family) = &self.family {
             for (name, plan) in family.plans(scenario)? {
                 let text = plan.to_string();
-                let mut builder = scenario.builder(variant, None, plan, 0);
-                builder.replay(format!(
-                    "cargo run -- run {} --variant {variant} --faults '{text}' --seed 0",
-                    scenario.name
-                ));
-                let report = run(&builder)?;
-                self.apply(&report, &name, &text, &recorded, &mut grade);
+                runs.push(GradedRun {
+                    replay: Some(format!(
+                        "cargo run -- run {} --variant {variant} --faults '{text}' --seed 0",
+                        scenario.name
+                    )),
+                    label: name,
+                    text,
+                    plan,
+                    named: None,
+                });
             }
         }
-        Ok(grade)
+        Ok(runs)
     }
 
     /// Applies to `report` every check that applies under the plan `plan` (a sweep plan,
@@ -751,6 +807,29 @@ impl Rubric {
     }
 }
 
+/// One run of a grade: under which plan, and how it is shown.
+struct GradedRun {
+    /// The plan's name in the grade (`sweep: <text>` for the sweep's).
+    label: String,
+    /// The plan's text.
+    text: String,
+    plan: Plan,
+    /// The plan's name for the run's builder, when it has one.
+    named: Option<&'static str>,
+    /// The replay command, when the scenario's own would not name the plan.
+    replay: Option<String>,
+}
+
+impl GradedRun {
+    fn builder(&self, scenario: &Scenario, variant: &str) -> Builder {
+        let mut builder = scenario.builder(variant, self.named, self.plan.clone(), 0);
+        if let Some(replay) = &self.replay {
+            builder.replay(replay.clone());
+        }
+        builder
+    }
+}
+
 /// How one variant did on a rubric.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grade {
@@ -797,6 +876,18 @@ pub struct PlanMiss {
 }
 
 impl Grade {
+    /// Adds `later`, the grade of the runs after this one's, to this grade: its misses
+    /// after this grade's, its observations, and its `todo!()` if this grade has none.
+    fn absorb(&mut self, later: Grade) {
+        for (check, more) in self.checks.iter_mut().zip(later.checks) {
+            check.misses.extend(more.misses);
+        }
+        self.observed.extend(later.observed);
+        if self.todo.is_none() {
+            self.todo = later.todo;
+        }
+    }
+
     /// Whether every check passed.
     pub fn passed(&self) -> bool {
         self.checks.iter().all(CheckGrade::passed)
