@@ -700,8 +700,13 @@ impl Builder {
             };
         }
         ledger::set_draining();
-        for _ in 0..SETTLE_TICKS {
-            tokio::task::yield_now().await;
+        // With no task and no blocking job alive there is nothing to settle (no abort can
+        // be pending, and nothing could run in the ticks): the run is quiet now, and the
+        // ticks (a turn of the I/O and time drivers each) are skipped.
+        if metrics.num_alive_tasks() + rows_alive().1 > 0 {
+            for _ in 0..SETTLE_TICKS {
+                tokio::task::yield_now().await;
+            }
         }
         let tracked_alive = || rows_alive().0;
         let mut untracked_seen = metrics.num_alive_tasks().saturating_sub(tracked_alive());
@@ -789,6 +794,9 @@ fn stall_all(spin: &Spin) -> Vec<Name> {
 
 /// Marks the rows of the tasks seen spinning (the SPINNING verdict).
 fn mark_spinners(report: &mut Report, spinners: &[Name]) {
+    if spinners.is_empty() {
+        return; // the usual case: no walk over every row
+    }
     for task in (report.tasks.iter_mut()).filter(|t| spinners.contains(&t.name)) {
         task.detail = Some(spin::SPINNING_DETAIL.to_owned());
         report.summary.spinning += 1;
