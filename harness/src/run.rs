@@ -315,7 +315,7 @@ impl Builder {
         let mut awake_at = wall();
         let mut stopped_at = None;
         loop {
-            match outcome.recv_timeout(tick) {
+            match worker::recv(&outcome, tick) {
                 Ok(Ok(report)) => return report,
                 Ok(Err(why)) => {
                     return Err(Error::misuse(format!(
