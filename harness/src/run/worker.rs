@@ -113,6 +113,24 @@ fn work(id: u64, jobs: &Sender<Job>, inbox: &Receiver<Job>) {
 mod tests {
     use super::*;
 
+    /// `recv` hands over a message already sent (without sleeping until the timeout), says
+    /// when the sender is gone, and times out when nothing comes.
+    #[test]
+    fn recv_finds_a_sent_message_a_gone_sender_and_nothing() {
+        let (tx, rx) = mpsc::sync_channel(1);
+        tx.send(7).unwrap();
+        assert_eq!(recv(&rx, Duration::from_secs(3600)), Ok(7));
+        assert_eq!(
+            recv(&rx, Duration::from_millis(1)),
+            Err(RecvTimeoutError::Timeout)
+        );
+        drop(tx);
+        assert_eq!(
+            recv(&rx, Duration::from_secs(3600)),
+            Err(RecvTimeoutError::Disconnected)
+        );
+    }
+
     /// Two runs in a row reuse the thread; a panicking job's thread is not reused.
     #[test]
     #[allow(
