@@ -41,6 +41,7 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
 
 /// Scheduler ticks granted after the body returns so that aborts take effect
 /// (a dropped `JoinSet` aborts its tasks on the next tick). The clock does not move.
+/// None when nothing is alive then (see `drive`).
 const SETTLE_TICKS: usize = 4;
 
 /// Tasks a run judges individually by default; past this they are only counted.
