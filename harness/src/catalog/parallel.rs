@@ -32,7 +32,7 @@ const WAITING: usize = 16;
 /// `f` over `items` with up to `jobs` at work at once, the results in the items' order;
 /// the first error in that order, as a sequential loop would return it. After an error no
 /// new item starts (the ones running finish), and every item before the failing one has
-/// run. An item whose run sits idle gives its core back, so up to [`WAITING`] more items
+/// run. An item whose run sits idle gives its core back, so up to 16 more items
 /// can be under way while some wait.
 ///
 /// The caller's tracing subscriber and span go with every item, as they would on the
