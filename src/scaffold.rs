@@ -62,10 +62,10 @@ pub fn scaffold(root: &Path, name: &str) -> anyhow::Result<Scaffolded> {
         ("src/rubric.rs", RUBRIC_RS),
         ("src/gallery.rs", GALLERY_RS),
         ("src/right.rs", RIGHT_RS),
-        ("reference.txt", REFERENCE_TXT),
     ]
     .into_iter()
     .map(|(rel, t)| (dir.join(rel), fill(t)))
+    .chain([(dir.join("reference.txt"), reference_txt())])
     .collect();
 
     let manifest = read(&root.join("Cargo.toml"))?;
@@ -287,12 +287,19 @@ pub async fn body() -> Output {
 
 /// The reference's observations under the rubric's plans (`reference.txt`), as
 /// `FAULTLINE_UPDATE_REFERENCE=1 cargo test --test rubric_proof recorded_observations`
-/// records them for the scaffolded reference; the scaffolding's end-to-end test proves
-/// them current.
-const REFERENCE_TXT: &str = "# The reference solution's observations under every plan its rubric grades with (data, not code). Refresh: FAULTLINE_UPDATE_REFERENCE=1 cargo test --test rubric_proof recorded_observations\n\
-    body-cancelled\tresult\tcancelled\n\
-    none\tresult\tOk([\"result 0\", \"result 1\"])\n\
-    work1-fails\tresult\tErr(WorkError: injected at work[1])\n";
+/// records them for the scaffolded reference (the harness's own rendering, header and
+/// all); the scaffolding's end-to-end test proves them current.
+fn reference_txt() -> String {
+    let mut observed = faultline_harness::Observed::default();
+    for (plan, result) in [
+        ("body-cancelled", "cancelled"),
+        ("none", "Ok([\"result 0\", \"result 1\"])"),
+        ("work1-fails", "Err(WorkError: injected at work[1])"),
+    ] {
+        observed.insert(plan, "result", result.to_owned());
+    }
+    observed.render()
+}
 
 const RUBRIC_RS: &str = r#"//! The rubric: what a correct `structured::body` does under every plan.
 
