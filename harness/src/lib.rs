@@ -91,7 +91,7 @@ pub use report::verdict::{VERDICTS, Verdict};
 /// The report: plain data.
 pub use report::{
     CancelCause, ErrorReport, EventReport, Fate, HitReport, Outcome, PanicSource, Report,
-    RuleReport, Summary, TaskReport,
+    RuleReport, Summary, TaskReport, Tasks,
 };
 /// A level whose peak the report shows (items buffered, items held in memory).
 pub use resource::gauge::Gauge;

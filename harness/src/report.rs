@@ -12,6 +12,8 @@ pub(crate) mod agreement;
 pub(crate) mod html;
 // The one judge: records in, outcomes, verdicts and counts out.
 pub(crate) mod judge;
+// The task rows, made when first read.
+pub(crate) mod tasks;
 
 use std::time::Duration;
 
@@ -22,6 +24,7 @@ use crate::record::name::Name;
 use crate::record::outcome::ms;
 pub use crate::record::outcome::{CancelCause, Fate, Outcome, PanicSource};
 use crate::report::judge::{Judge, TaskJudgement};
+pub use crate::report::tasks::Tasks;
 use crate::report::verdict::VERDICTS;
 use crate::resource::{self, ResourceReport};
 use tokio::time::Instant;
@@ -45,7 +48,7 @@ pub struct Report {
     /// What the body returned, as the run saw it (`{:?}`), or how it ended.
     pub result: String,
     /// Every tracked task, in spawn order.
-    pub tasks: Vec<TaskReport>,
+    pub tasks: Tasks,
     /// Every traced error ([`Failure`](crate::Failure)), in creation order.
     pub errors: Vec<ErrorReport>,
     /// Every fault-point hit, in order.
@@ -390,112 +393,158 @@ pub(crate) struct RunFacts {
     pub(crate) deadline: Duration,
     pub(crate) untracked: usize,
     pub(crate) replay: String,
+    /// The plan, in its text form.
+    pub(crate) plan: String,
     /// Prefixes of plain tasks' names accepted as background tasks.
     pub(crate) allowed: Vec<String>,
     /// The test function's lines, when the run is a `#[faultline_harness::test]`.
     pub(crate) test: Option<judge::TestCode>,
 }
 
-/// The report of a run, from its ledger. Task names are moved out of the ledger into the
-/// report (a run may have 100,000 of them); what is left behind reads as empty names.
+/// The report of a run, from its ledger, rows and all. Task names are moved out of the
+/// ledger into the rows (a run may have 100,000 of them); what is left behind reads as
+/// empty names.
 pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
-    let resources = resource::build(ledger);
-    let mut tasks: Vec<TaskReport> = Vec::with_capacity(ledger.tasks.len());
-    // Many tasks share an instant (the clock moves only when every task waits): converting
-    // one is a subtraction of two timespecs, so each column keeps its last conversion.
-    let start = ledger.start;
-    let memo = || {
-        let last = std::cell::Cell::new((start, 0));
-        move |at: Instant| {
-            let (seen, seen_ms) = last.get();
-            if at == seen {
-                return seen_ms;
+    let rows = Rows::of(&facts);
+    let mut report = counted(ledger, facts);
+    report.tasks = Tasks::from(rows.make(ledger));
+    report
+}
+
+/// The report of a run whose ledger is done with: the counts now, the rows (which take the
+/// ledger with them) when first read.
+pub(crate) fn build_later(mut ledger: Ledger, facts: RunFacts) -> Report {
+    let rows = Rows::of(&facts);
+    let mut report = counted(&ledger, facts);
+    let len = ledger.tasks.len();
+    report.tasks = Tasks::later(len, Box::new(move || rows.make(&mut ledger)));
+    report
+}
+
+/// What a task's row needs besides the ledger.
+struct Rows {
+    allowed: Vec<String>,
+    test: Option<judge::TestCode>,
+}
+
+impl Rows {
+    fn of(facts: &RunFacts) -> Self {
+        Rows {
+            allowed: facts.allowed.clone(),
+            test: facts.test.clone(),
+        }
+    }
+
+    /// Every task's row, judged again (the same records, the same judge, so the same
+    /// verdicts the counts were made from; no warning twice).
+    fn make(&self, ledger: &mut Ledger) -> Vec<TaskReport> {
+        let mut tasks: Vec<TaskReport> = Vec::with_capacity(ledger.tasks.len());
+        // Many tasks share an instant (the clock moves only when every task waits): converting
+        // one is a subtraction of two timespecs, so each column keeps its last conversion.
+        let start = ledger.start;
+        let memo = || {
+            let last = std::cell::Cell::new((start, 0));
+            move |at: Instant| {
+                let (seen, seen_ms) = last.get();
+                if at == seen {
+                    return seen_ms;
+                }
+                let at_ms = ms(at.saturating_duration_since(start));
+                last.set((at, at_ms));
+                at_ms
             }
-            let at_ms = ms(at.saturating_duration_since(start));
-            last.set((at, at_ms));
-            at_ms
+        };
+        let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
+        let since = |at: Instant| ms(at.saturating_duration_since(start));
+        let judge = Judge::new(ledger, &self.allowed, self.test.as_ref()).without_warnings();
+        // A row's parent and owner are records looked up by index (about 15 instructions each,
+        // in the ledger's chunks); rows spawned one after another by one task share them, so
+        // the last one looked up is kept.
+        let mut last: Option<(TaskIx, &TaskRec)> = None;
+        let mut rec_of = |p: TaskIx| match last {
+            Some((q, rec)) if q == p => rec,
+            _ => {
+                let rec = &ledger.tasks[p as usize];
+                last = Some((p, rec));
+                rec
+            }
+        };
+        for (ix, t) in ledger.tasks.iter().enumerate() {
+            let j = judge.task(ix as TaskIx, t);
+            let never_ended = matches!(j.outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
+            let end_ms = if never_ended {
+                None
+            } else {
+                t.end.map(&end_ms_of)
+            };
+            let owner_end = j.owner.and_then(|p| rec_of(p).end);
+            let outlived_by_ms = match (j.outlived, end_ms, owner_end) {
+                (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),
+                _ => None,
+            };
+            // Only a token that fired while the task was still running says anything about it.
+            let token_fired_ms = t
+                .token_fired()
+                .filter(|&fired| t.ended.is_none() || t.end.is_none_or(|end| fired <= end))
+                .map(since);
+            let after_token_ms = match (token_fired_ms, end_ms) {
+                (Some(fired), Some(end)) => Some(end - fired),
+                _ => None,
+            };
+            // Names move to the rows once every task is judged (the judge reads them).
+            let parent = t.parent.map(|p| rec_of(p).name.clone());
+            let scope_owner = (j.owner)
+                .filter(|&o| Some(o) != t.parent)
+                .map(|o| rec_of(o).name.clone());
+            let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
+            let blocking_job = t.is_blocking_job();
+            let traced = !t.carried().is_empty();
+            let TaskJudgement {
+                outcome,
+                fate,
+                panic,
+                detail,
+                cancelled_by,
+                outlived,
+                accepted,
+                ..
+            } = j;
+            tasks.push(TaskReport {
+                name: Name::default(),
+                parent,
+                scope_owner,
+                start_ms,
+                end_ms,
+                outcome,
+                cancelled_by,
+                fate,
+                panic,
+                token_fired_ms,
+                after_token_ms,
+                outlived_scope: outlived,
+                accepted,
+                traced,
+                outlived_by_ms,
+                detail,
+                blocking_polls,
+                blocking_job,
+            });
         }
-    };
-    let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
-    let since = |at: Instant| ms(at.saturating_duration_since(start));
+        for (row, rec) in tasks.iter_mut().zip(ledger.tasks.iter_mut()) {
+            row.name = std::mem::take(&mut rec.name);
+        }
+        tasks
+    }
+}
+
+/// Everything but the rows: the counts are the judge's verdicts on every task (warnings
+/// logged here, once), the errors, hits, rules, events and resources.
+fn counted(ledger: &Ledger, facts: RunFacts) -> Report {
+    let resources = resource::build(ledger);
     let judge = Judge::new(ledger, &facts.allowed, facts.test.as_ref());
-    // A row's parent and owner are records looked up by index (about 15 instructions each,
-    // in the ledger's chunks); rows spawned one after another by one task share them, so
-    // the last one looked up is kept.
-    let mut last: Option<(TaskIx, &TaskRec)> = None;
-    let mut rec_of = |p: TaskIx| match last {
-        Some((q, rec)) if q == p => rec,
-        _ => {
-            let rec = &ledger.tasks[p as usize];
-            last = Some((p, rec));
-            rec
-        }
-    };
-    for (ix, t) in ledger.tasks.iter().enumerate() {
-        let j = judge.task(ix as TaskIx);
-        let never_ended = matches!(j.outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);
-        let end_ms = if never_ended {
-            None
-        } else {
-            t.end.map(&end_ms_of)
-        };
-        let owner_end = j.owner.and_then(|p| rec_of(p).end);
-        let outlived_by_ms = match (j.outlived, end_ms, owner_end) {
-            (true, Some(end), Some(pend)) => Some(end.saturating_sub(parent_end_ms_of(pend))),
-            _ => None,
-        };
-        // Only a token that fired while the task was still running says anything about it.
-        let token_fired_ms = t
-            .token_fired()
-            .filter(|&fired| t.ended.is_none() || t.end.is_none_or(|end| fired <= end))
-            .map(since);
-        let after_token_ms = match (token_fired_ms, end_ms) {
-            (Some(fired), Some(end)) => Some(end - fired),
-            _ => None,
-        };
-        // Names move to the rows once every task is judged (the judge reads them).
-        let parent = t.parent.map(|p| rec_of(p).name.clone());
-        let scope_owner = (j.owner)
-            .filter(|&o| Some(o) != t.parent)
-            .map(|o| rec_of(o).name.clone());
-        let (start_ms, blocking_polls) = (start_ms_of(t.start), t.blocking_polls());
-        let blocking_job = t.is_blocking_job();
-        let traced = !t.carried().is_empty();
-        let TaskJudgement {
-            outcome,
-            fate,
-            panic,
-            detail,
-            cancelled_by,
-            outlived,
-            accepted,
-            ..
-        } = j;
-        tasks.push(TaskReport {
-            name: Name::default(),
-            parent,
-            scope_owner,
-            start_ms,
-            end_ms,
-            outcome,
-            cancelled_by,
-            fate,
-            panic,
-            token_fired_ms,
-            after_token_ms,
-            outlived_scope: outlived,
-            accepted,
-            traced,
-            outlived_by_ms,
-            detail,
-            blocking_polls,
-            blocking_job,
-        });
-    }
-    for (row, rec) in tasks.iter_mut().zip(ledger.tasks.iter_mut()) {
-        row.name = std::mem::take(&mut rec.name);
-    }
-    let name = |ix: TaskIx| tasks[ix as usize].name.to_string();
+    let counted = (ledger.tasks.iter().enumerate())
+        .map(|(ix, t)| judge::Counted::of(t, &judge.task(ix as TaskIx, t)));
+    let name = |ix: TaskIx| ledger.task_name(ix).to_owned();
     let errors: Vec<ErrorReport> = ledger
         .errors
         .iter()
@@ -537,16 +586,16 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
             fired,
         })
         .collect();
-    let summary = judge::summary(&tasks, &errors, &resources, facts.untracked, SEEDED);
+    let summary = judge::summary(counted, &errors, &resources, facts.untracked, SEEDED);
     Report {
         scenario: facts.scenario,
         variant: facts.variant,
         seed: facts.seed,
-        plan: ledger.plan.to_string(),
+        plan: facts.plan,
         plan_name: facts.plan_name,
         seeded_scheduler: SEEDED,
         result: facts.result,
-        tasks,
+        tasks: Tasks::default(),
         errors,
         hits,
         rules,
@@ -557,6 +606,6 @@ pub(crate) fn build(ledger: &mut Ledger, facts: RunFacts) -> Report {
         deadline_ms: ms(facts.deadline),
         replay: facts.replay,
         overflow: ledger.overflow,
-        plan_notes: std::mem::take(&mut ledger.plan_notes),
+        plan_notes: ledger.plan_notes.clone(),
     }
 }

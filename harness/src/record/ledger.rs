@@ -675,11 +675,12 @@ impl Ledger {
         FLAGS.with(|flags| flags.open_trackers.set(open));
     }
 
-    /// The task whose end closes the owning scope of `ix`: its spawner, or for a task on a
-    /// `TaskTracker` the tracker's owner — the task that closed it (and so, by convention,
-    /// waits on it), else the nearest common ancestor of the tasks that spawned onto it.
-    pub(crate) fn owner_of(&self, ix: TaskIx) -> Option<TaskIx> {
-        let rec = &self.tasks[ix as usize];
+    /// The task whose end closes the owning scope of the task whose record is `rec`: its
+    /// spawner, or for a task on a `TaskTracker` the tracker's owner — the task that closed
+    /// it (and so, by convention, waits on it), else the nearest common ancestor of the
+    /// tasks that spawned onto it.
+    #[inline]
+    pub(crate) fn owner_of(&self, rec: &TaskRec) -> Option<TaskIx> {
         match rec.rare.as_ref().and_then(|r| r.tracker) {
             Some(t) => {
                 let t = &self.trackers[t as usize];

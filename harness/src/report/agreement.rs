@@ -1,6 +1,7 @@
 //! The check that a report's rows and its counts tell one story (run by the property
 //! tests over every scenario, plan and sweep case).
 
+use crate::report::judge::Counted;
 use crate::report::render::{MAX_ROWS, Rows, verdict};
 use crate::report::verdict::VERDICTS;
 
@@ -11,7 +12,8 @@ use crate::report::verdict::VERDICTS;
 ///   that task ([`Verdict::on_task`]), and no more such rows than the count;
 /// - the rows' text shows the label exactly when the count is not zero;
 /// - `problems()` has a line for it exactly when the count is not zero, and `is_clean()`
-///   exactly when `problems()` is empty.
+///   exactly when `problems()` is empty;
+/// - the rows, counted again, give the report's counts (which were made before the rows).
 ///
 /// The property tests run it over every scenario, plan and sweep case.
 #[doc(hidden)]
@@ -55,6 +57,26 @@ pub fn rows_match_counts(report: &crate::Report) -> Result<(), String> {
                 v.key, v.label
             ));
         }
+    }
+    // The counts were made when the run ended, the rows when first read: both from one
+    // judgement, so the rows counted again give the same counts (the spinning count is
+    // the watchdog's, added to both).
+    let recount = crate::report::judge::summary(
+        report.tasks.iter().map(Counted::of_row),
+        &report.errors,
+        &report.resources,
+        report.summary.untracked,
+        report.seeded_scheduler,
+    );
+    let recount = crate::Summary {
+        spinning: report.summary.spinning,
+        ..recount
+    };
+    if recount != report.summary {
+        return Err(format!(
+            "the rows counted again give {recount:?}, the report's counts are {:?}\n{rows}",
+            report.summary
+        ));
     }
     if report.is_clean() != problems.is_empty() {
         return Err(format!(

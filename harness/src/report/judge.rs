@@ -14,7 +14,9 @@
 //! columns and the test attribute — reads what this module decided (through the
 //! [`Report`](crate::Report) and [`VERDICTS`](crate::VERDICTS)); none decides again.
 
-use crate::record::ledger::{Ledger, Origin, TaskIx};
+use std::cell::Cell;
+
+use crate::record::ledger::{Ledger, Origin, TaskIx, TaskRec};
 use crate::record::outcome::{CancelCause, Fate, Outcome, PanicSource};
 use crate::record::panics;
 use crate::report::{ErrorReport, Summary, TaskReport};
@@ -55,6 +57,11 @@ pub(crate) struct Judge<'a> {
     ledger: &'a Ledger,
     allowed: &'a [String],
     test: Option<&'a TestCode>,
+    /// Whether a verdict with a warning logs it (once per run: not again when the rows are
+    /// made from the same records later).
+    warn: bool,
+    /// The record looked up last (see [`Judge::record`]).
+    last: Cell<Option<(TaskIx, &'a TaskRec)>>,
 }
 
 impl<'a> Judge<'a> {
@@ -67,17 +74,25 @@ impl<'a> Judge<'a> {
             ledger,
             allowed,
             test,
+            warn: true,
+            last: Cell::new(None),
         }
     }
 
-    /// The verdicts on task `ix`.
+    /// The same judge, logging no warning (they were logged when the counts were made).
+    pub(crate) fn without_warnings(mut self) -> Self {
+        self.warn = false;
+        self
+    }
+
+    /// The verdicts on task `ix`, whose record is `t` (a walk over the records in order
+    /// looks none up again).
     #[inline]
-    pub(crate) fn task(&self, ix: TaskIx) -> TaskJudgement {
+    pub(crate) fn task(&self, ix: TaskIx, t: &TaskRec) -> TaskJudgement {
         let l = self.ledger;
-        let t = &l.tasks[ix as usize];
         let outcome = t.ended.unwrap_or(Outcome::DroppedAtShutdown);
-        let owner = l.owner_of(ix);
-        let outlived = outlived(l, ix, owner);
+        let owner = l.owner_of(t);
+        let outlived = outlived(t, owner.map(|o| self.record(o)));
         let accepted = t.output_unseen()
             && (self.allowed.iter()).any(|who| t.name.as_str().starts_with(who.as_str()));
         // What tokio hides, the weaker verdict: an undelivered failure is certain only when
@@ -119,7 +134,7 @@ impl<'a> Judge<'a> {
         let panic = (outcome == Outcome::Panicked).then(|| self.panic_source(ix));
         let cancelled_by = (outcome == Outcome::Cancelled)
             .then(|| t.cancelled_by().cloned().unwrap_or(CancelCause::Aborted));
-        if outlived && !accepted {
+        if outlived && !accepted && self.warn {
             self.warn_outlived(ix, owner);
         }
         TaskJudgement {
@@ -131,6 +146,21 @@ impl<'a> Judge<'a> {
             owner,
             outlived,
             accepted,
+        }
+    }
+
+    /// Task `ix`'s record. A run's tasks mostly come in runs spawned by one task, so the
+    /// owner looked up last is kept (a look-up in the ledger's chunks is about 15
+    /// instructions).
+    #[inline]
+    fn record(&self, ix: TaskIx) -> &'a TaskRec {
+        match self.last.get() {
+            Some((seen, rec)) if seen == ix => rec,
+            _ => {
+                let rec = &self.ledger.tasks[ix as usize];
+                self.last.set(Some((ix, rec)));
+                rec
+            }
         }
     }
 
@@ -181,14 +211,12 @@ impl<'a> Judge<'a> {
 /// and for a `JoinSet` (whose owner's end drops it), the tracker's owner for a
 /// `TaskTracker`. Not when the scope's own clean-up stopped it at that instant: a dropped
 /// `JoinSet` aborts on the next tick, a drop guard fires its token, at the same virtual time.
-/// `owner` is the task's owner, as [`Ledger::owner_of`] gives it.
+/// `rec` is the task's record; `owner`, its owner's ([`Ledger::owner_of`]).
 #[inline]
-pub(crate) fn outlived(ledger: &Ledger, ix: TaskIx, owner: Option<TaskIx>) -> bool {
-    let rec = &ledger.tasks[ix as usize];
+pub(crate) fn outlived(rec: &TaskRec, owner: Option<&TaskRec>) -> bool {
     let Some(owner) = owner else {
         return false;
     };
-    let owner = &ledger.tasks[owner as usize];
     match owner.ended {
         None => return false,
         // A stalled owner never ended: its children stalled with it, they did not outlive it.
@@ -221,28 +249,80 @@ const FAILED_CHECKS: [&str; 4] = [
 /// Whether a task's panic counts as a panic of the run (PANICKED): any panic of the body,
 /// and any task's panic that the code under test raised ([`PanicSource::Raised`]).
 pub(crate) fn is_own_panic(t: &TaskReport) -> bool {
-    t.outcome == Outcome::Panicked && (t.parent.is_none() || t.panic == Some(PanicSource::Raised))
+    own_panic(t.outcome, t.parent.is_none(), t.panic)
+}
+
+fn own_panic(outcome: Outcome, root: bool, panic: Option<PanicSource>) -> bool {
+    outcome == Outcome::Panicked && (root || panic == Some(PanicSource::Raised))
+}
+
+/// What the counts read of one task: the verdicts its row shows. Made from the judgement
+/// when the run ends ([`Counted::of`]), or from a row ([`Counted::of_row`]): the counts
+/// and the rows come from one judgement either way.
+pub(crate) struct Counted<'a> {
+    /// Its name, when it is an accepted background task (which counts nowhere).
+    pub(crate) accepted: Option<&'a str>,
+    pub(crate) outcome: Outcome,
+    pub(crate) fate: Option<Fate>,
+    pub(crate) panic: Option<PanicSource>,
+    /// The body (no parent).
+    pub(crate) root: bool,
+    /// Its `Err` carried traced errors.
+    pub(crate) traced: bool,
+    pub(crate) outlived: bool,
+    pub(crate) blocking: bool,
+}
+
+impl<'a> Counted<'a> {
+    /// The judgement `j` of the task whose record is `t`, as counted.
+    #[inline]
+    pub(crate) fn of(t: &'a TaskRec, j: &TaskJudgement) -> Self {
+        Counted {
+            accepted: j.accepted.then(|| t.name.as_str()),
+            outcome: j.outcome,
+            fate: j.fate,
+            panic: j.panic,
+            root: t.parent.is_none(),
+            traced: !t.carried().is_empty(),
+            outlived: j.outlived,
+            blocking: t.blocking_polls() > 0,
+        }
+    }
+
+    /// A row, as counted.
+    pub(crate) fn of_row(t: &'a TaskReport) -> Self {
+        Counted {
+            accepted: t.accepted.then(|| t.name.as_str()),
+            outcome: t.outcome,
+            fate: t.fate,
+            panic: t.panic,
+            root: t.parent.is_none(),
+            traced: t.traced,
+            outlived: t.outlived_scope,
+            blocking: t.blocking_polls > 0,
+        }
+    }
 }
 
 /// The run's counts, each the number of rows that show it. Accepted background tasks, and
 /// the errors, leases and transactions that are theirs, count nowhere (but `accepted`).
-pub(crate) fn summary(
-    tasks: &[TaskReport],
+pub(crate) fn summary<'a>(
+    tasks: impl IntoIterator<Item = Counted<'a>>,
     errors: &[ErrorReport],
     resources: &[ResourceReport],
     untracked: usize,
     seeded: bool,
 ) -> Summary {
-    let accepted =
-        |name: Option<&str>| name.is_some_and(|n| tasks.iter().any(|t| t.accepted && t.name == n));
+    let mut accepted_names: Vec<&str> = Vec::new();
     let mut s = Summary {
         untracked,
         not_deterministic: usize::from(!seeded),
         ..Summary::default()
     };
     for t in tasks {
-        if t.accepted {
+        if let Some(name) = t.accepted {
             s.accepted += 1;
+            accepted_names.push(name);
             continue;
         }
         match t.outcome {
@@ -258,7 +338,7 @@ pub(crate) fn summary(
             Outcome::Stalled => s.stalled += 1,
             Outcome::DroppedAtShutdown => s.dropped_at_shutdown += 1,
         }
-        if is_own_panic(t) {
+        if own_panic(t.outcome, t.root, t.panic) {
             s.panics += 1;
         } else {
             match t.panic {
@@ -278,9 +358,10 @@ pub(crate) fn summary(
                 _ => {}
             }
         }
-        s.outlived += usize::from(t.outlived_scope);
-        s.blocking += usize::from(t.blocking_polls > 0);
+        s.outlived += usize::from(t.outlived);
+        s.blocking += usize::from(t.blocking);
     }
+    let accepted = |name: Option<&str>| name.is_some_and(|n| accepted_names.contains(&n));
     for e in errors.iter().filter(|e| !accepted(e.origin.as_deref())) {
         match e.fate {
             Fate::Swallowed => s.swallowed += 1,
