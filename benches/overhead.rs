@@ -69,9 +69,27 @@ const ROUNDS: [(Workload, usize); 4] = [
 const PLAIN: usize = 10_000;
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // glibc's heap, pinned: see `PINNED_HEAP`.
+    if std::env::var_os("OVERHEAD_GLIBC_DEFAULTS").is_none()
+        && PINNED_HEAP
+            .iter()
+            .any(|(key, _)| std::env::var_os(key).is_none())
+        && let Ok(me) = std::env::current_exe()
+    {
+        let status = std::process::Command::new(me)
+            .args(&args)
+            .envs(PINNED_HEAP.iter().copied())
+            .status();
+        match status {
+            Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+            Err(e) => eprintln!(
+                "could not start the bench with glibc's heap pinned ({e}): its defaults apply"
+            ),
+        }
+    }
     // Only for a plain `cargo bench` (which passes just `--bench`): with a filter or any
     // other divan option, only divan runs.
-    let args: Vec<String> = std::env::args().skip(1).collect();
     if args == ["--bench"] {
         // `OVERHEAD_ROUNDS=201 cargo bench --bench overhead`: more rounds, a steadier median.
         let rounds: Option<usize> = std::env::var("OVERHEAD_ROUNDS")
@@ -83,6 +101,22 @@ fn main() {
     }
     divan::main();
 }
+
+/// glibc's heap thresholds, fixed for both sides (the bench starts itself again with them
+/// set, unless `OVERHEAD_GLIBC_DEFAULTS` is set). With glibc's defaults the two sides do
+/// not get the same heap: raw runs on the bench's main thread, whose heap glibc trims after
+/// every iteration (the next one faults its pages back in, thousands of page faults), and
+/// tracked on a run thread, whose heap it trims otherwise; and the first time a large block
+/// is freed, glibc raises the main heap's thresholds for the rest of the process. A ratio
+/// then says more about which side freed a large block first than about tracking: after
+/// the report's rows became lazy (no 23 MB of rows freed on the main thread), defaults
+/// gave `semaphore_10k` 0.84× and `spawn_await_all` 1.08×; pinned, 1.2–1.7× and 1.32×.
+const PINNED_HEAP: [(&str, &str); 2] = [
+    // Never hand freed memory at the top of a heap back to the kernel (1 GiB)...
+    ("MALLOC_TRIM_THRESHOLD_", "1073741824"),
+    // ...and take blocks up to 32 MiB from the heap, not from mmap (whose free unmaps).
+    ("MALLOC_MMAP_THRESHOLD_", "33554432"),
+];
 
 /// Prints tracked ÷ raw from `rounds` alternating rounds (raw first in even rounds,
 /// tracked first in odd ones): the median of the per-round ratios of wall time and of

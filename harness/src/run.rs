@@ -21,7 +21,7 @@ use std::ops::RangeInclusive;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -270,11 +270,9 @@ impl Builder {
         }
         panic_hook::install();
         let shared = Arc::new(Shared::new());
-        // A one-slot channel: one message ever goes through it. The unbounded kind allocates
-        // a zeroed block of 31 slots the size of a `Report` on its first send (about 18,000
-        // instructions, a quarter of an empty run's own cost); this one allocates one slot.
-        // Its send never blocks: the slot is free, and a dropped receiver fails it.
-        let (done, outcome) = mpsc::sync_channel(1);
+        // One message ever goes through it (see `worker::Inbox`). Its send never blocks, and
+        // fails once the receiver is gone.
+        let (done, outcome) = oneshot::channel();
         let this = self.clone();
         let run_shared = shared.clone();
         let spin = Arc::new(Spin::default());

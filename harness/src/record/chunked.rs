@@ -1,27 +1,30 @@
 //! An append-only list kept in fixed-size chunks: growing it never moves what it holds,
-//! and its chunks are kept by the thread for the next list.
+//! and its chunks are kept for the next list.
 //!
 //! The ledger appends one record per task, up to 100,000 of them in a run. A `Vec` would
 //! double and copy its whole contents about 17 times on the way (7% of a 100k-task run's
 //! time, measured); chunks only allocate. Freeing 11 MB of chunks at the end of a run
 //! then cost ~6 ms (glibc hands the memory back to the kernel, and the next run faults it
-//! in again page by page), so dropped chunks go to a per-thread spare list that the next
-//! run on the thread (runs reuse threads, see `worker`) takes from. Written here rather
+//! in again page by page), so dropped chunks go to a spare list that the next run takes
+//! from. One list for the process, not one per thread: a run's records are dropped with
+//! its report, on whichever thread reads it (the rows are made from them then, see
+//! `report::tasks`), and the next run may be on any run thread. Written here rather
 //! than taken from a crate because it is 100 lines and the ledger needs only push, index
 //! and iterate.
 
-use std::cell::RefCell;
 use std::ops::{Index, IndexMut};
-use std::thread::LocalKey;
+
+use parking_lot::Mutex;
 
 /// Records per chunk: 1,024 ledger records are about 112 KiB.
 const CHUNK: usize = 1024;
 
-/// Spare chunks a thread keeps at most (enough for a run of 100,000 tasks).
+/// Spare chunks kept at most (enough for a run of 100,000 tasks).
 const MAX_SPARE: usize = 100;
 
-/// A thread's spare chunks for lists of `T`.
-pub(crate) type Spares<T> = LocalKey<RefCell<Vec<Vec<T>>>>;
+/// Spare chunks for lists of `T` (taken and given back a chunk at a time: a lock per 1,024
+/// items).
+pub(crate) type Spares<T> = Mutex<Vec<Vec<T>>>;
 
 /// An append-only list in chunks of [`CHUNK`] items.
 pub(crate) struct Chunked<T: 'static> {
@@ -49,22 +52,19 @@ impl<T> std::fmt::Debug for Chunked<T> {
 impl<T> Drop for Chunked<T> {
     fn drop(&mut self) {
         let Some(spares) = self.spares else { return };
-        let chunks = std::mem::take(&mut self.chunks);
-        // A thread being torn down has no spare list any more: then the chunks are freed.
-        let _ = spares.try_with(|spares| {
-            let mut spares = spares.borrow_mut();
-            for mut chunk in chunks {
-                if spares.len() < MAX_SPARE {
-                    chunk.clear();
-                    spares.push(chunk);
-                }
+        for mut chunk in std::mem::take(&mut self.chunks) {
+            // Emptied (the items dropped) outside the lock.
+            chunk.clear();
+            let mut spares = spares.lock();
+            if spares.len() < MAX_SPARE {
+                spares.push(chunk);
             }
-        });
+        }
     }
 }
 
 impl<T> Chunked<T> {
-    /// A list that takes its chunks from, and gives them back to, this thread's `spares`.
+    /// A list that takes its chunks from, and gives them back to, `spares`.
     pub(crate) fn recycling(spares: &'static Spares<T>) -> Self {
         Chunked {
             chunks: Vec::new(),
@@ -92,12 +92,11 @@ impl<T> Chunked<T> {
         self.len += 1;
     }
 
-    /// Adds an empty chunk: a spare one of this thread's, or a new one.
+    /// Adds an empty chunk: a spare one, or a new one.
     #[cold]
     #[inline(never)]
     fn new_chunk(&mut self) {
-        let spare = (self.spares)
-            .and_then(|spares| spares.try_with(|s| s.borrow_mut().pop()).ok().flatten());
+        let spare = (self.spares).and_then(|spares| spares.lock().pop());
         self.chunks
             .push(spare.unwrap_or_else(|| Vec::with_capacity(CHUNK)));
     }
@@ -147,9 +146,7 @@ mod tests {
         assert_eq!((list[6], list[7]), (12, 15));
     }
 
-    thread_local! {
-        static SPARES: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
-    }
+    static SPARES: Spares<String> = Mutex::new(Vec::new());
 
     #[test]
     fn a_dropped_list_leaves_its_chunks_empty_for_the_next() {
@@ -159,15 +156,12 @@ mod tests {
         }
         let used: Vec<*const String> = list.chunks.iter().map(|c| c.as_ptr()).collect();
         drop(list);
-        assert_eq!(SPARES.with_borrow(Vec::len), 2, "both chunks kept");
-        assert!(
-            SPARES.with_borrow(|s| s.iter().all(Vec::is_empty)),
-            "and emptied"
-        );
+        assert_eq!(SPARES.lock().len(), 2, "both chunks kept");
+        assert!(SPARES.lock().iter().all(Vec::is_empty), "and emptied");
         let mut next = Chunked::recycling(&SPARES);
         next.push("again".to_owned());
         assert_eq!((next.len(), next[0].as_str()), (1, "again"));
-        assert_eq!(SPARES.with_borrow(Vec::len), 1, "one chunk taken");
+        assert_eq!(SPARES.lock().len(), 1, "one chunk taken");
         assert!(
             used.contains(&next.chunks[0].as_ptr()),
             "a kept chunk, not a new one"

@@ -52,10 +52,8 @@ thread_local! {
     };
 }
 
-thread_local! {
-    /// Task-record chunks of the thread's earlier runs (see [`Chunked`]).
-    static SPARE_TASKS: RefCell<Vec<Vec<TaskRec>>> = const { RefCell::new(Vec::new()) };
-}
+/// Task-record chunks of earlier runs (see [`Chunked`]).
+static SPARE_TASKS: crate::record::chunked::Spares<TaskRec> = Mutex::new(Vec::new());
 
 /// The run going on on this thread, if any.
 struct Local {
