@@ -47,7 +47,8 @@ pub struct Report {
     pub seeded_scheduler: bool,
     /// What the body returned, as the run saw it (`{:?}`), or how it ended.
     pub result: String,
-    /// Every tracked task, in spawn order.
+    /// Every tracked task, in spawn order. Reads as a `Vec<TaskReport>`; the rows are made
+    /// from the run's records the first time they are read (see [`Tasks`]).
     pub tasks: Tasks,
     /// Every traced error ([`Failure`](crate::Failure)), in creation order.
     pub errors: Vec<ErrorReport>,
