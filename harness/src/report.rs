@@ -504,12 +504,12 @@ impl Rows {
                 outcome,
                 fate,
                 panic,
-                detail,
                 cancelled_by,
                 outlived,
                 accepted,
                 ..
             } = j;
+            let detail = judge.detail(t, outcome);
             tasks.push(TaskReport {
                 name: Name::default(),
                 parent,

@@ -32,8 +32,6 @@ pub(crate) struct TaskJudgement {
     pub(crate) fate: Option<Fate>,
     /// For a panic: whose it is.
     pub(crate) panic: Option<PanicSource>,
-    /// The errors it failed with, or its panic message.
-    pub(crate) detail: Option<String>,
     pub(crate) cancelled_by: Option<CancelCause>,
     /// The task whose end closes its owning scope.
     pub(crate) owner: Option<TaskIx>,
@@ -104,32 +102,17 @@ impl<'a> Judge<'a> {
                 Fate::Untraced
             })
         };
-        let (fate, detail) = match outcome {
+        let fate = match outcome {
             // An error the harness does not trace (`String`, `io::Error`, …).
-            Outcome::Failed if t.carried().is_empty() => {
-                let text = t.rare.as_ref().and_then(|r| r.untraced.as_deref());
-                let text = text.map_or_else(|| "untraced error".to_owned(), str::to_owned);
-                (Some(unseen(None)), Some(text))
-            }
-            Outcome::Failed => {
-                let fate = (t.carried().iter())
-                    .map(|&e| l.errors[e as usize].fate())
-                    .max();
-                let labels: Vec<&str> = (t.carried().iter())
-                    .map(|&e| l.errors[e as usize].label.as_str())
-                    .collect();
-                (fate, Some(labels.join(", ")))
-            }
+            Outcome::Failed if t.carried().is_empty() => Some(unseen(None)),
+            Outcome::Failed => (t.carried().iter())
+                .map(|&e| l.errors[e as usize].fate())
+                .max(),
             // A plain task's or job's `JoinError` is tokio's own: seen only when turned into
             // a `Failure`.
-            Outcome::Panicked if t.output_unseen() => {
-                (Some(unseen(t.panic_fate())), t.panic().map(str::to_owned))
-            }
-            Outcome::Panicked => (
-                Some(t.panic_fate().unwrap_or(Fate::Unread)),
-                t.panic().map(str::to_owned),
-            ),
-            _ => (None, None),
+            Outcome::Panicked if t.output_unseen() => Some(unseen(t.panic_fate())),
+            Outcome::Panicked => Some(t.panic_fate().unwrap_or(Fate::Unread)),
+            _ => None,
         };
         let panic = (outcome == Outcome::Panicked).then(|| self.panic_source(ix));
         let cancelled_by = (outcome == Outcome::Cancelled)
@@ -141,11 +124,30 @@ impl<'a> Judge<'a> {
             outcome,
             fate,
             panic,
-            detail,
             cancelled_by,
             owner,
             outlived,
             accepted,
+        }
+    }
+
+    /// What the row of a task that ended with `outcome` says of it (`t` is its record): the
+    /// errors it failed with, or its panic message. Apart from [`Judge::task`]: only rows
+    /// show it, and the counts are made without them.
+    pub(crate) fn detail(&self, t: &TaskRec, outcome: Outcome) -> Option<String> {
+        match outcome {
+            Outcome::Failed if t.carried().is_empty() => {
+                let text = t.rare.as_ref().and_then(|r| r.untraced.as_deref());
+                Some(text.map_or_else(|| "untraced error".to_owned(), str::to_owned))
+            }
+            Outcome::Failed => {
+                let labels: Vec<&str> = (t.carried().iter())
+                    .map(|&e| self.ledger.errors[e as usize].label.as_str())
+                    .collect();
+                Some(labels.join(", "))
+            }
+            Outcome::Panicked => t.panic().map(str::to_owned),
+            _ => None,
         }
     }
 
