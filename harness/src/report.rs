@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::record::ledger::{Ledger, Looker, TaskIx, TaskRec};
+use crate::record::ledger::{Ledger, Looker, TaskIx};
 use crate::record::name::Name;
 use crate::record::outcome::ms;
 pub use crate::record::outcome::{CancelCause, Fate, Outcome, PanicSource};
@@ -458,18 +458,9 @@ impl Rows {
         let (start_ms_of, end_ms_of, parent_end_ms_of) = (memo(), memo(), memo());
         let since = |at: Instant| ms(at.saturating_duration_since(start));
         let judge = Judge::new(ledger, &self.allowed, self.test.as_ref()).without_warnings();
-        // A row's parent and owner are records looked up by index (about 15 instructions each,
-        // in the ledger's chunks); rows spawned one after another by one task share them, so
-        // the last one looked up is kept.
-        let mut last: Option<(TaskIx, &TaskRec)> = None;
-        let mut rec_of = |p: TaskIx| match last {
-            Some((q, rec)) if q == p => rec,
-            _ => {
-                let rec = &ledger.tasks[p as usize];
-                last = Some((p, rec));
-                rec
-            }
-        };
+        // A row's parent and owner: records looked up through the judge, which keeps the
+        // last one (rows spawned one after another by one task share them).
+        let rec_of = |p: TaskIx| judge.record(p);
         for (ix, t) in ledger.tasks.iter().enumerate() {
             let j = judge.task(ix as TaskIx, t);
             let never_ended = matches!(j.outcome, Outcome::DroppedAtShutdown | Outcome::Stalled);

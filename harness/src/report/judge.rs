@@ -152,10 +152,10 @@ impl<'a> Judge<'a> {
     }
 
     /// Task `ix`'s record. A run's tasks mostly come in runs spawned by one task, so the
-    /// owner looked up last is kept (a look-up in the ledger's chunks is about 15
-    /// instructions).
+    /// record looked up last (an owner, a parent) is kept (a look-up in the ledger's chunks
+    /// is about 15 instructions).
     #[inline]
-    fn record(&self, ix: TaskIx) -> &'a TaskRec {
+    pub(crate) fn record(&self, ix: TaskIx) -> &'a TaskRec {
         match self.last.get() {
             Some((seen, rec)) if seen == ix => rec,
             _ => {
