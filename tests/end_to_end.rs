@@ -7,16 +7,22 @@
 //! take turns (`TURN`), and each writes its sources after the other's build: cargo
 //! judges a workspace member fresh by comparing its sources' mtimes (paths relative to the
 //! workspace root) with the shared artifact, so sources older than another copy's build
-//! would be taken as already built.
+//! would be taken as already built. Before the first build, the dependencies' artifacts
+//! already built in this repository's own target dir are copied in ([`seed_dependencies`]).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, Once};
 
 static TURN: Mutex<()> = Mutex::new(());
 
+/// Waits for the other test's builds to end; the first caller seeds the shared target dir.
 fn my_turn() -> MutexGuard<'static, ()> {
-    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    static SEEDED: Once = Once::new();
+    SEEDED.call_once(seed_dependencies);
+    turn
 }
 
 fn repo() -> PathBuf {
@@ -24,9 +30,104 @@ fn repo() -> PathBuf {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = repo().join("target").join("end-to-end-work").join(name);
+    // Outside the repository: cargo merges every `.cargo/config.toml` from a build's
+    // directory up, so a copy inside it would build with this repository's flags added to
+    // its own (`--cfg tokio_unstable` twice: other file names for every dependency, and an
+    // export that lost its own config would pass unnoticed).
+    let dir = std::env::temp_dir()
+        .join(format!("faultline-end-to-end-{}", std::process::id()))
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     dir
+}
+
+/// The shared target dir of these tests.
+fn shared_target() -> PathBuf {
+    repo().join("target").join("end-to-end")
+}
+
+/// Copies the crates.io dependencies' artifacts (libraries, build scripts' outputs and
+/// their fingerprints: the target dir's fingerprint, build and deps folders) from the target dir this test was built in into the shared one, so
+/// that the copies' builds compile only the workspace's own crates: the same dependencies,
+/// features and flags give the same file names, and cargo takes a dependency whose
+/// fingerprint matches as built. This saves building every dependency again (minutes on
+/// two cores). The workspace's own crates are never copied: each copy builds its own. A
+/// dependency built with other features here, or missing, is simply built there; a file
+/// already in the shared dir is left as it is. Copies, not hard links: a build there must
+/// never write into this one's files.
+fn seed_dependencies() {
+    let Some(ours) = Path::new(env!("CARGO_TARGET_TMPDIR")).parent() else {
+        return;
+    };
+    let (from, to) = (ours.join("debug"), shared_target().join("debug"));
+    let (packages, crates) = registry_names();
+    let mut copied = 0;
+    for (dir, names) in [
+        (".fingerprint", &packages),
+        ("build", &packages),
+        ("deps", &crates),
+    ] {
+        let Ok(entries) = std::fs::read_dir(from.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            // In deps, only libraries (`lib<crate>-<hash>.rlib`), not the workspace's tests.
+            let unit = match file.strip_prefix("lib") {
+                Some(unit) if dir == "deps" => unit,
+                _ if dir == "deps" => continue,
+                _ => &file,
+            };
+            let Some((name, _hash)) = unit.rsplit_once('-') else {
+                continue;
+            };
+            let dest = to.join(dir).join(&file);
+            if names.contains(name) && !dest.exists() {
+                copy_tree(&entry.path(), &dest);
+                copied += 1;
+            }
+        }
+    }
+    eprintln!(
+        "end_to_end: {copied} dependency artifacts copied from {}",
+        from.display()
+    );
+}
+
+/// The crates.io packages of the workspace's dependency graph (`cargo metadata`): their
+/// package names (the fingerprint and build folders' entries are `<package>-<hash>`) and
+/// their crates' names (the deps folder's libraries are `lib<crate>-<hash>.rlib`).
+fn registry_names() -> (BTreeSet<String>, BTreeSet<String>) {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(repo())
+        .output()
+        .expect("cargo metadata runs");
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let (mut packages, mut crates) = (BTreeSet::new(), BTreeSet::new());
+    let registry = metadata["packages"].as_array().into_iter().flatten();
+    for package in registry.filter(|p| p["source"].is_string()) {
+        packages.extend(package["name"].as_str().map(str::to_owned));
+        for target in package["targets"].as_array().into_iter().flatten() {
+            crates.extend(target["name"].as_str().map(|name| name.replace('-', "_")));
+        }
+    }
+    (packages, crates)
+}
+
+/// Copies the file or directory `from` to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        let _ = std::fs::create_dir_all(to);
+        for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        if let Some(parent) = to.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = std::fs::copy(from, to);
+    }
 }
 
 /// `cargo <args>` in `dir`, with the shared target dir; returns (success, stdout + stderr).
@@ -39,7 +140,7 @@ fn cargo_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String)
     let out = Command::new(env!("CARGO"))
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", repo().join("target").join("end-to-end"))
+        .env("CARGO_TARGET_DIR", shared_target())
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_MANIFEST_DIR")
         .envs(env.iter().copied())
@@ -123,6 +224,7 @@ fn every_exported_exercise_fails_until_its_solution_is_back() {
         ok && out.contains("every exercise passes"),
         "grade fails on the solved edition:\n{out}"
     );
+    let _ = std::fs::remove_dir_all(&dir); // kept only when a check fails, to look into
 }
 
 /// Copies the repository's sources (not `target/`, not `.git`) to `to`.
@@ -164,4 +266,5 @@ fn a_new_scenario_passes_every_test_as_scaffolded() {
     assert!(ok, "cargo test fails after `new demo`:\n{out}");
     let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
     assert!(!ok && out.contains("already exists"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir); // kept only when a check fails, to look into
 }
