@@ -137,6 +137,8 @@ pub(crate) struct TaskRec {
     pub(crate) abort: Option<AbortHandle>,
     /// What made the row (in the record's padding: a plain task needs no [`Rare`]).
     pub(crate) origin: Origin,
+    /// Counted already, when it ended (see [`Ledger::counted`]): the run's counts skip it.
+    pub(crate) counted: bool,
     pub(crate) rare: Option<Box<Rare>>,
 }
 
@@ -296,6 +298,8 @@ pub(crate) struct Ledger {
     /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
     hit_counts: Vec<(&'static str, u32)>,
     pub(crate) alive: usize,
+    /// Tasks counted as they ended (each COMPLETED, and nothing else: see `ended_at`).
+    pub(crate) counted: usize,
     seq: u32,
     /// Whether tasks' abort handles are kept: only when the plan can cancel one.
     keep_aborts: bool,
@@ -361,6 +365,7 @@ impl Ledger {
             resources: Vec::new(),
             hit_counts: Vec::new(),
             alive: 0,
+            counted: 0,
             seq: 0,
             quiet,
             shutdown: CancellationToken::new(),
@@ -461,6 +466,7 @@ impl Ledger {
             end_seq: 0,
             abort: None,
             origin: Origin::Tracked,
+            counted: false,
             rare: (token.is_some() || tracker.is_some()).then(|| {
                 Box::new(Rare {
                     tracker,
@@ -772,6 +778,18 @@ impl Ledger {
         rec.end_seq = self.seq;
         rec.abort = None;
         let job = rec.is_blocking_job();
+        // Most tasks: faultline's own, completed, with nothing rare (no token, no tracker,
+        // no blocked poll), before their parent ended. Every verdict on such a task is
+        // final now (completed; no fate, no panic; not accepted, its output being seen; it
+        // cannot outlive a parent that ends after it), so it is counted now rather than
+        // judged again in a pass over every record when the run ends.
+        let parent = rec.parent;
+        let simple =
+            outcome == Outcome::Completed && rec.origin == Origin::Tracked && rec.rare.is_none();
+        if simple && parent.is_none_or(|p| self.tasks[p as usize].ended.is_none()) {
+            self.tasks[ix as usize].counted = true;
+            self.counted += 1;
+        }
         self.seq += 1;
         self.alive -= 1;
         self.jobs_alive -= usize::from(job);
