@@ -1388,6 +1388,54 @@ impl Drop for EnterGuard {
     }
 }
 
+/// Marks `ix` as the task being polled until the returned guard drops, as [`enter`]
+/// does; the guard keeps the run, so that what the poll records (its end, above all) goes
+/// to the ledger without looking up the thread's run again, and so does the guard's drop.
+/// A clone of the run's `Arc` costs less than those two look-ups of the thread-local.
+#[inline]
+pub(crate) fn poll(ix: TaskIx) -> Polling {
+    let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
+    let shared = LOCAL.with(|local| {
+        let shared = local.shared.try_borrow().ok()?.as_ref()?.clone();
+        shared.polling.store(ix, Ordering::Relaxed);
+        // Only this thread writes it: no read-modify-write needed.
+        let polls = shared.progress.load(Ordering::Relaxed);
+        shared.progress.store(polls + 1, Ordering::Relaxed);
+        Some(shared)
+    });
+    Polling { previous, shared }
+}
+
+/// A tracked task's poll going on (see [`poll`]).
+pub(crate) struct Polling {
+    previous: Option<TaskIx>,
+    shared: Option<Arc<Shared>>,
+}
+
+impl Polling {
+    /// [`with_run`], through the run kept by the guard.
+    #[inline]
+    pub(crate) fn with_run<R>(&self, run: u64, f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
+        let shared = self.shared.as_ref()?;
+        let mut guard = shared.try_lock()?;
+        let ledger = guard.as_mut()?;
+        if shared.jobs.is_pending() {
+            ledger.apply_jobs(shared.jobs.take());
+        }
+        (ledger.run == run).then(|| f(ledger))
+    }
+}
+
+impl Drop for Polling {
+    #[inline]
+    fn drop(&mut self) {
+        FLAGS.with(|flags| flags.current.set(self.previous));
+        if let Some(shared) = &self.shared {
+            (shared.polling).store(self.previous.unwrap_or(NOT_POLLING), Ordering::Relaxed);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
