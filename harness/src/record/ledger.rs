@@ -55,6 +55,10 @@ thread_local! {
 /// Task-record chunks of earlier runs (see [`Chunked`]).
 static SPARE_TASKS: crate::record::chunked::Spares<TaskRec> = Mutex::new(Vec::new());
 
+/// The map of plain tasks alive of an earlier run, emptied, with the room it grew to
+/// (see [`Ledger::plain`]).
+static SPARE_PLAIN: Mutex<Option<FxHashMap<tokio::task::Id, TaskIx>>> = Mutex::new(None);
+
 /// The run going on on this thread, if any.
 struct Local {
     shared: RefCell<Option<Arc<Shared>>>,
@@ -314,7 +318,10 @@ pub(crate) struct Ledger {
     /// Plain tokio tasks alive, by tokio id (looked up, never iterated: no order reaches a
     /// report).
     /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
-    /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`).
+    /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`). Used only while the run
+    /// goes on: when it ends the map is emptied and kept for the next run, which then
+    /// need not grow it again (each doubling rehashes every task alive: 57 instructions
+    /// a task in `plain_spawn_10k`).
     pub(crate) plain: FxHashMap<tokio::task::Id, TaskIx>,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`
     /// (the place spawned from last keeps its count in `last_at`, until another place does).
@@ -371,7 +378,7 @@ impl Ledger {
             shutdown: CancellationToken::new(),
             trackers: Vec::new(),
             ids: Vec::new(),
-            plain: FxHashMap::default(),
+            plain: SPARE_PLAIN.lock().take().unwrap_or_default(),
             spawned_at: FxHashMap::default(),
             last_at: None,
             jobs_at: FxHashMap::default(),
@@ -1333,6 +1340,9 @@ pub(crate) fn uninstall() -> Option<Ledger> {
     let shared = LOCAL.with(|local| local.shared.borrow_mut().take())?;
     let mut ledger = shared.lock().take()?;
     ledger.apply_jobs(shared.jobs.take());
+    let mut plain = std::mem::take(&mut ledger.plain);
+    plain.clear();
+    *SPARE_PLAIN.lock() = Some(plain);
     Some(ledger)
 }
 
