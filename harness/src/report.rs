@@ -536,7 +536,8 @@ fn counted(ledger: &Ledger, facts: RunFacts) -> Report {
     let judge = Judge::new(ledger, &facts.allowed, facts.test.as_ref());
     // Tasks counted as they ended are skipped; when that is every task (a run whose tasks
     // all completed in order), there is no pass at all.
-    let judged = if ledger.counted < ledger.tasks.len() {
+    let (completed, ended) = ledger.counted;
+    let judged = if completed + ended < ledger.tasks.len() {
         ledger.tasks.len()
     } else {
         0
@@ -588,7 +589,7 @@ fn counted(ledger: &Ledger, facts: RunFacts) -> Report {
         .collect();
     let summary = judge::summary(
         counted,
-        ledger.counted,
+        (completed, ended),
         &errors,
         &resources,
         facts.untracked,

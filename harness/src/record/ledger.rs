@@ -302,8 +302,13 @@ pub(crate) struct Ledger {
     /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
     hit_counts: Vec<(&'static str, u32)>,
     pub(crate) alive: usize,
-    /// Tasks counted as they ended (each COMPLETED, and nothing else: see `ended_at`).
-    pub(crate) counted: usize,
+    /// Tasks counted as they ended (see `ended_at`): (completed, ended), and nothing else
+    /// to count of them.
+    pub(crate) counted: (usize, usize),
+    /// Whether a plain task's verdicts are final when it ends: no name is accepted as
+    /// background work (the judge would match names), and no poll is timed (a plain task's
+    /// last poll is timed after its end).
+    pub(crate) plain_final: bool,
     seq: u32,
     /// Whether tasks' abort handles are kept: only when the plan can cancel one.
     keep_aborts: bool,
@@ -372,7 +377,8 @@ impl Ledger {
             resources: Vec::new(),
             hit_counts: Vec::new(),
             alive: 0,
-            counted: 0,
+            counted: (0, 0),
+            plain_final: false,
             seq: 0,
             quiet,
             shutdown: CancellationToken::new(),
@@ -785,17 +791,25 @@ impl Ledger {
         rec.end_seq = self.seq;
         rec.abort = None;
         let job = rec.is_blocking_job();
-        // Most tasks: faultline's own, completed, with nothing rare (no token, no tracker,
-        // no blocked poll), before their parent ended. Every verdict on such a task is
-        // final now (completed; no fate, no panic; not accepted, its output being seen; it
-        // cannot outlive a parent that ends after it), so it is counted now rather than
-        // judged again in a pass over every record when the run ends.
+        // Most tasks: faultline's own that completed, or plain ones that ended (when
+        // `plain_final`), with nothing rare (no token, tracker, blocked poll, panic or
+        // error), before their parent ended. Every verdict on such a task is final now (no
+        // fate, no panic; not accepted; it cannot outlive a parent that ends after it), so
+        // it is counted now rather than judged again in a pass over every record when the
+        // run ends.
         let parent = rec.parent;
-        let simple =
-            outcome == Outcome::Completed && rec.origin == Origin::Tracked && rec.rare.is_none();
+        let simple = rec.rare.is_none()
+            && match (outcome, rec.origin) {
+                (Outcome::Completed, Origin::Tracked) => true,
+                (Outcome::Ended, Origin::Plain) => self.plain_final,
+                _ => false,
+            };
         if simple && parent.is_none_or(|p| self.tasks[p as usize].ended.is_none()) {
             self.tasks[ix as usize].counted = true;
-            self.counted += 1;
+            match outcome {
+                Outcome::Completed => self.counted.0 += 1,
+                _ => self.counted.1 += 1,
+            }
         }
         self.seq += 1;
         self.alive -= 1;
