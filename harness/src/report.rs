@@ -534,7 +534,16 @@ impl Rows {
 fn counted(ledger: &Ledger, facts: RunFacts) -> Report {
     let resources = resource::build(ledger);
     let judge = Judge::new(ledger, &facts.allowed, facts.test.as_ref());
-    let counted = (ledger.tasks.iter().enumerate())
+    // Tasks counted as they ended are skipped; when that is every task (a run whose tasks
+    // all completed in order), there is no pass at all.
+    let (completed, ended) = ledger.counted;
+    let judged = if completed + ended < ledger.tasks.len() {
+        ledger.tasks.len()
+    } else {
+        0
+    };
+    let counted = (ledger.tasks.iter().enumerate().take(judged))
+        .filter(|(_, t)| !t.counted)
         .map(|(ix, t)| judge::Counted::of(t, &judge.task(ix as TaskIx, t)));
     let name = |ix: TaskIx| ledger.task_name(ix).to_owned();
     let errors: Vec<ErrorReport> = ledger
@@ -578,7 +587,14 @@ fn counted(ledger: &Ledger, facts: RunFacts) -> Report {
             fired,
         })
         .collect();
-    let summary = judge::summary(counted, &errors, &resources, facts.untracked, SEEDED);
+    let summary = judge::summary(
+        counted,
+        (completed, ended),
+        &errors,
+        &resources,
+        facts.untracked,
+        SEEDED,
+    );
     Report {
         scenario: facts.scenario,
         variant: facts.variant,

@@ -526,16 +526,16 @@ impl Builder {
             let _enter = runtime.enter();
             Instant::now()
         };
-        ledger::install(
-            shared,
-            Ledger::new(
-                start,
-                self.plan.clone(),
-                self.seed,
-                quiet.clone(),
-                self.max_tasks,
-            ),
+        let mut ledger = Ledger::new(
+            start,
+            self.plan.clone(),
+            self.seed,
+            quiet.clone(),
+            self.max_tasks,
         );
+        ledger.plain_final =
+            self.allowed.is_empty() && self.plan.allowed().is_empty() && self.blocking.is_none();
+        ledger::install(shared, ledger);
         crate::record::probe::set_threshold(self.blocking);
         crate::record::panics::forget();
         shared.set_in_runtime(true);

@@ -55,6 +55,10 @@ thread_local! {
 /// Task-record chunks of earlier runs (see [`Chunked`]).
 static SPARE_TASKS: crate::record::chunked::Spares<TaskRec> = Mutex::new(Vec::new());
 
+/// The map of plain tasks alive of an earlier run, emptied, with the room it grew to
+/// (see [`Ledger::plain`]).
+static SPARE_PLAIN: Mutex<Option<FxHashMap<tokio::task::Id, TaskIx>>> = Mutex::new(None);
+
 /// The run going on on this thread, if any.
 struct Local {
     shared: RefCell<Option<Arc<Shared>>>,
@@ -137,6 +141,8 @@ pub(crate) struct TaskRec {
     pub(crate) abort: Option<AbortHandle>,
     /// What made the row (in the record's padding: a plain task needs no [`Rare`]).
     pub(crate) origin: Origin,
+    /// Counted already, when it ended (see [`Ledger::counted`]): the run's counts skip it.
+    pub(crate) counted: bool,
     pub(crate) rare: Option<Box<Rare>>,
 }
 
@@ -296,6 +302,13 @@ pub(crate) struct Ledger {
     /// Hits so far per point name, in first-hit order (a `Vec`: few names, fixed order).
     hit_counts: Vec<(&'static str, u32)>,
     pub(crate) alive: usize,
+    /// Tasks counted as they ended (see `ended_at`): (completed, ended), and nothing else
+    /// to count of them.
+    pub(crate) counted: (usize, usize),
+    /// Whether a plain task's verdicts are final when it ends: no name is accepted as
+    /// background work (the judge would match names), and no poll is timed (a plain task's
+    /// last poll is timed after its end).
+    pub(crate) plain_final: bool,
     seq: u32,
     /// Whether tasks' abort handles are kept: only when the plan can cancel one.
     keep_aborts: bool,
@@ -310,7 +323,10 @@ pub(crate) struct Ledger {
     /// Plain tokio tasks alive, by tokio id (looked up, never iterated: no order reaches a
     /// report).
     /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
-    /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`).
+    /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`). Used only while the run
+    /// goes on: when it ends the map is emptied and kept for the next run, which then
+    /// need not grow it again (each doubling rehashes every task alive: 57 instructions
+    /// a task in `plain_spawn_10k`).
     pub(crate) plain: FxHashMap<tokio::task::Id, TaskIx>,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`
     /// (the place spawned from last keeps its count in `last_at`, until another place does).
@@ -361,12 +377,14 @@ impl Ledger {
             resources: Vec::new(),
             hit_counts: Vec::new(),
             alive: 0,
+            counted: (0, 0),
+            plain_final: false,
             seq: 0,
             quiet,
             shutdown: CancellationToken::new(),
             trackers: Vec::new(),
             ids: Vec::new(),
-            plain: FxHashMap::default(),
+            plain: SPARE_PLAIN.lock().take().unwrap_or_default(),
             spawned_at: FxHashMap::default(),
             last_at: None,
             jobs_at: FxHashMap::default(),
@@ -461,6 +479,7 @@ impl Ledger {
             end_seq: 0,
             abort: None,
             origin: Origin::Tracked,
+            counted: false,
             rare: (token.is_some() || tracker.is_some()).then(|| {
                 Box::new(Rare {
                     tracker,
@@ -772,6 +791,26 @@ impl Ledger {
         rec.end_seq = self.seq;
         rec.abort = None;
         let job = rec.is_blocking_job();
+        // Most tasks: faultline's own that completed, or plain ones that ended (when
+        // `plain_final`), with nothing rare (no token, tracker, blocked poll, panic or
+        // error), before their parent ended. Every verdict on such a task is final now (no
+        // fate, no panic; not accepted; it cannot outlive a parent that ends after it), so
+        // it is counted now rather than judged again in a pass over every record when the
+        // run ends.
+        let parent = rec.parent;
+        let simple = rec.rare.is_none()
+            && match (outcome, rec.origin) {
+                (Outcome::Completed, Origin::Tracked) => true,
+                (Outcome::Ended, Origin::Plain) => self.plain_final,
+                _ => false,
+            };
+        if simple && parent.is_none_or(|p| self.tasks[p as usize].ended.is_none()) {
+            self.tasks[ix as usize].counted = true;
+            match outcome {
+                Outcome::Completed => self.counted.0 += 1,
+                _ => self.counted.1 += 1,
+            }
+        }
         self.seq += 1;
         self.alive -= 1;
         self.jobs_alive -= usize::from(job);
@@ -1315,6 +1354,9 @@ pub(crate) fn uninstall() -> Option<Ledger> {
     let shared = LOCAL.with(|local| local.shared.borrow_mut().take())?;
     let mut ledger = shared.lock().take()?;
     ledger.apply_jobs(shared.jobs.take());
+    let mut plain = std::mem::take(&mut ledger.plain);
+    plain.clear();
+    *SPARE_PLAIN.lock() = Some(plain);
     Some(ledger)
 }
 
@@ -1367,6 +1409,54 @@ impl Drop for EnterGuard {
                     .store(self.0.unwrap_or(NOT_POLLING), Ordering::Relaxed);
             }
         });
+    }
+}
+
+/// Marks `ix` as the task being polled until the returned guard drops, as [`enter`]
+/// does; the guard keeps the run, so that what the poll records (its end, above all) goes
+/// to the ledger without looking up the thread's run again, and so does the guard's drop.
+/// A clone of the run's `Arc` costs less than those two look-ups of the thread-local.
+#[inline]
+pub(crate) fn poll(ix: TaskIx) -> Polling {
+    let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
+    let shared = LOCAL.with(|local| {
+        let shared = local.shared.try_borrow().ok()?.as_ref()?.clone();
+        shared.polling.store(ix, Ordering::Relaxed);
+        // Only this thread writes it: no read-modify-write needed.
+        let polls = shared.progress.load(Ordering::Relaxed);
+        shared.progress.store(polls + 1, Ordering::Relaxed);
+        Some(shared)
+    });
+    Polling { previous, shared }
+}
+
+/// A tracked task's poll going on (see [`poll`]).
+pub(crate) struct Polling {
+    previous: Option<TaskIx>,
+    shared: Option<Arc<Shared>>,
+}
+
+impl Polling {
+    /// [`with_run`], through the run kept by the guard.
+    #[inline]
+    pub(crate) fn with_run<R>(&self, run: u64, f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
+        let shared = self.shared.as_ref()?;
+        let mut guard = shared.try_lock()?;
+        let ledger = guard.as_mut()?;
+        if shared.jobs.is_pending() {
+            ledger.apply_jobs(shared.jobs.take());
+        }
+        (ledger.run == run).then(|| f(ledger))
+    }
+}
+
+impl Drop for Polling {
+    #[inline]
+    fn drop(&mut self) {
+        FLAGS.with(|flags| flags.current.set(self.previous));
+        if let Some(shared) = &self.shared {
+            (shared.polling).store(self.previous.unwrap_or(NOT_POLLING), Ordering::Relaxed);
+        }
     }
 }
 

@@ -257,15 +257,15 @@ where
             return this.inner.poll(cx);
         };
         let run = run.get();
-        let _current = ledger::enter(ix);
+        let current = ledger::poll(ix);
         let probe = probe::start();
         let polled = catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx)));
         if probe.is_some_and(probe::Probe::blocked) {
-            ledger::with_run(run, |l| l.blocked(ix));
+            current.with_run(run, |l| l.blocked(ix));
         }
         // Who closes a TaskTracker owns it: look only while some tracker is still open.
         if ledger::watching_trackers() {
-            ledger::with_run(run, |l| l.note_closed(ix));
+            current.with_run(run, |l| l.note_closed(ix));
         }
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
@@ -273,7 +273,7 @@ where
                 *this.done = true;
                 if !output.failed() {
                     // Most tasks: nothing carried, no text to keep.
-                    ledger::with_run(run, |l| l.ended(ix, Ending::Completed));
+                    current.with_run(run, |l| l.ended(ix, Ending::Completed));
                     return Poll::Ready(output);
                 }
                 let mut carried = Vec::new();
@@ -283,7 +283,7 @@ where
                     .then(|| output.text())
                     .flatten()
                     .map(crate::record::error_text::without_backtrace);
-                ledger::with_run(run, |l| {
+                current.with_run(run, |l| {
                     if !carried.is_empty() {
                         l.carried(ix, carried);
                     }
@@ -303,7 +303,7 @@ where
                     child.mark_read();
                 }
                 let (message, hooked) = panics::located(panic_message(payload.as_ref()), ix);
-                ledger::with_run(run, |l| {
+                current.with_run(run, |l| {
                     l.ended(
                         ix,
                         Ending::Panicked {

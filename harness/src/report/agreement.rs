@@ -63,6 +63,7 @@ pub fn rows_match_counts(report: &crate::Report) -> Result<(), String> {
     // the watchdog's, added to both).
     let recount = crate::report::judge::summary(
         report.tasks.iter().map(Counted::of_row),
+        (0, 0),
         &report.errors,
         &report.resources,
         report.summary.untracked,

@@ -308,8 +308,11 @@ impl<'a> Counted<'a> {
 
 /// The run's counts, each the number of rows that show it. Accepted background tasks, and
 /// the errors, leases and transactions that are theirs, count nowhere (but `accepted`).
+/// `counted` tasks were counted as they ended (the ledger's `counted`: so many completed,
+/// so many ended, and nothing else to count of them); `tasks` are the others.
 pub(crate) fn summary<'a>(
     tasks: impl IntoIterator<Item = Counted<'a>>,
+    (completed, ended): (usize, usize),
     errors: &[ErrorReport],
     resources: &[ResourceReport],
     untracked: usize,
@@ -318,6 +321,8 @@ pub(crate) fn summary<'a>(
     let mut accepted_names: Vec<&str> = Vec::new();
     let mut s = Summary {
         untracked,
+        completed,
+        ended,
         not_deterministic: usize::from(!seeded),
         ..Summary::default()
     };
