@@ -41,14 +41,24 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Removes a copy whose checks passed (one that failed is kept, to look into), and the
+/// process's folder of copies once it is empty.
+fn remove_scratch(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    if let Some(copies) = dir.parent() {
+        let _ = std::fs::remove_dir(copies); // fails while the other copy is there
+    }
+}
+
 /// The shared target dir of these tests.
 fn shared_target() -> PathBuf {
     repo().join("target").join("end-to-end")
 }
 
 /// Copies the crates.io dependencies' artifacts (libraries, build scripts' outputs and
-/// their fingerprints: the target dir's fingerprint, build and deps folders) from the target dir this test was built in into the shared one, so
-/// that the copies' builds compile only the workspace's own crates: the same dependencies,
+/// their fingerprints: the target dir's fingerprint, build and deps folders) from the
+/// target dir this test was built in into the shared one, so that the copies' builds
+/// compile only the workspace's own crates: the same dependencies,
 /// features and flags give the same file names, and cargo takes a dependency whose
 /// fingerprint matches as built. This saves building every dependency again (minutes on
 /// two cores). The workspace's own crates are never copied: each copy builds its own. A
@@ -82,8 +92,8 @@ fn seed_dependencies() {
                 continue;
             };
             let dest = to.join(dir).join(&file);
-            if names.contains(name) && !dest.exists() {
-                copy_tree(&entry.path(), &dest);
+            // A copy that fails is a dependency built again there, no more.
+            if names.contains(name) && !dest.exists() && copy_tree(&entry.path(), &dest).is_ok() {
                 copied += 1;
             }
         }
@@ -116,18 +126,20 @@ fn registry_names() -> (BTreeSet<String>, BTreeSet<String>) {
 }
 
 /// Copies the file or directory `from` to `to`.
-fn copy_tree(from: &Path, to: &Path) {
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     if from.is_dir() {
-        let _ = std::fs::create_dir_all(to);
-        for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
         }
     } else {
         if let Some(parent) = to.parent() {
-            let _ = std::fs::create_dir_all(parent);
+            std::fs::create_dir_all(parent)?;
         }
-        let _ = std::fs::copy(from, to);
+        std::fs::copy(from, to)?;
     }
+    Ok(())
 }
 
 /// `cargo <args>` in `dir`, with the shared target dir; returns (success, stdout + stderr).
@@ -224,24 +236,15 @@ fn every_exported_exercise_fails_until_its_solution_is_back() {
         ok && out.contains("every exercise passes"),
         "grade fails on the solved edition:\n{out}"
     );
-    let _ = std::fs::remove_dir_all(&dir); // kept only when a check fails, to look into
+    remove_scratch(&dir);
 }
 
 /// Copies the repository's sources (not `target/`, not `.git`) to `to`.
 fn copy_repo(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if from == repo() && (name == "target" || name == ".git") {
-            continue;
-        }
-        let (src, dest) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_repo(&src, &dest);
-        } else {
-            std::fs::create_dir_all(to).unwrap();
-            std::fs::copy(&src, &dest).unwrap();
+        let name = entry.unwrap().file_name();
+        if name != "target" && name != ".git" {
+            copy_tree(&from.join(&name), &to.join(&name)).unwrap();
         }
     }
 }
@@ -266,5 +269,5 @@ fn a_new_scenario_passes_every_test_as_scaffolded() {
     assert!(ok, "cargo test fails after `new demo`:\n{out}");
     let (ok, out) = cargo(&dir, &["run", "-q", "--offline", "--", "new", "demo"]);
     assert!(!ok && out.contains("already exists"), "{out}");
-    let _ = std::fs::remove_dir_all(&dir); // kept only when a check fails, to look into
+    remove_scratch(&dir);
 }
