@@ -214,7 +214,7 @@ pin_project_lite::pin_project! {
         inner: F,
         // Set while `inner` is dropped early, so that what its `Drop` does (a spawn, an
         // error made) is the task's; dropped after `inner` (fields drop in this order).
-        dropping: Option<ledger::Polling>,
+        dropping: Option<ledger::EnterGuard>,
         ix: Place,
         done: bool,
         // How its output is judged (see `Judged`).
@@ -226,7 +226,7 @@ pin_project_lite::pin_project! {
             let this = this.project();
             if let (Some((run, ix)), false) = (*this.ix, *this.done) {
                 ledger::with_run(run.get(), |l| l.dropped_early(ix));
-                *this.dropping = Some(ledger::poll(ix));
+                *this.dropping = Some(ledger::enter(ix));
             }
         }
     }
