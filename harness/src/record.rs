@@ -6,6 +6,8 @@ pub(crate) type TaskIx = u32;
 
 // The per-run ledger.
 pub(crate) mod ledger;
+// The run's clock, read at most once a poll.
+pub(crate) mod clock;
 // tokio's task hooks: rows for plain tasks, and their ends.
 pub(crate) mod hooks;
 // What pools, gauges and stores did.

@@ -30,6 +30,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::error::Error;
 use crate::plan::{Event, Plan, TimedEvent};
+use crate::record::clock;
 use crate::record::ledger::{self, Ending, Ledger, Phase, Shared};
 use crate::record::name::Name;
 use crate::record::panics::PanicPayload;
@@ -539,12 +540,13 @@ impl Builder {
         crate::record::probe::set_threshold(self.blocking);
         crate::record::panics::forget();
         shared.set_in_runtime(true);
-        let driven = runtime.block_on(self.drive(body, quiet, spin));
+        let driven = runtime.block_on(clock::forgetting(self.drive(body, quiet, spin)));
         RUN_DEADLINE.with(|d| d.set(None));
         ledger::with(|l| l.phase = Phase::Shutdown);
         // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
         // of foreign code may block.
         shared.set_shutting_down();
+        clock::forget();
         runtime.shutdown_timeout(SHUTDOWN_GRACE);
         spin.clear_handle();
         shared.set_in_runtime(false);
@@ -616,6 +618,7 @@ impl Builder {
             let polled = spin.clone();
             let detect = self.blocking.is_some();
             builder.on_before_task_poll(move |meta| {
+                clock::forget();
                 reading::keep_in_front(&polled_reading);
                 crate::record::window::poll_started(meta.id());
                 polled.polling(meta.id());
@@ -636,9 +639,13 @@ impl Builder {
                     shared.jobs.quiet.notify_one();
                 }
             });
-            // The deadline, checked whenever the clock may have jumped (see `Spin::deadline`).
+            // The clock may have jumped: read it anew (see record/clock.rs), and check the
+            // deadline (see `Spin::deadline`).
             let spin = spin.clone();
-            builder.on_thread_unpark(move || spin.unparked());
+            builder.on_thread_unpark(move || {
+                clock::forget();
+                spin.unparked();
+            });
         }
         // A local runtime: the same current-thread scheduler, plus `spawn_local` anywhere on
         // the run's thread (with the task hooks, which a `LocalSet` does not call).

@@ -25,6 +25,7 @@ use tokio_util::task::TaskTracker;
 use crate::plan::injector::Injector;
 use crate::plan::{Action, Plan};
 use crate::record::chunked::Chunked;
+use crate::record::clock;
 use crate::record::job_queue::{JobEvent, JobQueue};
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
@@ -395,7 +396,7 @@ impl Ledger {
     }
 
     pub(crate) fn now(&self) -> Duration {
-        self.since_start(Instant::now())
+        self.since_start(clock::now())
     }
 
     /// Virtual time from the start of the run to `at`.
@@ -440,7 +441,7 @@ impl Ledger {
         // The tracked task being polled, or else the plain one tokio is polling.
         let parent = self.current();
         let tracker = tracker.map(|tracker| self.tracker_spawned(tracker, parent));
-        self.push_task(ix, name, parent, Instant::now(), token, tracker);
+        self.push_task(ix, name, parent, clock::now(), token, tracker);
         Some(ix)
     }
 
@@ -614,12 +615,7 @@ impl Ledger {
             },
         };
         let keep_id = matches!(ended, Ending::Panicked { .. } | Ending::Cancelled(_));
-        self.ended_at(
-            ix,
-            ended,
-            Instant::now(),
-            keep_id.then(|| window::number(id)),
-        );
+        self.ended_at(ix, ended, clock::now(), keep_id.then(|| window::number(id)));
     }
 
     /// The message of a plain task's panic that no panic hook saw: one re-raised with
@@ -740,7 +736,7 @@ impl Ledger {
         .then(tokio::task::try_id)
         .flatten()
         .map(window::number);
-        self.ended_at(ix, ended, Instant::now(), id);
+        self.ended_at(ix, ended, clock::now(), id);
     }
 
     /// Records how a task ended, at `now`; `id` is its tokio id (as a number), when known
@@ -1350,6 +1346,7 @@ pub(crate) fn is_installed() -> bool {
 /// Installs `ledger` as this thread's run.
 pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
     *shared.lock() = Some(ledger);
+    clock::forget();
     LOCAL.with(|local| *local.shared.borrow_mut() = Some(shared.clone()));
     FLAGS.with(|flags| {
         flags.any_plain.set(false);
@@ -1428,6 +1425,7 @@ impl Drop for EnterGuard {
 /// two look-ups of the thread-local.
 #[inline]
 pub(crate) fn poll(ix: TaskIx) -> Polling {
+    clock::forget();
     let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
     let shared = LOCAL.with(|local| {
         let shared = local.shared.try_borrow().ok()?.as_ref()?.clone();
