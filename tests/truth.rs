@@ -297,3 +297,36 @@ fn an_error_of_any_debug_type_shows_its_text() {
         (Some(Fate::Untraced), Some("Refused { port: 5432 }"))
     );
 }
+
+/// Times are the clock's when the task was spawned and when it ended, however the clock
+/// moved between: a timer, `advance` awaited, a plain tokio task's timer, and several tasks
+/// spawned and ended within one poll (the ledger reads the clock once a poll: see
+/// `harness/src/record/clock.rs`).
+#[test]
+fn a_tasks_start_and_end_are_the_clocks_at_its_spawn_and_its_end() {
+    let r = run(|| async {
+        sleep(ms(3)).await;
+        let a = spawn("a", async { sleep(ms(4)).await });
+        let b = spawn("b", async {});
+        tokio::time::advance(ms(10)).await;
+        let c = spawn("c", async {
+            tokio::time::advance(ms(5)).await;
+        });
+        let plain = tokio::spawn(async {
+            sleep(ms(2)).await;
+            spawn("d", async {}).await.unwrap();
+        });
+        (a.await.unwrap(), b.await.unwrap(), c.await.unwrap());
+        plain.await.unwrap();
+    });
+    let times = |name: &str| {
+        let t = r.task(name).unwrap();
+        (t.start_ms, t.end_ms)
+    };
+    // `b` first runs once the body awaits (after `advance`); `a`'s timer was due at 7,
+    // but `c` moved the clock to 18 before `a` was polled again.
+    assert_eq!(times("a"), (3, Some(18)));
+    assert_eq!(times("b"), (3, Some(13)));
+    assert_eq!(times("c"), (13, Some(18)));
+    assert_eq!(times("d"), (20, Some(20)));
+}
