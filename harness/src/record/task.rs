@@ -273,7 +273,7 @@ where
                 *this.done = true;
                 if !output.failed() {
                     // Most tasks: nothing carried, no text to keep.
-                    current.with_run(run, |l| l.ended(ix, Ending::Completed));
+                    current.with_run(run, |l| l.completed(ix));
                     return Poll::Ready(output);
                 }
                 let mut carried = Vec::new();
