@@ -424,6 +424,7 @@ impl Ledger {
     /// Records a spawn; `None` past the cap on tasks judged individually.
     /// A task spawned on a `TaskTracker` is owned by the tracker (see [`Ledger::owner_of`]):
     /// faultline cannot see `wait()`, so the tracker's scope closes when its owner ends.
+    #[inline]
     pub(crate) fn spawned(
         &mut self,
         name: Name,
