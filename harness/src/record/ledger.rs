@@ -496,6 +496,7 @@ impl Ledger {
     }
 
     /// The task being polled now: a tracked one, or else a plain one.
+    #[inline]
     pub(crate) fn current(&self) -> Option<TaskIx> {
         current_task().or_else(|| self.polled_plain())
     }
