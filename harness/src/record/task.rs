@@ -21,6 +21,7 @@ use crate::record::probe;
 /// Spawns `future` with `tokio::spawn`, tracked under `name`. Returns tokio's own handle.
 ///
 /// Outside a run this is plain `tokio::spawn`.
+#[inline]
 #[track_caller]
 pub fn spawn<F, M>(name: impl Into<Name>, future: F) -> JoinHandle<F::Output>
 where
@@ -32,6 +33,7 @@ where
 }
 
 /// Spawns `future` on `set` (`JoinSet::spawn`), tracked under `name`.
+#[inline]
 #[track_caller]
 pub fn spawn_in<F, M>(set: &mut JoinSet<F::Output>, name: impl Into<Name>, future: F) -> AbortHandle
 where
@@ -43,6 +45,7 @@ where
 }
 
 /// Spawns `future` on `tracker` (`TaskTracker::spawn`), tracked under `name`.
+#[inline]
 #[track_caller]
 pub fn spawn_on<F, M>(
     tracker: &TaskTracker,
@@ -121,6 +124,7 @@ impl Task {
     }
 
     /// `tokio::spawn`.
+    #[inline]
     #[track_caller]
     pub fn spawn<F, M>(self, future: F) -> JoinHandle<F::Output>
     where
@@ -138,6 +142,7 @@ impl Task {
     /// `tokio::task::spawn_local`: a future that need not be `Send`, run on the current
     /// thread. Inside a run the body can always call it (the run's runtime is a local one);
     /// elsewhere it panics as `spawn_local` does outside a `LocalSet`.
+    #[inline]
     #[track_caller]
     pub fn spawn_local<F, M>(self, future: F) -> JoinHandle<F::Output>
     where
@@ -152,6 +157,7 @@ impl Task {
     }
 
     /// `JoinSet::spawn`.
+    #[inline]
     #[track_caller]
     pub fn spawn_in<F, M>(self, set: &mut JoinSet<F::Output>, future: F) -> AbortHandle
     where
@@ -167,6 +173,7 @@ impl Task {
     }
 
     /// `TaskTracker::spawn`.
+    #[inline]
     #[track_caller]
     pub fn spawn_on<F, M>(self, tracker: &TaskTracker, future: F) -> JoinHandle<F::Output>
     where
@@ -233,6 +240,7 @@ pin_project_lite::pin_project! {
 }
 
 impl<F, M> Tracked<F, M> {
+    #[inline]
     fn new(inner: F, ix: Place) -> Self {
         Tracked {
             inner,
