@@ -12,6 +12,10 @@
 //! - when the run's thread unparks, and before the runtime shuts down;
 //! - when a run is installed on the thread (each run has its own clock).
 //!
+//! Only the run's thread keeps a value, and only while its run is installed: another thread
+//! that reads the ledger (the watchdog's, for a run it abandons) has none of these moments
+//! to forget at, and asks tokio each time.
+//!
 //! `advance(d).await` ends the poll it moved the clock in (it yields), so code that awaits
 //! it and then spawns or returns reads the new time. What this misses: the clock moved by
 //! one branch of a `join!` or `select!` while another branch of the same poll spawns or
@@ -22,12 +26,24 @@
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
-use std::task::Poll;
 
 use tokio::time::Instant;
 
+/// What this thread keeps of the clock.
+struct Kept {
+    /// Whether a run is installed here (only then is a read kept).
+    armed: Cell<bool>,
+    /// The clock's value, until it may have moved.
+    last: Cell<Option<Instant>>,
+}
+
 thread_local! {
-    static LAST: Cell<Option<Instant>> = const { Cell::new(None) };
+    static KEPT: Kept = const {
+        Kept {
+            armed: Cell::new(false),
+            last: Cell::new(None),
+        }
+    };
 }
 
 /// Whether reads may be kept (the hooks that forget them exist).
@@ -39,11 +55,13 @@ pub(crate) fn now() -> Instant {
     if !KEEPS {
         return Instant::now();
     }
-    LAST.with(|last| match last.get() {
+    KEPT.with(|kept| match kept.last.get() {
         Some(now) => now,
         None => {
             let now = Instant::now();
-            last.set(Some(now));
+            if kept.armed.get() {
+                kept.last.set(Some(now));
+            }
             now
         }
     })
@@ -53,8 +71,24 @@ pub(crate) fn now() -> Instant {
 #[inline]
 pub(crate) fn forget() {
     if KEEPS {
-        LAST.with(|last| last.set(None));
+        KEPT.with(|kept| kept.last.set(None));
     }
+}
+
+/// A run is installed on this thread: its reads may be kept from now on.
+pub(crate) fn start() {
+    KEPT.with(|kept| {
+        kept.armed.set(true);
+        kept.last.set(None);
+    });
+}
+
+/// The run on this thread is over: nothing is kept.
+pub(crate) fn stop() {
+    KEPT.with(|kept| {
+        kept.armed.set(false);
+        kept.last.set(None);
+    });
 }
 
 /// `future`, forgetting the clock before each of its polls (the run's driver).
@@ -62,10 +96,7 @@ pub(crate) async fn forgetting<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     std::future::poll_fn(|cx| {
         forget();
-        match future.as_mut().poll(cx) {
-            Poll::Ready(out) => Poll::Ready(out),
-            Poll::Pending => Poll::Pending,
-        }
+        future.as_mut().poll(cx)
     })
     .await
 }
@@ -85,6 +116,7 @@ mod tests {
             .on_before_task_poll(|_| forget())
             .build()
             .unwrap();
+        start();
         runtime.block_on(forgetting(async {
             let start = now();
             assert_eq!(now(), start);
@@ -98,5 +130,22 @@ mod tests {
             });
             assert_eq!(task.await.unwrap(), start + Duration::from_millis(15));
         }));
+        stop();
+    }
+
+    /// A thread with no run installed keeps nothing: each read is tokio's own, even with
+    /// nothing to forget at (no hook, no driver's wrapper: the watchdog's thread).
+    #[test]
+    fn a_thread_without_a_run_keeps_nothing() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let start = now();
+            tokio::time::advance(Duration::from_millis(5)).await;
+            assert_eq!(now(), start + Duration::from_millis(5));
+        });
     }
 }

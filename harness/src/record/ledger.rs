@@ -1371,7 +1371,7 @@ pub(crate) fn is_installed() -> bool {
 /// Installs `ledger` as this thread's run.
 pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
     *shared.lock() = Some(ledger);
-    clock::forget();
+    clock::start();
     LOCAL.with(|local| *local.shared.borrow_mut() = Some(shared.clone()));
     FLAGS.with(|flags| {
         flags.any_plain.set(false);
@@ -1382,6 +1382,7 @@ pub(crate) fn install(shared: &Arc<Shared>, ledger: Ledger) {
 
 /// Ends this thread's run and hands back its ledger.
 pub(crate) fn uninstall() -> Option<Ledger> {
+    clock::stop();
     let shared = LOCAL.with(|local| local.shared.borrow_mut().take())?;
     let mut ledger = shared.lock().take()?;
     ledger.apply_jobs(shared.jobs.take());
