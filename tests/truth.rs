@@ -316,7 +316,9 @@ fn a_tasks_start_and_end_are_the_clocks_at_its_spawn_and_its_end() {
             sleep(ms(2)).await;
             spawn("d", async {}).await.unwrap();
         });
-        (a.await.unwrap(), b.await.unwrap(), c.await.unwrap());
+        a.await.unwrap();
+        b.await.unwrap();
+        c.await.unwrap();
         plain.await.unwrap();
     });
     let times = |name: &str| {
