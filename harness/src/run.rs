@@ -521,6 +521,9 @@ impl Builder {
     {
         let spawned = Arc::new(AtomicUsize::new(0));
         let runtime = self.runtime(shared, &spawned, spin)?;
+        if self.blocking.is_some() {
+            crate::record::probe::ready_a_blocking_thread(&runtime);
+        }
         spin.set_handle(runtime.handle().clone());
         let quiet = shared.jobs.quiet.clone();
         let start = {
