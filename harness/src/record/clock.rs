@@ -118,17 +118,17 @@ mod tests {
             .unwrap();
         start();
         runtime.block_on(forgetting(async {
-            let start = now();
-            assert_eq!(now(), start);
+            let t0 = now();
+            assert_eq!(now(), t0);
             tokio::time::sleep(Duration::from_millis(5)).await;
-            assert_eq!(now(), start + Duration::from_millis(5));
+            assert_eq!(now(), t0 + Duration::from_millis(5));
             tokio::time::advance(Duration::from_millis(7)).await;
-            assert_eq!(now(), start + Duration::from_millis(12));
+            assert_eq!(now(), t0 + Duration::from_millis(12));
             let task = tokio::spawn(async {
                 tokio::time::sleep(Duration::from_millis(3)).await;
                 now()
             });
-            assert_eq!(task.await.unwrap(), start + Duration::from_millis(15));
+            assert_eq!(task.await.unwrap(), t0 + Duration::from_millis(15));
         }));
         stop();
     }
