@@ -20,6 +20,8 @@ pub(crate) mod task;
 pub(crate) mod jobs;
 // What blocking threads queue for the run's thread.
 pub(crate) mod job_queue;
+// Plain tokio tasks' rows by tokio id.
+pub(crate) mod plain_ids;
 // How a plain tokio task ended, from its last poll and tokio's span around it.
 pub(crate) mod window;
 // An error that knows whether anybody looked at it.

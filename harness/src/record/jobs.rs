@@ -192,7 +192,7 @@ impl Ledger {
         let now = Instant::now();
         let mut after = Vec::new();
         for event in events {
-            let spawner = || (self.plain.get(&id)).and_then(|&ix| self.tasks[ix as usize].parent);
+            let spawner = || (self.plain.get(id)).and_then(|ix| self.tasks[ix as usize].parent);
             match event {
                 JobEvent::Finished { job, at, .. } | JobEvent::Dropped { job, at, .. }
                     if at == now && self.job_row(job).is_some_and(|row| Some(row) == spawner()) =>

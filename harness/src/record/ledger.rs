@@ -30,6 +30,7 @@ use crate::record::job_queue::{JobEvent, JobQueue};
 use crate::record::name::Name;
 use crate::record::outcome::{CancelCause, Fate, Outcome};
 use crate::record::place;
+use crate::record::plain_ids::PlainIds;
 use crate::record::resources::ResourceRec;
 use crate::record::window::{self, Seen};
 
@@ -58,7 +59,7 @@ static SPARE_TASKS: crate::record::chunked::Spares<TaskRec> = Mutex::new(Vec::ne
 
 /// The map of plain tasks alive of an earlier run, emptied, with the room it grew to
 /// (see [`Ledger::plain`]).
-static SPARE_PLAIN: Mutex<Option<FxHashMap<tokio::task::Id, TaskIx>>> = Mutex::new(None);
+static SPARE_PLAIN: Mutex<Option<PlainIds>> = Mutex::new(None);
 
 /// The run going on on this thread, if any.
 struct Local {
@@ -321,14 +322,10 @@ pub(crate) struct Ledger {
     trackers: Vec<Tracker>,
     /// Tokio ids (as numbers) of failed, panicked and cancelled tasks and jobs.
     ids: Vec<(u64, TaskIx)>,
-    /// Plain tokio tasks alive, by tokio id (looked up, never iterated: no order reaches a
-    /// report).
-    /// rustc-hash's hasher, not SipHash: two lookups per plain task, keys not chosen by an
-    /// attacker (measured: see BENCHMARKS.md, `plain_spawn_10k`). Used only while the run
+    /// Plain tokio tasks alive, by tokio id (see [`PlainIds`]). Used only while the run
     /// goes on: when it ends the map is emptied and kept for the next run, which then
-    /// need not grow it again (each doubling rehashes every task alive: 57 instructions
-    /// a task in `plain_spawn_10k`).
-    pub(crate) plain: FxHashMap<tokio::task::Id, TaskIx>,
+    /// need not grow it again.
+    pub(crate) plain: PlainIds,
     /// Plain tasks spawned so far per spawn location: the second one there is `file:line#2`
     /// (the place spawned from last keeps its count in `last_at`, until another place does).
     spawned_at: FxHashMap<(&'static str, u32), u32>,
@@ -506,7 +503,7 @@ impl Ledger {
         if self.plain.is_empty() {
             return None;
         }
-        tokio::task::try_id().and_then(|id| self.plain.get(&id).copied())
+        tokio::task::try_id().and_then(|id| self.plain.get(id))
     }
 
     /// A row for a task spawned with plain tokio, named by where it was spawned.
@@ -580,14 +577,25 @@ impl Ledger {
     #[cfg(all(tokio_unstable, not(loom)))]
     pub(crate) fn plain_terminated(&mut self, id: tokio::task::Id) {
         // Ending, it is never polled again: the map holds only plain tasks alive.
-        let Some(ix) = self.plain.remove(&id) else {
+        let Some(ix) = self.plain.remove(id) else {
             return;
         };
         self.last_plain_ended = Some((id, ix));
-        if self.tasks[ix as usize].ended.is_some() {
+        let rec = &self.tasks[ix as usize];
+        if rec.ended.is_some() {
             return;
         }
         let seen = window::ended(id);
+        // Most plain tasks: returned (or not seen) while the run goes on, with nothing rare
+        // (no panic kept, no error made, no cancel asked): what the match below ends in,
+        // without building an `Ending` for `ended_at` to take apart again.
+        if rec.rare.is_none()
+            && self.phase == Phase::Running
+            && matches!(seen, Seen::Returned | Seen::Unknown)
+        {
+            self.tasks[ix as usize].ended = Some(Outcome::Ended);
+            return self.finish(ix, Outcome::Ended, clock::now());
+        }
         let rare = self.tasks[ix as usize].rare.as_mut();
         let panic = rare.and_then(|r| r.panic.take());
         let ended = match self.phase {
@@ -899,7 +907,7 @@ impl Ledger {
     pub(crate) fn plain_blocked(&mut self, id: tokio::task::Id) {
         // Its last poll ends after its end (tokio's terminate hook runs inside it).
         let ended = self.last_plain_ended.filter(|(i, _)| *i == id);
-        if let Some(ix) = self.plain.get(&id).copied().or(ended.map(|(_, ix)| ix)) {
+        if let Some(ix) = self.plain.get(id).or(ended.map(|(_, ix)| ix)) {
             self.blocked(ix);
         }
     }

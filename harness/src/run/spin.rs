@@ -281,7 +281,7 @@ impl Spin {
     pub(crate) fn spinners(&self, ledger: &Ledger) -> Vec<TaskIx> {
         let polled = lock(&self.polled);
         let by_id = (polled.iter())
-            .filter_map(|id| (ledger.plain.get(id).copied()).or_else(|| ledger.task_of(*id)));
+            .filter_map(|id| (ledger.plain.get(*id)).or_else(|| ledger.task_of(*id)));
         let mut rows: Vec<TaskIx> = by_id.chain(lock(&self.sampled).iter().copied()).collect();
         rows.retain(|&ix| {
             (ix as usize) < ledger.tasks.len() && ledger.tasks[ix as usize].ended.is_none()
