@@ -74,13 +74,18 @@ impl PlainIds {
             return;
         };
         let i = offset as usize;
-        if i >= self.slots.len() {
+        self.in_slots += 1;
+        // Most often the next number: one push (a `resize` is a call and a loop).
+        if i == self.slots.len() {
+            return self.slots.push(ix);
+        }
+        if i > self.slots.len() {
             self.slots.resize(i + 1, EMPTY);
         }
-        if self.slots[i] == EMPTY {
-            self.in_slots += 1;
+        if std::mem::replace(&mut self.slots[i], ix) != EMPTY {
+            // Inserted again (never, for a tokio id): still one task.
+            self.in_slots -= 1;
         }
-        self.slots[i] = ix;
     }
 
     /// Takes task `id`'s row out (it ended), if it was alive.
