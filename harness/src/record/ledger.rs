@@ -1418,9 +1418,7 @@ pub(crate) fn current_task() -> Option<TaskIx> {
 }
 
 /// Marks `ix` as the task being polled until the returned guard drops: for a tracked
-/// future's drop, whose guard lives in every task's future (8 bytes; [`poll`]'s, which
-/// keeps the run, would make each future 16 bytes larger, and copying them cost 13
-/// instructions a task).
+/// future's drop (the guard lives in every task's future: 8 bytes), and within [`poll`].
 #[inline]
 pub(crate) fn enter(ix: TaskIx) -> EnterGuard {
     let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
@@ -1453,52 +1451,15 @@ impl Drop for EnterGuard {
 }
 
 /// Marks `ix` as the task being polled until the returned guard drops (a tracked task's
-/// poll; [`enter`] is the drop of its future's). The guard keeps the run, so that what the poll
-/// records (its end, above all) goes to the ledger without looking up the thread's run
-/// again, and so does the guard's drop. A clone of the run's `Arc` costs less than those
-/// two look-ups of the thread-local.
+/// poll; [`enter`] alone is the drop of its future's). The guard keeps nothing of the run:
+/// the poll's end and a task's end look the thread's run up again. Keeping an `Arc` of it
+/// instead took fewer instructions (63 a task in `spawn_await_all`, 74 in
+/// `semaphore_10k`) but two atomic read-modify-writes a poll, and more wall time: 2 % and
+/// 4 % (medians of 20 alternating whole-process runs of each; see BENCHMARKS.md).
 #[inline]
-pub(crate) fn poll(ix: TaskIx) -> Polling {
+pub(crate) fn poll(ix: TaskIx) -> EnterGuard {
     clock::forget();
-    let previous = FLAGS.with(|flags| flags.current.replace(Some(ix)));
-    let shared = LOCAL.with(|local| {
-        let shared = local.shared.try_borrow().ok()?.as_ref()?.clone();
-        shared.polled(ix);
-        Some(shared)
-    });
-    Polling { previous, shared }
-}
-
-/// A tracked task's poll going on (see [`poll`]).
-pub(crate) struct Polling {
-    previous: Option<TaskIx>,
-    shared: Option<Arc<Shared>>,
-}
-
-impl Polling {
-    /// [`with_run`], through the run kept by the guard.
-    #[inline]
-    pub(crate) fn with_run<R>(&self, run: u64, f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
-        // `with_queued`'s locking, written again: through a shared function (a closure and
-        // an `Option` more) it cost 12 instructions a task.
-        let shared = self.shared.as_ref()?;
-        let mut guard = shared.try_lock()?;
-        let ledger = guard.as_mut()?;
-        if shared.jobs.is_pending() {
-            ledger.apply_jobs(shared.jobs.take());
-        }
-        (ledger.run == run).then(|| f(ledger))
-    }
-}
-
-impl Drop for Polling {
-    #[inline]
-    fn drop(&mut self) {
-        FLAGS.with(|flags| flags.current.set(self.previous));
-        if let Some(shared) = &self.shared {
-            (shared.polling).store(self.previous.unwrap_or(NOT_POLLING), Ordering::Relaxed);
-        }
-    }
+    enter(ix)
 }
 
 #[cfg(test)]

@@ -265,15 +265,15 @@ where
             return this.inner.poll(cx);
         };
         let run = run.get();
-        let current = ledger::poll(ix);
+        let _polling = ledger::poll(ix);
         let probe = probe::start();
         let polled = catch_unwind(AssertUnwindSafe(|| this.inner.poll(cx)));
         if probe.is_some_and(probe::Probe::blocked) {
-            current.with_run(run, |l| l.blocked(ix));
+            ledger::with_run(run, |l| l.blocked(ix));
         }
         // Who closes a TaskTracker owns it: look only while some tracker is still open.
         if ledger::watching_trackers() {
-            current.with_run(run, |l| l.note_closed(ix));
+            ledger::with_run(run, |l| l.note_closed(ix));
         }
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
@@ -281,7 +281,7 @@ where
                 *this.done = true;
                 if !output.failed() {
                     // Most tasks: nothing carried, no text to keep.
-                    current.with_run(run, |l| l.completed(ix));
+                    ledger::with_run(run, |l| l.completed(ix));
                     return Poll::Ready(output);
                 }
                 let mut carried = Vec::new();
@@ -291,7 +291,7 @@ where
                     .then(|| output.text())
                     .flatten()
                     .map(crate::record::error_text::without_backtrace);
-                current.with_run(run, |l| {
+                ledger::with_run(run, |l| {
                     if !carried.is_empty() {
                         l.carried(ix, carried);
                     }
@@ -311,7 +311,7 @@ where
                     child.mark_read();
                 }
                 let (message, hooked) = panics::located(panic_message(payload.as_ref()), ix);
-                current.with_run(run, |l| {
+                ledger::with_run(run, |l| {
                     l.ended(
                         ix,
                         Ending::Panicked {
