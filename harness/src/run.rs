@@ -20,7 +20,6 @@ use std::future::Future;
 use std::ops::RangeInclusive;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
@@ -519,8 +518,8 @@ impl Builder {
         Fut::Output: Judged<M> + Debug + 'static,
         M: 'static,
     {
-        let spawned = Arc::new(AtomicUsize::new(0));
-        let runtime = self.runtime(shared, &spawned, spin)?;
+        let runtime = self.runtime(shared, spin)?;
+        let handle = runtime.handle().clone();
         if self.blocking.is_some() {
             crate::record::probe::ready_a_blocking_thread(&runtime);
         }
@@ -557,9 +556,7 @@ impl Builder {
         let untracked = if cfg!(all(tokio_unstable, not(loom))) {
             // Every spawn has a row but those past the ledger's cap (blocking jobs' rows are
             // not spawns the hook saw).
-            spawned
-                .load(Ordering::Relaxed)
-                .saturating_sub(ledger.tasks.len() - ledger.jobs_total)
+            spawned_tasks(&handle).saturating_sub(ledger.tasks.len() - ledger.jobs_total)
         } else {
             driven.untracked_seen
         };
@@ -578,7 +575,6 @@ impl Builder {
     fn runtime(
         &self,
         shared: &Arc<Shared>,
-        spawned: &Arc<AtomicUsize>,
         spin: &Arc<Spin>,
     ) -> Result<tokio::runtime::LocalRuntime, Error> {
         let mut builder = tokio::runtime::Builder::new_current_thread();
@@ -601,13 +597,11 @@ impl Builder {
             builder.rng_seed(tokio::runtime::RngSeed::from_bytes(
                 &self.seed.to_le_bytes(),
             ));
-            let spawned = spawned.clone();
             // The run's subscriber, kept in front of one the code under test installs.
             let (reading, polled_reading) = (dispatch.clone(), dispatch);
             // Every task gets a row: faultline's own spawns make theirs; a plain tokio
             // spawn gets one here, named by where it was spawned.
             builder.on_task_spawn(move |meta| {
-                spawned.fetch_add(1, Ordering::Relaxed);
                 crate::record::hooks::spawn_hook(meta.id(), meta.spawned_at());
                 reading::keep_in_front(&reading);
             });
@@ -801,6 +795,19 @@ impl Builder {
 
 /// Ends the run where it stands: every task still alive is stalled. Returns the names of
 /// those seen spinning, when the watchdog stopped the run.
+/// Tasks spawned on the run's runtime, by its own count (tokio's task hooks see the same
+/// spawns; counting them there too cost an atomic read-modify-write a task).
+#[cfg(all(tokio_unstable, not(loom)))]
+fn spawned_tasks(handle: &tokio::runtime::Handle) -> usize {
+    handle.metrics().spawned_tasks_count() as usize
+}
+
+/// Without task hooks untracked spawns are counted by the driver instead.
+#[cfg(not(all(tokio_unstable, not(loom))))]
+fn spawned_tasks(_: &tokio::runtime::Handle) -> usize {
+    0
+}
+
 fn stall_all(spin: &Spin) -> Vec<Name> {
     ledger::with(|l| {
         let spinners: Vec<Name> = if spin.is_stopped() {
