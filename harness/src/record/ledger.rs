@@ -1454,8 +1454,8 @@ impl Drop for EnterGuard {
 /// poll; [`enter`] alone is the drop of its future's). The guard keeps nothing of the run:
 /// the poll's end and a task's end look the thread's run up again. Keeping an `Arc` of it
 /// instead took fewer instructions (63 a task in `spawn_await_all`, 74 in
-/// `semaphore_10k`) but two atomic read-modify-writes a poll, and more wall time: 2 % and
-/// 4 % (medians of 20 alternating whole-process runs of each; see BENCHMARKS.md).
+/// `semaphore_10k`) but two atomic read-modify-writes a poll, which weigh more in wall time
+/// (BENCHMARKS.md, "Fast, fifth round": measured, within the machine's noise, and reckoned).
 #[inline]
 pub(crate) fn poll(ix: TaskIx) -> EnterGuard {
     clock::forget();
