@@ -153,7 +153,10 @@ mod tests {
         map.insert(ids[2], 20);
         map.insert(ids[4], 40);
         map.insert(ids[0], 0);
-        assert!(!map.aside.is_empty(), "an id below the first one goes aside");
+        assert!(
+            !map.aside.is_empty(),
+            "an id below the first one goes aside"
+        );
         for (i, row) in [(2, 20), (4, 40), (0, 0)] {
             assert_eq!(map.get(ids[i]), Some(row));
         }
@@ -179,7 +182,11 @@ mod tests {
         map.insert_number(7, 1);
         map.insert_number(7 + MAX_SLOTS, 2);
         map.insert_number(6 + MAX_SLOTS, 3);
-        assert_eq!(map.slots.len() as u64, MAX_SLOTS, "the last slot is the last taken");
+        assert_eq!(
+            map.slots.len() as u64,
+            MAX_SLOTS,
+            "the last slot is the last taken"
+        );
         assert_eq!(map.aside.len(), 1);
         for (n, row) in [(7, 1), (7 + MAX_SLOTS, 2), (6 + MAX_SLOTS, 3)] {
             assert_eq!(map.get_number(n), Some(row));
