@@ -523,7 +523,7 @@ impl Builder {
         if self.blocking.is_some() {
             crate::record::probe::ready_a_blocking_thread(&runtime);
         }
-        spin.set_handle(runtime.handle().clone());
+        spin.set_handle(handle.clone());
         let quiet = shared.jobs.quiet.clone();
         let start = {
             let _enter = runtime.enter();
@@ -793,8 +793,6 @@ impl Builder {
     }
 }
 
-/// Ends the run where it stands: every task still alive is stalled. Returns the names of
-/// those seen spinning, when the watchdog stopped the run.
 /// Tasks spawned on the run's runtime, by its own count (tokio's task hooks see the same
 /// spawns; counting them there too cost an atomic read-modify-write a task).
 #[cfg(all(tokio_unstable, not(loom)))]
@@ -808,6 +806,8 @@ fn spawned_tasks(_: &tokio::runtime::Handle) -> usize {
     0
 }
 
+/// Ends the run where it stands: every task still alive is stalled. Returns the names of
+/// those seen spinning, when the watchdog stopped the run.
 fn stall_all(spin: &Spin) -> Vec<Name> {
     ledger::with(|l| {
         let spinners: Vec<Name> = if spin.is_stopped() {
