@@ -6,9 +6,14 @@ use std::process::{Command, Output};
 
 use faultline::harness::{Builder, Plan, check_determinism, compare_reports};
 
+/// The binary with `args`, in an environment of its own: neither the caller's fault list
+/// nor the caller's `RUST_LOG` (`RUST_LOG=debug cargo test` would put logs on stderr that
+/// these tests read), then `env`.
 fn faultline(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
-    cmd.args(args).env_remove("FAULTLINE_FAULTS");
+    cmd.args(args)
+        .env_remove("FAULTLINE_FAULTS")
+        .env_remove("RUST_LOG");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -165,9 +165,12 @@ fn the_scoreboard_is_byte_stable() {
     assert_eq!(once(), once());
 }
 
+/// The binary with `args`, without the caller's `RUST_LOG` (which puts the harness's logs
+/// on stderr, which these tests read).
 fn cli(args: &[&str]) -> (bool, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
         .args(args)
+        .env_remove("RUST_LOG")
         .output()
         .unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -194,6 +197,7 @@ fn panics_inside_runs_print_nothing_and_show_once_in_the_check() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
         .args(["grade", "gather", "--variant", "unwraps-cancelled-siblings"])
         .env("RUST_BACKTRACE", "1")
+        .env_remove("RUST_LOG")
         .output()
         .unwrap();
     let (stdout, stderr) = (
