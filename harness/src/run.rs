@@ -470,6 +470,12 @@ impl Builder {
     }
 
     fn facts(&self, result: String, quiescent: Option<Duration>, untracked: usize) -> RunFacts {
+        self.clone().into_facts(result, quiescent, untracked)
+    }
+
+    /// [`Builder::facts`], taking the builder's strings rather than copying them (the end
+    /// of every run: copies are allocations).
+    fn into_facts(self, result: String, quiescent: Option<Duration>, untracked: usize) -> RunFacts {
         let plan = self.plan.to_string();
         let replay = self.replay.clone().unwrap_or_else(|| {
             // The same bytes as `format!("Builder::new({:?}, …")`, built by pushes: that
@@ -488,10 +494,10 @@ impl Builder {
         });
         RunFacts {
             plan,
-            scenario: self.scenario.clone(),
-            variant: self.variant.clone(),
+            scenario: self.scenario,
+            variant: self.variant,
             seed: self.seed,
-            plan_name: self.plan_name.clone(),
+            plan_name: self.plan_name,
             result,
             quiescent,
             deadline: self.deadline,
@@ -501,13 +507,13 @@ impl Builder {
                 .chain(self.plan.allowed())
                 .cloned()
                 .collect(),
-            test: self.test.clone(),
+            test: self.test,
         }
     }
 
     /// The run itself, on the run's own thread.
     fn run_here<F, Fut, M>(
-        &self,
+        self,
         body: F,
         shared: &Arc<Shared>,
         spin: &Arc<Spin>,
@@ -542,7 +548,8 @@ impl Builder {
         crate::record::probe::set_threshold(self.blocking);
         crate::record::panics::forget();
         shared.set_in_runtime(true);
-        let driven = runtime.block_on(clock::forgetting(self.drive(body, quiet, spin)));
+        // Boxed: the driver future is large, and `block_on` moves it three times.
+        let driven = runtime.block_on(Box::pin(clock::forgetting(self.drive(body, quiet, spin))));
         RUN_DEADLINE.with(|d| d.set(None));
         ledger::with(|l| l.phase = Phase::Shutdown);
         // The watchdog still judges the shutdown: it drops every task left, and a `Drop`
@@ -565,7 +572,7 @@ impl Builder {
         }
         let mut report = report::build_later(
             ledger,
-            self.facts(driven.result, driven.quiescent, untracked),
+            self.into_facts(driven.result, driven.quiescent, untracked),
         );
         mark_spinners(&mut report, &driven.spinners);
         Ok(report)
@@ -682,8 +689,9 @@ impl Builder {
             tokio::select! {
                 biased;
                 joined = &mut root => {
-                    let result = describe(joined);
-                    break Some(ledger::with(|l| l.name_ids(&result)).unwrap_or(result));
+                    let mut result = describe(joined);
+                    ledger::with(|l| l.name_ids(&mut result));
+                    break Some(result);
                 }
                 () = sleep_until(next_event(&events)), if !events.is_empty() => fire(events.pop_front()),
                 () = sleep_until(deadline), if !WALL_DEADLINE => break None,
@@ -882,7 +890,7 @@ fn fire(event: Option<(usize, TimedEvent)>) {
     let fired = match event.event {
         Event::Shutdown => {
             // Cancelled outside the ledger's lock: the token's waiters may record in it.
-            if let Some(token) = ledger::with(|l| l.shutdown.clone()) {
+            if let Some(token) = ledger::with(Ledger::shutdown_token) {
                 token.cancel();
             }
             true

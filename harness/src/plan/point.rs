@@ -179,7 +179,7 @@ impl<E: FromFault + 'static> IntoFuture for Point<E> {
 ///
 /// Scenarios that model graceful shutdown select on it. Outside a run it never fires.
 pub fn shutdown_token() -> CancellationToken {
-    ledger::with(|l| l.shutdown.clone()).unwrap_or_default()
+    ledger::with(ledger::Ledger::shutdown_token).unwrap_or_default()
 }
 
 thread_local! {

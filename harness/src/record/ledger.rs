@@ -316,8 +316,9 @@ pub(crate) struct Ledger {
     keep_aborts: bool,
     /// Woken whenever a tracked task ends, so the driver can look for quiescence.
     pub(crate) quiet: Arc<Notify>,
-    /// Fired by the plan's `shutdown` event.
-    pub(crate) shutdown: CancellationToken,
+    /// Fired by the plan's `shutdown` event; made when first asked for (most runs never
+    /// ask: a token is an allocation).
+    shutdown: Option<CancellationToken>,
     /// Each `TaskTracker` tasks were spawned on, with who owns it (see [`Ledger::spawned`]).
     trackers: Vec<Tracker>,
     /// Tokio ids (as numbers) of failed, panicked and cancelled tasks and jobs.
@@ -379,7 +380,7 @@ impl Ledger {
             plain_final: false,
             seq: 0,
             quiet,
-            shutdown: CancellationToken::new(),
+            shutdown: None,
             trackers: Vec::new(),
             ids: Vec::new(),
             plain: SPARE_PLAIN.lock().take().unwrap_or_default(),
@@ -1044,18 +1045,23 @@ impl Ledger {
         self.tasks[ix as usize].rare_mut().carried = errors;
     }
 
-    /// `text` with every tokio task id of this run's tasks replaced by the task's name, in
+    /// The token the plan's `shutdown` event cancels.
+    pub(crate) fn shutdown_token(&mut self) -> CancellationToken {
+        self.shutdown
+            .get_or_insert_with(CancellationToken::new)
+            .clone()
+    }
+
+    /// `text`, with every tokio task id of this run's tasks replaced by the task's name, in
     /// the two forms tokio prints them (`JoinError`'s `Debug`: `Id(7)`; its `Display`:
     /// `task 7 …`). Tokio ids are process-global: they must never reach a report.
-    pub(crate) fn name_ids(&self, text: &str) -> String {
-        let mut text = text.to_owned();
+    pub(crate) fn name_ids(&self, text: &mut String) {
         for &(id, ix) in &self.ids {
             let name = self.task_name(ix);
-            text = text
+            *text = text
                 .replace(&format!("Id({id})"), &format!("Id({name})"))
                 .replace(&format!("task {id} "), &format!("task {name} "));
         }
-        text
     }
 
     /// The task whose tokio id is `id`, among failed, panicked and cancelled ones.
