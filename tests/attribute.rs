@@ -487,6 +487,63 @@ fn a_wait_nothing_can_end_stalls_after_the_idle_grace() {
     );
 }
 
+/// A shorter idle grace ends an idle run sooner, with the same report: the clock stands at
+/// the deadline either way. (The default's wall time is the test above.)
+#[test]
+fn a_shorter_idle_grace_stalls_sooner_with_the_same_report() {
+    let run = |grace: Option<Duration>| {
+        let mut builder = faultline::harness::Builder::new("attribute", "pending");
+        if let Some(grace) = grace {
+            builder.idle_grace(grace);
+        }
+        #[allow(clippy::disallowed_methods, reason = "measures wall time")]
+        let wall = std::time::Instant::now();
+        let report = builder.run(std::future::pending::<()>).unwrap();
+        (report.to_string(), wall.elapsed())
+    };
+    let (short, waited) = run(Some(Duration::from_millis(20)));
+    assert!(short.contains("stalled"), "{short}");
+    assert!(waited < Duration::from_millis(800), "{waited:?}");
+    let (default, waited) = run(None);
+    assert!(
+        waited >= faultline::harness::DEFAULT_IDLE_GRACE,
+        "{waited:?}"
+    );
+    assert_eq!(short, default);
+}
+
+/// A wait on a real thread that ends within the grace is still no stall, however short
+/// the grace (as long as the thread's work fits in it).
+#[test]
+fn a_real_thread_within_a_shorter_idle_grace_is_not_a_stall() {
+    let report = faultline::harness::Builder::new("attribute", "real-thread")
+        .idle_grace(Duration::from_millis(400))
+        .run(wait_for_a_real_thread)
+        .unwrap();
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.result, "7", "{report}");
+}
+
+/// And one that takes longer than the grace is judged stalled: the grace is what it says.
+#[test]
+fn a_real_thread_slower_than_the_idle_grace_is_a_stall() {
+    let report = faultline::harness::Builder::new("attribute", "real-thread")
+        .idle_grace(Duration::from_millis(5))
+        .run(|| async {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let thread = std::thread::spawn(move || {
+                #[allow(clippy::disallowed_methods, reason = "the real thread's real work")]
+                std::thread::sleep(Duration::from_millis(600));
+                let _ = tx.send(7);
+            });
+            let got = rx.await;
+            let _ = thread.join();
+            got.unwrap()
+        })
+        .unwrap();
+    assert!(report.result.starts_with("stalled"), "{report}");
+}
+
 #[test]
 fn runs_leave_no_file_descriptors_behind() {
     let open = || std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);

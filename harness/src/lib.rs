@@ -107,4 +107,6 @@ pub use resource::{
 #[doc(hidden)]
 pub use run::testing::{TestPlace, pause_in_test as __pause_in_test, run_test};
 /// The runner.
-pub use run::{Builder, DEFAULT_DEADLINE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run};
+pub use run::{
+    Builder, DEFAULT_DEADLINE, DEFAULT_IDLE_GRACE, DEFAULT_MAX_TASKS, DEFAULT_WATCHDOG, run,
+};

@@ -53,10 +53,11 @@ pub const DEFAULT_MAX_TASKS: usize = 100_000;
 pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(10);
 
 /// Wall time the runtime may sit idle — parked, no timer pending, no blocking job running,
-/// nothing polled — before the run's deadline comes. Only something outside the runtime (a
-/// `std::thread`, a socket's peer) can wake a task then; a wait on one that ends within
-/// this time is not a stall. Capped by the watchdog's period.
-const IDLE_GRACE: Duration = Duration::from_secs(1);
+/// nothing polled — before the run's deadline comes, by default (see
+/// [`Builder::idle_grace`]). Only something outside the runtime (a `std::thread`, a
+/// socket's peer) can wake a task then; a wait on one that ends within this time is not a
+/// stall. Capped by the watchdog's period.
+pub const DEFAULT_IDLE_GRACE: Duration = Duration::from_secs(1);
 
 /// The watchdog's first wall-clock tick; each next one is twice as long, up to a quarter
 /// of the idle grace.
@@ -110,6 +111,7 @@ pub struct Builder {
     root: Name,
     replay: Option<String>,
     watchdog: Duration,
+    idle_grace: Duration,
     max_tasks: usize,
     blocking: Option<Duration>,
     exit_on_return: bool,
@@ -130,6 +132,7 @@ impl Builder {
             root: Name::from("body"),
             replay: None,
             watchdog: DEFAULT_WATCHDOG,
+            idle_grace: DEFAULT_IDLE_GRACE,
             max_tasks: DEFAULT_MAX_TASKS,
             blocking: None,
             exit_on_return: false,
@@ -188,6 +191,19 @@ impl Builder {
     /// the run's thread is abandoned and the report says which task did not yield.
     pub fn watchdog(&mut self, limit: Duration) -> &mut Self {
         self.watchdog = limit;
+        self
+    }
+
+    /// Wall time the runtime may sit idle before the run's deadline comes (default 1 s):
+    /// parked, with no timer pending, no blocking job running and nothing polled, so that
+    /// only something outside the runtime (a `std::thread`, a socket's peer) could still
+    /// wake a task. A wait on such a thing that ends within the grace is not a stall. A
+    /// body that waits on nothing outside the runtime can never wake once idle, and its
+    /// stalled runs need not wait a second each: give it a shorter grace. The report is
+    /// the same either way (the clock stands at the deadline); only the wall time differs.
+    /// Capped by the watchdog's period.
+    pub fn idle_grace(&mut self, grace: Duration) -> &mut Self {
+        self.idle_grace = grace;
         self
     }
 
@@ -304,7 +320,7 @@ impl Builder {
         }))
         .map_err(Error::runtime)?;
         // The watchdog, on the wall clock. Three rules, read from the runtime's pulse:
-        // - idle (see IDLE_GRACE): parked, no timer, no job, nothing polled for the grace:
+        // - idle (see `Builder::idle_grace`): parked, no timer, no job, nothing polled for the grace:
         //   the run's deadline comes (the driver moves the clock to it and ends the run);
         // - spinning (see `spin`): polls for a whole period with the runtime never idle and
         //   its clock never moving: the driver is asked to end the run, and if it does not
@@ -316,7 +332,8 @@ impl Builder {
         let wall = std::time::Instant::now;
         // Short ticks first, so that a run that goes idle at once soon gives its core to
         // another run (see `cores`); a run that ends first never waits for one.
-        let last_tick = IDLE_GRACE.min(self.watchdog) / 4;
+        let grace = self.idle_grace.min(self.watchdog);
+        let last_tick = (grace / 4).max(Duration::from_millis(1));
         let mut tick = FIRST_TICK.min(last_tick);
         let mut seen = (shared.progress(), wall());
         let mut pulse = (spin.pulse(seen.0), wall());
@@ -366,7 +383,7 @@ impl Builder {
                     }
                     if WALL_DEADLINE
                         && running
-                        && still.min(at - awake_at) >= IDLE_GRACE.min(self.watchdog)
+                        && still.min(at - awake_at) >= grace
                         && Spin::idle(pulse.0, beat)
                     {
                         spin.found_idle();
