@@ -243,6 +243,24 @@ async fn a_body_past_its_deadline_is_stalled() {
     sleep(Duration::from_secs(2)).await;
 }
 
+#[faultline::test(idle_grace = "400ms")]
+async fn an_idle_grace_option_still_waits_for_a_thread_within_it() {
+    assert_eq!(wait_for_a_real_thread().await, 7);
+}
+
+/// A thread slower than the option's grace: stalled (under the default second it passes).
+#[faultline::test(idle_grace = "5ms")]
+#[should_panic(expected = "the test body did not complete: stalled")]
+async fn an_idle_grace_option_shortens_the_wait_for_a_thread() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        #[allow(clippy::disallowed_methods, reason = "the real thread's real work")]
+        std::thread::sleep(Duration::from_millis(600));
+        let _ = tx.send(7);
+    });
+    assert_eq!(rx.await.unwrap(), 7);
+}
+
 // --- tokio::time::pause() and advance().
 
 #[faultline::test]

@@ -27,6 +27,9 @@ use syn::{ItemFn, LitBool, LitInt, LitStr, parse_macro_input};
 ///   (`Builder::allow_background`).
 /// - `deadline = "2h"` (`ms`, `s`, `m`, `h`, or a sum such as `"1h30m"`): the virtual time
 ///   after which whatever is still pending is stalled (default 1 h).
+/// - `idle_grace = "100ms"` (the same units): the wall time the runtime may sit idle, with
+///   nothing inside the run that could wake a task, before the deadline comes (default 1 s:
+///   a wait on a `std::thread` that ends within it is not a stall; `Builder::idle_grace`).
 /// - What `#[tokio::test]` takes, so that replacing its name is enough:
 ///   `flavor = "current_thread"` and `flavor = "local"` (faultline always runs the body on
 ///   one thread, on a local runtime: both are what it does anyway), `start_paused = true`
@@ -60,10 +63,13 @@ struct Options {
     allow: Option<LitStr>,
     /// In ms.
     deadline: Option<u64>,
+    /// In ms.
+    idle_grace: Option<u64>,
 }
 
 const KNOWN: &str = "#[faultline_harness::test] takes `plan = \"...\"`, `seed = N`, \
-                     `allow = \"crate-or-place, ...\"` and `deadline = \"2h\"` (and tokio's \
+                     `allow = \"crate-or-place, ...\"`, `deadline = \"2h\"` and \
+                     `idle_grace = \"100ms\"` (and tokio's \
                      `flavor = \"current_thread\"`, `start_paused = true`)";
 
 const ONE_THREAD: &str = "faultline runs the test on one thread: its clock is paused and seeded, \
@@ -81,9 +87,14 @@ impl Options {
             self.allow = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("deadline") {
             let text: LitStr = meta.value()?.parse()?;
-            let ms = parse_duration_ms(&text.value())
+            let ms = parse_duration_ms("deadline", &text.value())
                 .map_err(|why| syn::Error::new_spanned(&text, why))?;
             self.deadline = Some(ms);
+        } else if meta.path.is_ident("idle_grace") {
+            let text: LitStr = meta.value()?.parse()?;
+            let ms = parse_duration_ms("idle_grace", &text.value())
+                .map_err(|why| syn::Error::new_spanned(&text, why))?;
+            self.idle_grace = Some(ms);
         } else if meta.path.is_ident("flavor") {
             let flavor: LitStr = meta.value()?.parse()?;
             match flavor.value().as_str() {
@@ -130,11 +141,12 @@ impl Options {
     }
 }
 
-/// `"2h"`, `"90s"`, `"1500ms"`, `"1h30m"`: a duration in ms, more than zero.
-fn parse_duration_ms(text: &str) -> Result<u64, String> {
+/// `"2h"`, `"90s"`, `"1500ms"`, `"1h30m"`: a duration in ms, more than zero (for the
+/// option named `option`, which an error names).
+fn parse_duration_ms(option: &str, text: &str) -> Result<u64, String> {
     let bad = |why: &str| {
         format!(
-            "bad deadline {text:?}: {why}; write it as \"2h\", \"90s\", \"1500ms\" or \"1h30m\""
+            "bad {option} {text:?}: {why}; write it as \"2h\", \"90s\", \"1500ms\" or \"1h30m\""
         )
     };
     let mut rest = text.trim();
@@ -208,14 +220,18 @@ fn expand(test: ItemFn, options: Options) -> syn::Result<TokenStream> {
         seed,
         allow,
         deadline,
+        idle_grace,
     } = options;
     let plan = plan.unwrap_or_else(|| LitStr::new("none", Span::call_site()));
     let seed = seed.map_or_else(|| quote!(0), |seed| quote!(#seed));
     let allow = allow.unwrap_or_else(|| LitStr::new("", Span::call_site()));
-    let deadline = deadline.map_or_else(
-        || quote!(::core::option::Option::None),
-        |ms| quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms))),
-    );
+    let in_ms = |ms: Option<u64>| {
+        ms.map_or_else(
+            || quote!(::core::option::Option::None),
+            |ms| quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms))),
+        )
+    };
+    let (deadline, idle_grace) = (in_ms(deadline), in_ms(idle_grace));
     // The test's own `async fn` goes inside the generated `#[test]` fn, under the same name,
     // so its return type (and `?` in its body) stays as written. The harness calls it on the
     // run's thread: its future need not be `Send`.
@@ -232,6 +248,7 @@ fn expand(test: ItemFn, options: Options) -> syn::Result<TokenStream> {
                     integration: ::core::option_env!("CARGO_TARGET_TMPDIR").is_some(),
                     allow: #allow,
                     deadline: #deadline,
+                    idle_grace: #idle_grace,
                     file: ::core::file!(),
                     lines: (#first, #last),
                 },
@@ -419,5 +436,15 @@ mod tests {
             let err = options(&format!("deadline = {bad}")).err().unwrap();
             assert!(err.starts_with("bad deadline"), "{bad}: {err}");
         }
+    }
+
+    #[::core::prelude::v1::test]
+    fn an_idle_grace_reads_as_ms() {
+        let ms = |args: &str| options(args).unwrap().idle_grace;
+        assert_eq!(ms("idle_grace = \"100ms\""), Some(100));
+        assert_eq!(ms("idle_grace = \"2s\", deadline = \"1h\""), Some(2_000));
+        assert_eq!(ms("seed = 1"), None);
+        let err = options("idle_grace = \"0ms\"").err().unwrap();
+        assert!(err.starts_with("bad idle_grace"), "{err}");
     }
 }

@@ -34,6 +34,9 @@ where
     if let Some(deadline) = place.deadline {
         builder.deadline(deadline);
     }
+    if let Some(grace) = place.idle_grace {
+        builder.idle_grace(grace);
+    }
     for who in place
         .allow
         .split(',')
@@ -90,6 +93,8 @@ pub struct TestPlace {
     pub allow: &'static str,
     /// The virtual deadline (`deadline = "2h"`), when not the default.
     pub deadline: Option<std::time::Duration>,
+    /// The idle grace (`idle_grace = "100ms"`), when not the default.
+    pub idle_grace: Option<std::time::Duration>,
     /// The file the test is written in (`file!()`).
     pub file: &'static str,
     /// The test function's first and last lines: a `panic!` written there is the test's own.
