@@ -492,9 +492,14 @@ impl Builder {
 
     /// [`Builder::facts`], taking the builder's strings rather than copying them (the end
     /// of every run: copies are allocations).
-    fn into_facts(self, result: String, quiescent: Option<Duration>, untracked: usize) -> RunFacts {
+    fn into_facts(
+        mut self,
+        result: String,
+        quiescent: Option<Duration>,
+        untracked: usize,
+    ) -> RunFacts {
         let plan = self.plan.to_string();
-        let replay = self.replay.clone().unwrap_or_else(|| {
+        let replay = self.replay.take().unwrap_or_else(|| {
             // The same bytes as `format!("Builder::new({:?}, …")`, built by pushes: that
             // format is a fifth of an empty run's own cost (`{:?}` looks at every char).
             let mut replay = String::with_capacity(80 + plan.len());

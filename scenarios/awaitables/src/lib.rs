@@ -112,7 +112,8 @@ pub fn scenario() -> Scenario {
         // every variant here waits on tasks of the run alone, never on a thread outside it.
         // So a stalled run need not wait the default second of wall time before its
         // deadline comes (the report is the same: `Builder::idle_grace`). 100 ms still
-        // lets a solution that hands its wake-up to a `std::thread` be judged as it is.
+        // lets a solution that hands its wake-up to a `std::thread` answering within that
+        // time be judged as it is.
         .setup(|b| {
             b.idle_grace(Duration::from_millis(100));
         })
