@@ -332,3 +332,72 @@ fn a_tasks_start_and_end_are_the_clocks_at_its_spawn_and_its_end() {
     assert_eq!(times("c"), (13, Some(18)));
     assert_eq!(times("d"), (20, Some(20)));
 }
+
+/// Tasks that carry `N` bytes each (in their own futures), spawned every way faultline
+/// spawns: completed, failed, panicked, aborted, dropped by a `JoinSet`, on a tracker, local,
+/// and left running past the body.
+async fn tasks_carrying<const N: usize>() {
+    let pad = [7u8; N];
+    let carried = move || std::hint::black_box(pad)[N / 2];
+    let ok = spawn("ok", async move { Ok::<u8, String>(carried()) });
+    let err = spawn("err", async move {
+        Err::<u8, String>(format!("no {}", carried()))
+    });
+    let boom = spawn("boom", async move {
+        if carried() == 7 {
+            panic!("boom");
+        }
+    });
+    let aborted = spawn("aborted", async move {
+        sleep(ms(100)).await;
+        carried()
+    });
+    let mut set = tokio::task::JoinSet::new();
+    faultline::harness::spawn_in(&mut set, "in_set", async move {
+        sleep(ms(100)).await;
+        carried()
+    });
+    let tracker = TaskTracker::new();
+    spawn_on(&tracker, "on_tracker", async move {
+        sleep(ms(5)).await;
+        carried()
+    });
+    tracker.close();
+    let local = Task::new("local").spawn_local(async move {
+        sleep(ms(2)).await;
+        carried()
+    });
+    drop(spawn("left", async move {
+        sleep(ms(50)).await;
+        carried()
+    }));
+    sleep(ms(1)).await;
+    aborted.abort();
+    let _ = aborted.await;
+    drop(set);
+    assert_eq!(ok.await.unwrap(), Ok(7));
+    assert!(err.await.unwrap().is_err());
+    assert!(boom.await.is_err());
+    assert_eq!(local.await.unwrap(), 7);
+    tracker.wait().await;
+}
+
+/// A task's future larger than a few hundred bytes is boxed before tokio gets it (tokio
+/// copies a future at each move; see `spawn_tracked` in `harness/src/record/task.rs`): the
+/// report is the same bytes as for small ones, every way of spawning and ending.
+#[test]
+fn a_large_tasks_report_is_a_small_ones() {
+    let small = run(tasks_carrying::<1>);
+    let large = run(tasks_carrying::<4096>);
+    assert_eq!(large.to_string(), small.to_string());
+    assert_eq!(large.to_json(), small.to_json());
+    let outcome = |name: &str| large.task(name).unwrap().outcome;
+    assert_eq!(outcome("ok"), Outcome::Completed);
+    assert_eq!(outcome("err"), Outcome::Failed);
+    assert_eq!(outcome("boom"), Outcome::Panicked);
+    assert_eq!(outcome("aborted"), Outcome::Cancelled);
+    assert_eq!(outcome("in_set"), Outcome::Cancelled);
+    assert_eq!(outcome("on_tracker"), Outcome::Completed);
+    assert_eq!(outcome("local"), Outcome::Completed);
+    assert_eq!(outcome("left"), Outcome::Completed);
+}

@@ -134,7 +134,7 @@ impl Task {
         M: 'static,
     {
         let (ix, keep) = self.record(None);
-        let handle = ledger::tracked_spawn(|| tokio::spawn(Tracked::new(future, ix)));
+        let handle = ledger::tracked_spawn(|| spawn_tracked!(future, ix => tokio::spawn));
         register(keep, || handle.abort_handle());
         handle
     }
@@ -151,7 +151,8 @@ impl Task {
         M: 'static,
     {
         let (ix, keep) = self.record(None);
-        let handle = ledger::tracked_spawn(|| tokio::task::spawn_local(Tracked::new(future, ix)));
+        let handle =
+            ledger::tracked_spawn(|| spawn_tracked!(future, ix => tokio::task::spawn_local));
         register(keep, || handle.abort_handle());
         handle
     }
@@ -167,7 +168,7 @@ impl Task {
         M: 'static,
     {
         let (ix, keep) = self.record(None);
-        let abort = ledger::tracked_spawn(|| set.spawn(Tracked::new(future, ix)));
+        let abort = ledger::tracked_spawn(|| spawn_tracked!(future, ix => set.spawn));
         register(keep, || abort.clone());
         abort
     }
@@ -183,7 +184,7 @@ impl Task {
         M: 'static,
     {
         let (ix, keep) = self.record(Some(tracker));
-        let handle = ledger::tracked_spawn(|| tracker.spawn(Tracked::new(future, ix)));
+        let handle = ledger::tracked_spawn(|| spawn_tracked!(future, ix => tracker.spawn));
         register(keep, || handle.abort_handle());
         handle
     }
@@ -203,6 +204,29 @@ impl Task {
         (ix, spawned.and_then(|(ix, keep)| keep.then_some(ix)))
     }
 }
+
+/// Calls tokio's spawn (`$($spawn)+`, say `tokio::spawn` or `set.spawn`) with `$future`
+/// wrapped in [`Tracked`], boxed first when the wrapper is larger than [`BOX_ABOVE`] bytes.
+/// tokio moves a task's future by value several times on its way in (and swaps its stage
+/// for the output at the end), copying the whole future each time; a boxed one is a
+/// pointer. Both branches are compiled, the size is a constant: one is left.
+macro_rules! spawn_tracked {
+    ($future:ident, $ix:ident => $($spawn:tt)+) => {
+        if size_of::<Tracked<F, M>>() > BOX_ABOVE {
+            $($spawn)+(Box::pin(Tracked::<F, M>::new($future, $ix)))
+        } else {
+            $($spawn)+(Tracked::<F, M>::new($future, $ix))
+        }
+    };
+}
+use spawn_tracked;
+
+/// Above this size a task's future is boxed before tokio gets it (see [`spawn_tracked`]).
+/// Measured with callgrind on 10,000 tasks each holding N bytes (BENCHMARKS.md, "Fast,
+/// seventh round"): with a wrapper of 176 bytes or less, boxing cost up to 300
+/// instructions a task more (the copies of a small future are a few moves, not a
+/// `memcpy`); at 192 it was even; from 208 bytes it saved 240–310, and 430 at 416.
+const BOX_ABOVE: usize = 192;
 
 /// Hands the task's abort handle to the ledger, when its plan can cancel tasks (a second
 /// trip through the ledger, so it is made only then).
