@@ -209,10 +209,13 @@ impl Task {
 /// wrapped in [`Tracked`], boxed first when the wrapper is larger than [`BOX_ABOVE`] bytes.
 /// tokio moves a task's future by value several times on its way in (and swaps its stage
 /// for the output at the end), copying the whole future each time; a boxed one is a
-/// pointer. Both branches are compiled, the size is a constant: one is left.
+/// pointer. The test is an inline `const`, evaluated for each future type before its code
+/// is generated: only one branch is instantiated. (A plain `if` on `size_of` instantiated
+/// tokio's spawn for both, half as much code again: `nm` of the `verdicts` test binary
+/// counted 3,607 symbols of `Tracked` against 2,348 before the boxing and 2,374 now.)
 macro_rules! spawn_tracked {
     ($future:ident, $ix:ident => $($spawn:tt)+) => {
-        if size_of::<Tracked<F, M>>() > BOX_ABOVE {
+        if const { size_of::<Tracked<F, M>>() > BOX_ABOVE } {
             $($spawn)+(Box::pin(Tracked::<F, M>::new($future, $ix)))
         } else {
             $($spawn)+(Tracked::<F, M>::new($future, $ix))
