@@ -207,6 +207,7 @@ impl Task {
 
 /// Calls tokio's spawn (`$($spawn)+`, say `tokio::spawn` or `set.spawn`) with `$future`
 /// wrapped in [`Tracked`], boxed first when the wrapper is larger than [`BOX_ABOVE`] bytes.
+/// Used inside [`Task`]'s spawn methods: it names their type parameters `F` and `M`.
 /// tokio moves a task's future by value several times on its way in (and swaps its stage
 /// for the output at the end), copying the whole future each time; a boxed one is a
 /// pointer. The test is an inline `const`, evaluated for each future type before its code
